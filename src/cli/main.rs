@@ -1,0 +1,2 @@
+//! STUB: the why402 command line.
+fn main() {}

@@ -1,0 +1,148 @@
+//! The engine: prepares the exchange, asks the detectors in order of specificity, and finishes
+//! the first answer with what applies to every diagnosis (retry time, CORS visibility, capture
+//! notes, provider links, default steps).
+//!
+//! Order matters: a protocol challenge on the wire (x402, L402, MPP, pay per crawl) is the most
+//! specific signal; then structured processor errors (Stripe); then provider knowledge; then
+//! keyword heuristics, which only speak for a 402 or for phrases that clearly mean billing.
+
+use super::diagnosis::{Confidence, Diagnosis, Evidence, Step};
+use super::exchange::Exchange;
+use super::observed::Observed;
+use crate::core::diagnosis::Cause;
+use crate::{decode, knowledge, protocols};
+
+/// What the diagnosis needs from the outside world.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// Current time, seconds since the Unix epoch: used to say whether an offer has expired and
+    /// when to retry. Without it, the exchange's own time (`Date` header, HAR
+    /// `startedDateTime`) is used where present.
+    pub now_unix: Option<i64>,
+}
+
+/// Diagnoses one exchange: `None` when it shows no payment problem.
+pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
+    let reference = reference_time(exchange);
+    let obs = Observed::new(exchange, ctx.now_unix.or(reference));
+    let mut diagnosis = protocols::detect(&obs).or_else(|| knowledge::detect(&obs))?;
+    finish(&obs, reference, &mut diagnosis);
+    Some(diagnosis)
+}
+
+/// When the response was produced: its `Date` header, else the HAR entry's start time.
+fn reference_time(exchange: &Exchange) -> Option<i64> {
+    exchange
+        .header("date")
+        .and_then(decode::time::parse_http_date)
+        .or_else(|| {
+            exchange
+                .started_date_time
+                .as_deref()
+                .and_then(decode::time::parse_rfc3339)
+        })
+}
+
+impl Diagnosis {
+    /// An empty diagnosis for `cause`; detectors fill in the rest.
+    pub fn new(cause: Cause, confidence: Confidence, status: u16) -> Diagnosis {
+        Diagnosis {
+            cause,
+            provider: None,
+            provider_name: None,
+            protocol: None,
+            confidence,
+            summary: String::new(),
+            explanation: String::new(),
+            status,
+            evidence: Vec::new(),
+            steps: Vec::new(),
+            payment: None,
+            retry: None,
+            billing_url: None,
+            docs_url: None,
+            findings: Vec::new(),
+            cors: None,
+        }
+    }
+}
+
+fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
+    let ex = obs.exchange;
+
+    if !d
+        .evidence
+        .iter()
+        .any(|e| e.source == super::diagnosis::EvidenceSource::Status)
+    {
+        d.evidence
+            .insert(0, Evidence::status(obs.status, &ex.response.status_text));
+    }
+
+    if let Some(id) = d.provider.clone() {
+        if let Some(p) = knowledge::providers::by_id(&id) {
+            d.provider_name.get_or_insert_with(|| p.name.clone());
+            if d.billing_url.is_none() {
+                d.billing_url = p.billing_url.clone();
+            }
+            if d.docs_url.is_none() {
+                d.docs_url = p.docs_url.clone();
+            }
+        }
+    }
+
+    if d.retry.is_none() {
+        d.retry = decode::retry::from_headers(ex, reference.or(obs.now));
+    }
+
+    let (cors, findings) = protocols::cors::visibility(obs);
+    d.cors = cors;
+    d.findings.extend(findings);
+
+    match &obs.body {
+        None => d.evidence.push(Evidence::capture(
+            "body",
+            "no body captured: the diagnosis uses the status and headers only",
+        )),
+        Some(b) if b.undecodable => d.evidence.push(Evidence::capture(
+            "body",
+            "the body was marked base64 but did not decode",
+        )),
+        Some(b) if b.truncated => d.evidence.push(Evidence::capture(
+            "body",
+            &format!(
+                "body larger than {} KiB: only the first {} KiB were read",
+                super::exchange::MAX_BODY_BYTES / 1024,
+                super::exchange::MAX_BODY_BYTES / 1024
+            ),
+        )),
+        Some(_) => {}
+    }
+
+    if d.steps.is_empty() {
+        d.steps = knowledge::generic::steps(d.cause);
+    }
+    if let Some(retry) = &d.retry {
+        let when = retry
+            .at
+            .as_deref()
+            .map(|at| format!(" (at {at})"))
+            .unwrap_or_default();
+        let text = format!(
+            "The server says to retry after {}{when}; retrying sooner will fail again.",
+            decode::time::human_duration(retry.after_seconds)
+        );
+        if !d.steps.iter().any(|s| s.text == text) {
+            d.steps.push(Step::text(text));
+        }
+    }
+    if d.explanation.is_empty() {
+        d.explanation = knowledge::generic::explanation(d.cause).to_string();
+    }
+    if d.summary.is_empty() {
+        d.summary = match &d.provider_name {
+            Some(name) => format!("{name}: {}", d.cause.plain()),
+            None => d.cause.plain().to_string(),
+        };
+    }
+}

@@ -1,0 +1,8 @@
+//! The model (input and output) and the engine that ties detectors together.
+
+pub mod diagnosis;
+pub mod engine;
+pub mod evidence;
+pub mod exchange;
+pub mod observed;
+pub mod redact;

@@ -1,0 +1,1 @@
+//! STUB (owned by the decoders helper): BOLT11 invoice decoding.

@@ -1,0 +1,208 @@
+//! Dates as they appear in HTTP (RFC 9110 HTTP-date in its three forms) and in JSON
+//! (RFC 3339), to and from Unix seconds. Hand-written to keep the wasm small.
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn unix(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s))
+}
+
+fn month(name: &str) -> Option<u32> {
+    let lower = name.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| *m == lower)
+        .map(|i| i as u32 + 1)
+}
+
+fn hms(s: &str) -> Option<(u32, u32, u32)> {
+    let mut it = s.split(':');
+    let h = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let sec = it.next()?.parse().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some((h, m, sec))
+}
+
+/// Parses an HTTP-date: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`).
+pub fn parse_http_date(input: &str) -> Option<i64> {
+    let s = input.trim();
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    match parts.as_slice() {
+        // IMF-fixdate
+        [_, d, mo, y, t, zone] if zone.eq_ignore_ascii_case("GMT") || *zone == "UTC" => {
+            let (h, mi, sec) = hms(t)?;
+            unix(y.parse().ok()?, month(mo)?, d.parse().ok()?, h, mi, sec)
+        }
+        // RFC 850: 06-Nov-94
+        [_, dmy, t, zone] if zone.eq_ignore_ascii_case("GMT") => {
+            let mut it = dmy.split('-');
+            let d: u32 = it.next()?.parse().ok()?;
+            let mo = month(it.next()?)?;
+            let y2: i64 = it.next()?.parse().ok()?;
+            // Two-digit years: RFC 9110 says to read 50+ years ahead as the past.
+            let y = if y2 < 100 {
+                if y2 >= 70 {
+                    1900 + y2
+                } else {
+                    2000 + y2
+                }
+            } else {
+                y2
+            };
+            let (h, mi, sec) = hms(t)?;
+            unix(y, mo, d, h, mi, sec)
+        }
+        // asctime
+        [_, mo, d, t, y] => {
+            let (h, mi, sec) = hms(t)?;
+            unix(y.parse().ok()?, month(mo)?, d.parse().ok()?, h, mi, sec)
+        }
+        _ => None,
+    }
+}
+
+/// Parses RFC 3339 / ISO 8601 date-times: `2025-01-15T12:05:00Z`, with fractions and offsets.
+pub fn parse_rfc3339(input: &str) -> Option<i64> {
+    let s = input.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 || !s.is_char_boundary(10) || !s.is_char_boundary(19) {
+        return None;
+    }
+    let date = &s[..10];
+    let sep = b[10];
+    if sep != b'T' && sep != b't' && sep != b' ' {
+        return None;
+    }
+    let mut dp = date.split('-');
+    let y: i64 = dp.next()?.parse().ok()?;
+    let mo: u32 = dp.next()?.parse().ok()?;
+    let d: u32 = dp.next()?.parse().ok()?;
+    let (h, mi, sec) = hms(&s[11..19])?;
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let tz = &rest[1..];
+            let (oh, om) = tz.split_once(':').unwrap_or((tz.get(..2)?, tz.get(2..)?));
+            let oh: i64 = oh.parse().ok()?;
+            let om: i64 = om.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(unix(y, mo, d, h, mi, sec)? - offset)
+}
+
+/// Formats Unix seconds as RFC 3339 UTC (`2026-11-25T11:03:00Z`).
+pub fn format_rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// A duration in words: `45 seconds`, `2 minutes`, `1 hour 30 minutes`, `3 days`.
+pub fn human_duration(secs: u64) -> String {
+    fn unit(n: u64, one: &str) -> String {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    }
+    match secs {
+        0..=119 => unit(secs, "second"),
+        120..=3599 => unit(secs / 60, "minute"),
+        3600..=86399 => {
+            let (h, m) = (secs / 3600, (secs % 3600) / 60);
+            if m == 0 {
+                unit(h, "hour")
+            } else {
+                format!("{} {}", unit(h, "hour"), unit(m, "minute"))
+            }
+        }
+        _ => unit(secs / 86400, "day"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_in_all_three_forms() {
+        let t = 784111777;
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(t));
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(t));
+        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(t));
+        assert_eq!(parse_http_date("garbage"), None);
+        assert_eq!(parse_http_date("Sun, 99 Nov 1994 08:49:37 GMT"), None);
+    }
+
+    #[test]
+    fn rfc3339_round_trip() {
+        assert_eq!(parse_rfc3339("2025-01-15T12:05:00Z"), Some(1736942700));
+        assert_eq!(format_rfc3339(1736942700), "2025-01-15T12:05:00Z");
+        assert_eq!(parse_rfc3339("2025-01-15T13:05:00.123+01:00"), Some(1736942700));
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(parse_rfc3339("2025-01-15"), None);
+        assert_eq!(parse_rfc3339("2025-01-15Tü:00:00Z"), None);
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(1), "1 second");
+        assert_eq!(human_duration(120), "2 minutes");
+        assert_eq!(human_duration(5400), "1 hour 30 minutes");
+        assert_eq!(human_duration(86400 * 3), "3 days");
+    }
+}

@@ -1,0 +1,30 @@
+//! Why 402: explains HTTP 402 Payment Required responses (and the payment failures hidden behind
+//! other status codes): the cause, the evidence, the decoded payment terms and the fix steps.
+//!
+//! Layout, from the inside out:
+//! - [`core`]: the input ([`Exchange`], a HAR entry), the output ([`Diagnosis`]) and the engine
+//!   that runs the detectors; redaction and evidence helpers.
+//! - [`decode`]: wire formats with no knowledge attached (base64, BOLT11, auth challenges,
+//!   dates, retry headers).
+//! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS.
+//! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, generic heuristics.
+//! - Front ends: the `why402` CLI (`src/cli`, native only) and the wasm bindings and UI
+//!   (`src/web`, wasm only).
+//!
+//! The library has no browser types and never panics on input.
+
+pub mod core;
+pub mod decode;
+pub mod knowledge;
+pub mod protocols;
+pub mod report;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use crate::core::diagnosis::{
+    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding,
+    PaymentTerms, Protocol, Retry, Severity, Step,
+};
+pub use crate::core::engine::{diagnose, Context};
+pub use crate::core::exchange::{Exchange, Header};

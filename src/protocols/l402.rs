@@ -1,0 +1,8 @@
+//! STUB: l402 detection.
+
+use crate::core::diagnosis::Diagnosis;
+use crate::core::observed::Observed;
+
+pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
+    None
+}

@@ -1,0 +1,8 @@
+//! STUB: mpp detection.
+
+use crate::core::diagnosis::Diagnosis;
+use crate::core::observed::Observed;
+
+pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
+    None
+}

@@ -1,0 +1,1 @@
+//! STUB: lints for x402 challenges (findings for the server developer).

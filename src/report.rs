@@ -1,0 +1,1 @@
+//! STUB: Markdown report of diagnoses (CLI `--format markdown`, extension "Copy report").
