@@ -102,8 +102,8 @@ fn mask_word(word: &str, before: &str) -> String {
         return REDACTED.to_string();
     }
     // `key=value`, `"api_key": "value"` handled by looking at the word that preceded a separator.
-    if before_trim.ends_with('=') || before_trim.ends_with(':') || before_trim.ends_with("\":\"")
-    {
+    let before_value = before_trim.trim_end_matches(['"', '\'', ' ']);
+    if before_value.ends_with('=') || before_value.ends_with(':') {
         let key = before_trim
             .trim_end_matches(['=', ':', '"', ' '])
             .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
