@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds everything from a fresh Debian machine with Rust: the native CLI, the wasm library with
+# its JS glue (extension/pkg and www/pkg), and the per-browser extension manifests. Installs what
+# is missing first; safe to rerun. Ends by running the CLI on the sample HAR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+# Node is needed for the manifests (and the tests); Debian's nodejs is enough.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "installing nodejs and npm (apt)"
+  apt-get update
+  apt-get install -y nodejs npm
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must match the wasm-bindgen crate exactly: take the version from Cargo.lock.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$WB_VERSION" ]; then
+  echo "wasm-bindgen not found in Cargo.lock" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WB_VERSION (a few minutes)"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+# node_modules is stale when the lock changed after the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+log "native CLI (release)"
+cargo build --release --bin why402
+
+log "wasm library (release)"
+cargo build --release --lib --target wasm32-unknown-unknown
+wasm-bindgen --target web --out-dir extension/pkg --out-name why402 \
+  target/wasm32-unknown-unknown/release/why402.wasm
+
+# wasm-opt -Oz on top of rustc's opt-level z + LTO: kept because it shrinks the gzipped wasm
+# (numbers in docs/extension.md).
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  extension/pkg/why402_bg.wasm -o extension/pkg/why402_bg.wasm
+
+# The playground loads the very same files.
+mkdir -p www/pkg
+cp extension/pkg/why402.js extension/pkg/why402_bg.wasm www/pkg/
+
+log "extension manifests"
+node scripts/manifests.mjs
+
+log "size (gzip -9)"
+scripts/size.sh
+
+log "target/release/why402 diagnose examples/sample.har"
+# Exit 1 means "payment problems found", which is what the sample shows.
+status=0
+target/release/why402 diagnose examples/sample.har || status=$?
+if [ "$status" -gt 1 ]; then
+  echo "why402 diagnose failed with exit code $status" >&2
+  exit "$status"
+fi
