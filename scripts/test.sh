@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 passed=()
+current=setup
+# One closing line either way, e.g. "checks: 6 passed, 0 failed".
+trap 'status=$?; if [ $status -ne 0 ]; then printf "\nfailed at: %s\nchecks: %d passed, 1 failed\n" "$current" "${#passed[@]}"; fi' EXIT
 
 if [ ! -x /usr/bin/chromium ]; then
   log "installing chromium (apt)"
@@ -20,28 +23,28 @@ if [ ! -f extension/pkg/why402_bg.wasm ] || [ ! -f extension/manifest.json ] \
   scripts/build.sh
 fi
 
-log "cargo fmt --check"
+current=fmt; log "cargo fmt --check"
 cargo fmt --check
 passed+=(fmt)
 
-log "cargo clippy"
+current=clippy; log "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 passed+=(clippy)
 
-log "cargo test"
+current=cargo-test; log "cargo test"
 cargo test
 passed+=(cargo-test)
 
-log "fixture table in wasm (wasm-bindgen-test, Node)"
+current=wasm-fixtures; log "fixture table in wasm (wasm-bindgen-test, Node)"
 cargo test --target wasm32-unknown-unknown --test fixture_table
 passed+=(wasm-fixtures)
 
-log "size budget"
+current=size; log "size budget"
 scripts/size.sh --check
 passed+=(size)
 
-log "browser tests"
+current=e2e; log "browser tests"
 node --test --test-concurrency=1 tests/e2e/
 passed+=(e2e)
 
-printf '\nall checks passed: %s\n' "${passed[*]}"
+printf '\nchecks run: %s\nchecks: %d passed, 0 failed\n' "${passed[*]}" "${#passed[@]}"

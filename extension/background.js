@@ -1,0 +1,137 @@
+// Service worker (ES module). Moves data between chrome.* events, the wasm diagnosis and
+// chrome.storage.session; holds no diagnosis logic of its own.
+//
+// MV3 rules this file follows: static imports only, no top-level await (it kills the worker),
+// every listener registered synchronously on each start, and no state kept in globals that
+// matters after the worker is stopped (~30 s idle): records live in storage.session.
+import init, {
+  record_from_web_request,
+  record_from_entry,
+  merge_record,
+  mark_page_error,
+} from './pkg/why402.js';
+
+const ready = init();
+
+const tabKey = (tabId) => `tab:${tabId}`;
+
+// Every read-modify-write of a tab's list goes through this one queue: webRequest events,
+// page captures and devtools entries for the same tab arrive interleaved, and two concurrent
+// get→set pairs would drop a record.
+// Resolves to true when the task succeeded; a failed task is logged and does not stop the queue.
+let queue = Promise.resolve(true);
+function enqueue(task) {
+  queue = queue.then(task).then(
+    () => true,
+    (err) => {
+      console.error('why402:', err);
+      return false;
+    },
+  );
+  return queue;
+}
+
+async function readTab(tabId) {
+  const key = tabKey(tabId);
+  const got = await chrome.storage.session.get(key);
+  return Array.isArray(got[key]) ? got[key] : [];
+}
+
+async function writeTab(tabId, records) {
+  await chrome.storage.session.set({ [tabKey(tabId)]: records });
+  await updateBadge(tabId, records.length);
+}
+
+async function updateBadge(tabId, count) {
+  try {
+    await chrome.action.setBadgeText({ tabId, text: count > 0 ? String(count) : '' });
+    if (count > 0) {
+      await chrome.action.setBadgeBackgroundColor({ tabId, color: '#b45309' });
+    }
+  } catch {
+    // The tab closed meanwhile: nothing to badge.
+  }
+}
+
+/** Applies `change(records) -> records` to the tab's list, inside the queue. */
+function updateTab(tabId, change) {
+  return enqueue(async () => {
+    await ready;
+    const before = await readTab(tabId);
+    const after = change(before);
+    if (after !== before) await writeTab(tabId, after);
+  });
+}
+
+function clearTab(tabId) {
+  return enqueue(async () => {
+    await chrome.storage.session.remove(tabKey(tabId));
+    await updateBadge(tabId, 0);
+  });
+}
+
+const allUrls = { urls: ['<all_urls>'] };
+
+// A new top-level document starts: forget the previous page's records before its own response
+// is recorded (onBeforeRequest comes first, and the queue keeps that order).
+chrome.webRequest.onBeforeRequest.addListener(
+  (details) => {
+    if (details.tabId >= 0) clearTab(details.tabId);
+  },
+  { urls: ['<all_urls>'], types: ['main_frame'] },
+);
+
+// Chromium hides some headers (Set-Cookie and friends, CORS ones on some paths) unless asked
+// for "extraHeaders"; Firefox has no such option and rejects unknown ones.
+const headerSpec = ['responseHeaders'];
+if (chrome.webRequest.OnHeadersReceivedOptions?.EXTRA_HEADERS) headerSpec.push('extraHeaders');
+
+chrome.webRequest.onHeadersReceived.addListener(
+  (details) => {
+    if (details.tabId < 0) return; // the extension's own or the browser's requests
+    const now = Date.now();
+    updateTab(details.tabId, (records) => {
+      const record = record_from_web_request(details, now);
+      return record ? merge_record(records, record) : records;
+    });
+  },
+  allUrls,
+  headerSpec,
+);
+
+// A cross-origin 402 without CORS headers reaches the page as "Failed to fetch": note it on the
+// record so the UI can say the page never saw the response.
+chrome.webRequest.onErrorOccurred.addListener((details) => {
+  if (details.tabId < 0) return;
+  const id = `wr-${details.requestId}`;
+  updateTab(details.tabId, (records) =>
+    records.some((r) => r.id === id) ? mark_page_error(records, id, details.error) : records,
+  );
+}, allUrls);
+
+function addEntry(tabId, entry, source) {
+  const now = Date.now();
+  return updateTab(tabId, (records) => {
+    const record = record_from_entry(entry, source, tabId, now);
+    return record ? merge_record(records, record) : records;
+  });
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (!message || typeof message !== 'object' || sender.id !== chrome.runtime.id) return false;
+  let done;
+  if (message.type === 'page-capture' && sender.tab && typeof sender.tab.id === 'number') {
+    // The tab comes from the sender, never from the (page-influenced) message.
+    done = addEntry(sender.tab.id, message.entry, 'page');
+  } else if (message.type === 'devtools-entry' && Number.isInteger(message.tab_id)) {
+    done = addEntry(message.tab_id, message.entry, 'devtools');
+  } else {
+    return false;
+  }
+  done.then((ok) => sendResponse({ ok }));
+  return true; // answers asynchronously
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  enqueue(() => chrome.storage.session.remove(tabKey(tabId)));
+});
