@@ -8,9 +8,14 @@
 //                          (with ?wait it only defines window.fireNow() for the test to call)
 //   /api/<name>            the scenario's recorded response (any method, CORS-readable)
 // With `mappedHosts` (the tests start Chromium with --host-resolver-rules mapping every host to
-// 127.0.0.1), scenario pages request the real-looking URL instead, e.g.
-// http://api.anthropic.com:<port>/v1/messages, so the diagnosis sees the provider's host.
+// 127.0.0.1 and ignoring certificate errors), scenario pages request the real-looking URL
+// instead, e.g. https://api.anthropic.com:<port>/v1/messages, so the diagnosis sees the
+// provider's host. HTTPS because many such hosts are HSTS-preloaded (stripe.com, *.app): the
+// browser would upgrade plain http anyway. The certificate is a throwaway self-signed one.
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,16 +54,15 @@ function listen(server) {
 export async function startServer({ mappedHosts = false } = {}) {
   let port = 0;
   let otherPort = 0;
+  let tlsPort = 0;
 
   // The URL a scenario page requests.
   function targetUrl(s) {
     if (s.trigger === 'fetch-no-cors') {
       // A different origin that sends no CORS headers.
-      return mappedHosts && s.host
-        ? `http://${s.host}:${otherPort}${s.path}`
-        : `http://127.0.0.1:${otherPort}/api/${s.name}`;
+      return `http://127.0.0.1:${otherPort}/api/${s.name}`;
     }
-    if (mappedHosts && s.host) return `http://${s.host}:${port}${s.path}`;
+    if (mappedHosts && s.host) return `https://${s.host}:${tlsPort}${s.path}`;
     return `/api/${s.name}`;
   }
 
@@ -190,8 +194,14 @@ extension loaded, its badge counts them and the popup explains them.</p><ul>${it
 
   const main = http.createServer((req, res) => handle(req, res, false));
   const other = http.createServer((req, res) => handle(req, res, true));
+  const servers = [main, other];
   port = await listen(main);
   otherPort = await listen(other);
+  if (mappedHosts) {
+    const tls = https.createServer(selfSignedCert(), (req, res) => handle(req, res, false));
+    servers.push(tls);
+    tlsPort = await listen(tls);
+  }
   const origin = `http://127.0.0.1:${port}`;
   return {
     port,
@@ -199,11 +209,24 @@ extension loaded, its badge counts them and the popup explains them.</p><ul>${it
     otherOrigin: `http://127.0.0.1:${otherPort}`,
     pageUrl: (name, { wait = false } = {}) => `${origin}/scenarios/${name}${wait ? '?wait' : ''}`,
     targetUrl: (name) => new URL(targetUrl(byName.get(name)), origin).href,
-    close: () => Promise.all([main, other].map((srv) => {
+    close: () => Promise.all(servers.map((srv) => {
       srv.closeAllConnections();
       return new Promise((r) => srv.close(r));
     })),
   };
+}
+
+function selfSignedCert() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-cert-'));
+  try {
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+      '-subj', '/CN=why402-test', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function compatScript(target) {

@@ -1,0 +1,187 @@
+// Helpers for the browser tests: launching Debian's Chromium with the unpacked extension,
+// bounded waits, talking to the extension's service worker, and raw CDP over WebSocket (for
+// the DevTools front-end, whose nested targets Playwright's CDPSession cannot reach).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const EXT = path.resolve(process.env.WHY402_EXT || path.join(ROOT, 'extension'));
+export const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms. */
+export async function waitFor(what, probe, { timeout = 10_000, interval = 100 } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Rejects after `ms` so a hung browser call cannot stall the suite. */
+export function within(ms, what, promise) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Launches Chromium with the extension in a fresh profile. Every host name resolves to
+ * 127.0.0.1, so scenario URLs like http://api.stripe.com:<port>/v1/charges reach the local
+ * scenario server and nothing else can leave the machine.
+ */
+export async function launch({ devtools = false } = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-profile-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--host-resolver-rules=MAP * 127.0.0.1',
+    '--ignore-certificate-errors',
+    `--disable-extensions-except=${EXT}`,
+    `--load-extension=${EXT}`,
+  ];
+  if (devtools) args.push('--auto-open-devtools-for-tabs', '--remote-debugging-port=0');
+  const context = await within(30_000, 'launching chromium', chromium.launchPersistentContext(
+    profile,
+    {
+      executablePath: CHROMIUM,
+      headless: true,
+      args,
+      ignoreHTTPSErrors: true, // the scenario server's certificate is self-signed
+      viewport: { width: 1100, height: 800 },
+    },
+  ));
+  const worker = context.serviceWorkers()[0]
+    || (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  const close = async () => {
+    await within(15_000, 'closing chromium', context.close()).catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, extensionId, profile, close };
+}
+
+/** The extension's live service worker, waking it with a no-op page event if it stopped. */
+export async function serviceWorker(context) {
+  const live = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (live) return live;
+  return context.waitForEvent('serviceworker', { timeout: 15_000 });
+}
+
+export async function inWorker(context, fn, arg) {
+  const worker = await serviceWorker(context);
+  return within(10_000, 'service worker evaluate', worker.evaluate(fn, arg));
+}
+
+/** The tab id Chrome gave `page` (matched by URL; every test page URL is unique enough). */
+export async function tabIdOf(context, page) {
+  const url = page.url();
+  return waitFor(`tab id of ${url}`, () =>
+    inWorker(context, async (u) => {
+      const tabs = await chrome.tabs.query({});
+      const tab = tabs.find((t) => t.url === u);
+      return tab ? tab.id : null;
+    }, url),
+  );
+}
+
+export function records(context, tabId) {
+  return inWorker(context, async (id) => {
+    const key = `tab:${id}`;
+    return (await chrome.storage.session.get(key))[key] || [];
+  }, tabId);
+}
+
+export function badge(context, tabId) {
+  return inWorker(context, (id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+}
+
+export function screenshotPath(name) {
+  fs.mkdirSync(OUT, { recursive: true });
+  return path.join(OUT, name);
+}
+
+/** Copies screenshots into docs/screenshots/ when UPDATE_SCREENSHOTS=1. */
+export function publishScreenshot(name) {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  const dir = path.join(ROOT, 'docs', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(OUT, name), path.join(dir, name));
+}
+
+// ---- raw CDP over WebSocket -------------------------------------------------------------
+
+const WS = globalThis.WebSocket || createRequire(import.meta.url)('playwright-core/lib/utilsBundle').ws;
+
+/** Connects to the browser endpoint written by --remote-debugging-port=0. */
+export async function connectCdp(profile) {
+  const file = path.join(profile, 'DevToolsActivePort');
+  const text = await waitFor('DevToolsActivePort', () =>
+    fs.existsSync(file) && fs.readFileSync(file, 'utf8'));
+  const [port, wsPath] = text.trim().split('\n');
+  const ws = new WS(`ws://127.0.0.1:${port}${wsPath}`);
+  await within(10_000, 'cdp connect', new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = (e) => reject(new Error(`cdp websocket: ${e.message || e.type}`));
+  }));
+  let nextId = 1;
+  const pending = new Map();
+  ws.onmessage = (event) => {
+    const msg = JSON.parse(typeof event.data === 'string' ? event.data : event.data.toString());
+    const waiter = msg.id && pending.get(msg.id);
+    if (!waiter) return;
+    pending.delete(msg.id);
+    if (msg.error) waiter.reject(new Error(`${waiter.method}: ${msg.error.message}`));
+    else waiter.resolve(msg.result);
+  };
+  const send = (method, params = {}, sessionId) => {
+    const id = nextId++;
+    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+    return within(15_000, method, new Promise((resolve, reject) =>
+      pending.set(id, { resolve, reject, method })));
+  };
+  const attached = new Map();
+  return {
+    send,
+    async targets() {
+      return (await send('Target.getTargets')).targetInfos;
+    },
+    async attach(targetId) {
+      if (!attached.has(targetId)) {
+        const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+        attached.set(targetId, sessionId);
+      }
+      return attached.get(targetId);
+    },
+    /** Evaluates an expression in a target; returns its (JSON) value. */
+    async evaluate(targetId, expression) {
+      const sessionId = await this.attach(targetId);
+      const { result, exceptionDetails } = await send('Runtime.evaluate',
+        { expression, awaitPromise: true, returnByValue: true }, sessionId);
+      if (exceptionDetails) {
+        throw new Error(exceptionDetails.exception?.description || exceptionDetails.text);
+      }
+      return result.value;
+    },
+    close: () => ws.close(),
+  };
+}
