@@ -14,12 +14,17 @@ import {
 const byName = new Map(scenarios.map((s) => [s.name, s]));
 const expectOf = (name) => byName.get(name).expect;
 
+let runs = 0;
+
 /** Opens a scenario page, lets it fire, returns { page, tabId, list } once recorded. */
 async function runScenario(ctx, name) {
   const { context, server } = ctx;
   const s = byName.get(name);
   const page = await context.newPage();
-  await page.goto(server.pageUrl(name), { timeout: 15_000 });
+  // A unique URL per run: tabs are found by URL, and a page left open by a failed test must
+  // not be mistaken for this one.
+  runs += 1;
+  await page.goto(`${server.pageUrl(name)}?run=${runs}`, { timeout: 15_000 });
   if (s.trigger === 'navigate') {
     await page.waitForURL((u) => u.pathname === s.path && u.hostname === s.host,
       { timeout: 15_000 });
@@ -196,13 +201,19 @@ describe('extension in Chromium', () => {
     const { page, tabId } = await runScenario(ctx, 'stripe-decline');
     const before = await records(ctx.context, tabId);
     assert.equal(before.length, 1);
-    const cdp = await ctx.context.newCDPSession(page);
-    const worker = ctx.context.serviceWorkers()[0];
-    const closed = new Promise((resolve) => worker.once('close', resolve));
+    // Stop it through an extension page: the ServiceWorker domain sees its own origin's workers.
+    const { popup: stopper } = await openPopup(ctx, tabId);
+    const cdp = await ctx.context.newCDPSession(stopper);
+    const status = (want) => new Promise((resolve) => cdp.on('ServiceWorker.workerVersionUpdated',
+      (e) => e.versions.some((v) => v.runningStatus === want) && resolve()));
+    const running = status('running');
+    const stopped = status('stopped');
     await cdp.send('ServiceWorker.enable');
+    await within(10_000, 'service worker listed', running); // stopAllWorkers needs it known
     await cdp.send('ServiceWorker.stopAllWorkers');
-    await within(10_000, 'service worker stop', closed);
+    await within(10_000, 'service worker stop', stopped);
     await cdp.detach();
+    await stopper.close();
 
     // The popup reads storage directly: the records are still there.
     const { popup } = await openPopup(ctx, tabId);
@@ -270,34 +281,47 @@ describe('DevTools panel (auto-opened DevTools)', () => {
 
   test('devtools page forwards bodies and the panel shows the diagnosis', async () => {
     const name = 'llm-credits-fetch';
-    const page = await ctx.context.newPage();
+    // The initial tab, so that there is exactly one DevTools window (the front-end to drive).
+    const page = ctx.context.pages()[0] || (await ctx.context.newPage());
     await page.goto(ctx.server.pageUrl(name, { wait: true }), { timeout: 15_000 });
     const tabId = await tabIdOf(ctx.context, page);
     const extUrl = `chrome-extension://${ctx.extensionId}/`;
 
     // The devtools page of this tab must be listening before the request goes out.
-    const devtoolsPage = await waitFor('devtools page target', async () =>
-      (await cdp.targets()).find((t) => t.url === `${extUrl}devtools.html`), { timeout: 20_000 });
+    const devtoolsPage = await waitFor('devtools page of the tab', async () => {
+      for (const t of await cdp.targets()) {
+        if (t.url !== `${extUrl}devtools.html`) continue;
+        const inspected = await cdp.evaluate(t.targetId, 'chrome.devtools.inspectedWindow.tabId');
+        if (inspected === tabId) return t;
+      }
+      return null;
+    }, { timeout: 20_000 });
     await waitFor('devtools page ready', () =>
       cdp.evaluate(devtoolsPage.targetId, 'globalThis.why402DevtoolsReady === true'),
     { timeout: 15_000 });
 
     await page.evaluate(() => window.fireNow());
     await page.waitForFunction(() => window.done === true, null, { timeout: 15_000 });
-    const list = await waitFor('devtools entry merged', async () => {
-      const l = await records(ctx.context, tabId);
-      return l.length === 1 && l[0].has_body && l;
-    });
+    await waitFor('devtools entry recorded', async () =>
+      (await records(ctx.context, tabId)).some((r) => r.source === 'devtools'));
+    await new Promise((r) => setTimeout(r, 500)); // let the page hook's copy arrive too
+    const list = await records(ctx.context, tabId);
+    assert.equal(list.length, 1, 'network, page and devtools views merged into one record');
+    assert.ok(list[0].has_body);
     assert.equal(list[0].diagnosis.cause, expectOf(name).cause);
 
     // Show the panel inside the DevTools front-end (DevTools internals: one smoke test only).
     const frontEnd = await waitFor('devtools front-end target', async () =>
       (await cdp.targets()).find((t) => t.url.startsWith('devtools://devtools/')));
-    await cdp.evaluate(frontEnd.targetId, `(async () => {
+    // The panel's id is the extension origin followed by its title without spaces.
+    const shownPanel = await cdp.evaluate(frontEnd.targetId, `(async () => {
       const legacy = await import('./ui/legacy/legacy.js');
-      await legacy.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(`${extUrl}Why 402`)});
-      return true;
+      const view = legacy.InspectorView.InspectorView.instance();
+      const id = view.tabbedPane.tabIds().find((t) => t.startsWith(${JSON.stringify(extUrl.slice(0, -1))}));
+      if (id) await view.showPanel(id);
+      return id;
     })()`);
+    assert.ok(shownPanel, 'the Why 402 panel is registered in DevTools');
     const panel = await waitFor('panel target', async () =>
       (await cdp.targets()).find((t) => t.url.startsWith(`${extUrl}panel.html`)), { timeout: 15_000 });
     const shown = await waitFor('panel renders the record', () => cdp.evaluate(panel.targetId, `(() => {
