@@ -45,7 +45,7 @@ const REJECTIONS: &[Rejection] = &[
         summary: "the payment proof failed verification",
         explanation: "The request carried a Payment credential, but the server could not \
                       verify its proof (signature, transaction or preimage) against the \
-                      challenge. The server answered with a new challenge.",
+                      challenge.",
         steps: &[
             USE_NEW_CHALLENGE,
             "Make sure the proof in the credential's `payload` was produced for that exact \
