@@ -79,10 +79,22 @@ impl Challenge {
 
     fn evidence(&self, location: &str, value: &str) -> Evidence {
         match self.origin {
-            Origin::Header => Evidence::header(location, value),
+            Origin::Header => header_path(location, value),
             _ => Evidence::body(location, value),
         }
     }
+}
+
+/// Evidence from inside a decoded header: `location` is `header.json.path`, the path keeping
+/// its case (JSON keys are case-sensitive, header names are not).
+fn header_path(location: &str, value: &str) -> Evidence {
+    let header = location.split('.').next().unwrap_or(location);
+    let mut e = Evidence::header(header, value);
+    e.location = match location.split_once('.') {
+        Some((_, path)) => format!("{}.{path}", header.to_ascii_lowercase()),
+        None => header.to_ascii_lowercase(),
+    };
+    e
 }
 
 fn join(root: &str, sub: &str) -> String {
@@ -442,19 +454,39 @@ fn all_terms(ch: &Challenge) -> Option<PaymentTerms> {
     Some(first)
 }
 
-/// "0.01 USDC on Base Sepolia", with whatever is known.
-fn price(t: &PaymentTerms) -> String {
-    let amount = match (&t.amount, &t.asset, &t.amount_atomic, &t.asset_id) {
-        (Some(a), Some(s), _, _) => format!("{a} {s}"),
-        (Some(a), None, _, Some(id)) => format!("{a} of token {id}"),
-        (None, _, Some(atomic), Some(id)) => format!("{atomic} atomic units of {id}"),
-        (None, _, Some(atomic), None) => format!("{atomic} atomic units"),
-        _ => "an unstated amount".to_string(),
-    };
+/// The amount in words: "0.01 USDC", "10000 atomic units of 0xabc…", `None` when unstated.
+fn amount_text(t: &PaymentTerms) -> Option<String> {
+    let asset = t.asset.as_deref().or(t.asset_id.as_deref());
+    let of = asset.map(|a| format!(" of {a}")).unwrap_or_default();
+    match (&t.amount, &t.amount_atomic) {
+        (Some(a), _) => Some(match (&t.asset, &t.asset_id) {
+            (Some(s), _) => format!("{a} {s}"),
+            (None, Some(id)) => format!("{a} of token {id}"),
+            (None, None) => a.clone(),
+        }),
+        (None, Some(atomic)) if atomic.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("{atomic} atomic units{of}"))
+        }
+        (None, Some(atomic)) => Some(format!("`{atomic}` (not a valid atomic amount){of}")),
+        (None, None) => asset.map(|a| format!("an unstated amount of {a}")),
+    }
+}
+
+fn network_text(t: &PaymentTerms) -> Option<String> {
     match (&t.network, &t.network_id) {
-        (Some(n), Some(id)) => format!("{amount} on {n} ({id})"),
-        (None, Some(id)) => format!("{amount} on network {id}"),
-        _ => amount,
+        (Some(n), Some(id)) if n != id => Some(format!("{n} ({id})")),
+        (_, Some(id)) => Some(format!("network {id}")),
+        (Some(n), None) => Some(n.clone()),
+        (None, None) => None,
+    }
+}
+
+/// "0.01 USDC on Base Sepolia (eip155:84532)", with whatever is known.
+fn price(t: &PaymentTerms) -> String {
+    let amount = amount_text(t).unwrap_or_else(|| "an unstated amount".to_string());
+    match network_text(t) {
+        Some(n) => format!("{amount} on {n}"),
+        None => amount,
     }
 }
 
@@ -608,7 +640,7 @@ fn reason(obs: &Observed, wire: &Wire) -> Option<Reason> {
             .str("errorReason")
             .unwrap_or_else(|| "settlement failed".into());
         return Some(Reason {
-            evidence: Evidence::header(&format!("{}.errorReason", s.header), &text),
+            evidence: header_path(&format!("{}.errorReason", s.header), &text),
             message: s.str("errorMessage"),
             text,
         });
@@ -707,7 +739,7 @@ fn family_steps(
         .asset
         .clone()
         .or_else(|| t.asset_id.clone())
-        .unwrap_or_else(|| "the asset".into());
+        .unwrap_or_else(|| "the payment token".into());
     let network = t
         .network
         .clone()
@@ -715,12 +747,14 @@ fn family_steps(
         .unwrap_or_else(|| "the network".into());
     let mut steps = match family {
         Family::Funds => {
+            let need = amount_text(t).unwrap_or_else(|| format!("the required amount of {asset}"));
             let mut s = vec![Step::text(format!(
-                "Fund the {wallet} with at least {what}: the facilitator found its {asset} balance on {network} too low."
+                "Fund the {wallet} with at least {need} on {network}: the facilitator found its balance too low."
             ))];
             if t.testnet == Some(true) {
+                let tokens = t.asset.as_deref().unwrap_or("tokens");
                 s.push(Step::text(format!(
-                    "{network} is a test network: get test {asset} from a faucet (for USDC: Circle's faucet).",
+                    "{network} is a test network: get test {tokens} from a faucet (Circle's faucet serves testnet USDC).",
                 ))
                 .with_link("https://faucet.circle.com/"));
             }
@@ -1010,7 +1044,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 .unwrap_or_else(|| "settlement failed".into());
             d.summary = format!("x402 payment refused: {r} ({})", family_plain(f));
             d.explanation = format!(
-                "A payment was sent and the x402 server (or its facilitator) refused it with `{r}`: {}.{}{} The offer was {}.",
+                "A payment was sent and the x402 server (or its facilitator) refused it with `{r}`: {}.{}{}{}",
                 family_plain(f),
                 reason.as_ref().and_then(|r| r.message.as_deref()).map(|m| format!(" Message: {m}.")).unwrap_or_default(),
                 if f == Family::Permit2Approval {
@@ -1018,7 +1052,12 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 } else {
                     ""
                 },
-                price(focus),
+                match (amount_text(focus), network_text(focus)) {
+                    (Some(a), Some(n)) => format!(" The offer was {a} on {n}."),
+                    (None, Some(n)) => format!(" The payment was on {n}."),
+                    (Some(a), None) => format!(" The offer was {a}."),
+                    (None, None) => String::new(),
+                },
             );
             d.steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
         }
