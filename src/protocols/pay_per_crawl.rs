@@ -294,7 +294,8 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .with_link("https://developers.cloudflare.com/bots/reference/bot-verification/web-bot-auth/")
         .with_snippet("Signature-Agent: \"https://crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\" \"crawler-exact-price\");created=…;keyid=\"…\";alg=\"ed25519\";expires=…;tag=\"web-bot-auth\"\nSignature: sig1=:…:");
         if signed {
-            sign.text = format!("The request was signed; check the signature still verifies and covers the price header. {}", sign.text);
+            sign.text = "The request carried a Web Bot Auth signature: make sure it verifies for a crawler Cloudflare has verified, and that `Signature-Input` also covers the price header you send.".into();
+            sign.snippet = None;
         }
         d.steps.push(sign);
     }

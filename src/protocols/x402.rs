@@ -120,10 +120,11 @@ fn decode_header(raw: &str) -> Decoded {
     let Some(text) = base64::decode_to_string(raw) else {
         return Decoded::NotBase64;
     };
-    parse_salvaging(&text).map_or(Decoded::NotJson, |(value, salvaged)| Decoded::Json {
-        value,
-        salvaged,
-    })
+    // Only an object can be a PaymentRequired; an array or scalar is as unreadable as garbage.
+    match parse_salvaging(&text) {
+        Some((value, salvaged)) if value.is_object() => Decoded::Json { value, salvaged },
+        _ => Decoded::NotJson,
+    }
 }
 
 /// Parses JSON; failing that, retries with documentation placeholders (`[...]`, `{...}`)
@@ -199,7 +200,7 @@ fn gather(obs: &Observed) -> Wire {
     let header_raw = obs.header("payment-required").map(|s| s.trim().to_string());
     let header = header_raw.as_deref().map(decode_header);
     let header_challenge = match &header {
-        Some(Decoded::Json { value, salvaged }) if value.is_object() => Some(Challenge {
+        Some(Decoded::Json { value, salvaged }) => Some(Challenge {
             json: value.clone(),
             origin: Origin::Header,
             root: "payment-required".into(),
@@ -246,7 +247,14 @@ fn paywall(text: &str) -> Option<Challenge> {
             let Some(raw) = value_after_key(script, key) else {
                 continue;
             };
-            let Some(parsed) = parse_json(raw) else {
+            // The shape must fit the key: an array of requirements (v1) or a PaymentRequired.
+            let Some(parsed) = parse_json(raw).filter(|p| {
+                if v1 {
+                    p.is_array()
+                } else {
+                    p.get("x402Version").is_some() || p.get("accepts").is_some()
+                }
+            }) else {
                 continue;
             };
             let root = format!("window.x402.{key}");
@@ -287,8 +295,9 @@ fn paywall(text: &str) -> Option<Challenge> {
 /// The JSON object or array after `key:` (key bare or quoted) in a JS object literal.
 pub fn value_after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     let mut from = 0;
-    // Bounded: each round moves past one occurrence of the key.
-    while let Some(pos) = text.get(from..)?.find(key) {
+    // A few occurrences at most: each failed attempt may scan to the end of the text.
+    for _ in 0..8 {
+        let pos = text.get(from..)?.find(key)?;
         let after = from + pos + key.len();
         from = after;
         let rest = text.get(after..)?;
@@ -974,7 +983,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         d.findings.push(Finding {
             code: "x402_body_not_json".into(),
             severity: Severity::Error,
-            message: "The body names x402Version but is not valid JSON, so clients cannot read the payment requirements.".into(),
+            message: "The body names x402Version but no payment requirements could be read from it (not valid JSON), so clients cannot pay.".into(),
             fix: "Send the PaymentRequired object as valid JSON (v1) or base64 JSON in PAYMENT-REQUIRED (v2).".into(),
         });
     }
@@ -1315,5 +1324,86 @@ mod tests {
         );
         assert_eq!(parse_salvaging(r#"{"a":1}"#).map(|(_, s)| s), Some(false));
         assert!(parse_salvaging("{nope").is_none());
+    }
+
+    fn exchange(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> crate::core::exchange::Exchange {
+        let mut ex = crate::core::exchange::Exchange::default();
+        ex.request.url = "https://api.shop.io/x".into();
+        ex.response.status = status;
+        ex.response.headers = headers
+            .iter()
+            .map(|(n, v)| crate::core::exchange::Header::new(*n, *v))
+            .collect();
+        ex.response.content.text = Some(body.to_string());
+        ex
+    }
+
+    fn run(status: u16, headers: &[(&str, &str)], body: &str) -> Option<Diagnosis> {
+        let ex = exchange(status, headers, body);
+        detect(&Observed::new(&ex, None))
+    }
+
+    #[test]
+    fn hostile_inputs_stay_x402_without_panicking() {
+        let b64 = |s: &str| base64::encode(s.as_bytes());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let many = format!(
+            "{{\"x402Version\":2,\"accepts\":[{}]}}",
+            vec!["{\"network\":\"base\",\"amount\":\"1\"}"; 5000].join(",")
+        );
+        let odd = r#"{"x402Version":2,"accepts":["x",1,null,{"network":7,"amount":true,"asset":{},"payTo":[]},{"amount":1e400}]}"#;
+        for header in [
+            b64("[1,2,3]"),
+            b64(&deep),
+            b64(&many),
+            b64(odd),
+            "\u{1b}[31m==".into(),
+            b64("\"str\""),
+        ] {
+            let d = run(402, &[("PAYMENT-REQUIRED", &header)], "{}").expect("still x402");
+            assert_eq!(d.protocol, Some(Protocol::X402));
+            assert!(d
+                .payment
+                .as_ref()
+                .is_none_or(|p| p.alternatives.len() < MAX_OPTIONS));
+        }
+        let filler = "é".repeat(MAX_SCAN_BYTES / 2 - 3);
+        for body in [
+            "<script>window.x402 = { paymentRequirements: [[[[[[".to_string(),
+            "<script>window.x402 = { paymentRequired: {}, paymentRequirements: {} }".to_string(),
+            "<div data-requirements='{&quot;x402Version&quot;:2".to_string(),
+            format!("{filler}window.x402 = {{ paymentRequired: {{\"accepts\":[]}} }}"),
+        ] {
+            // Unreadable paywalls are not claimed: nothing on the wire says x402 for sure.
+            assert!(run(402, &[("Content-Type", "text/html")], &body).is_none());
+        }
+        // A body naming x402Version that does not parse is still x402, with a finding.
+        let d = run(
+            402,
+            &[],
+            "<script>window.x402 = { paymentRequired: {\"x402Version\":2, \"a\": \"\\",
+        )
+        .unwrap();
+        assert!(d.findings.iter().any(|f| f.code == "x402_body_not_json"));
+        let d = run(
+            402,
+            &[],
+            r#"{"x402Version": 2, "accepts": [...], "error": "Payment required"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn receipts_and_unrelated_responses_are_not_problems() {
+        let ok = base64::encode(br#"{"success":true,"transaction":"0x1","network":"eip155:8453"}"#);
+        assert!(run(200, &[("PAYMENT-RESPONSE", &ok)], "{}").is_none());
+        assert!(run(402, &[], r#"{"error":"Payment required"}"#).is_none());
+        assert!(run(402, &[], "x402 is great").is_none());
     }
 }
