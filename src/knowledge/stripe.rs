@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
-use crate::core::observed::{json_str, Observed};
+use crate::core::observed::Observed;
 
 /// Whether retrying the same payment can work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -108,7 +108,13 @@ struct StripeError {
 impl StripeError {
     fn read(json: &Value) -> Option<StripeError> {
         let err = json.get("error").filter(|e| e.is_object())?;
-        let field = |k: &str| json_str(err, k).filter(|s| !s.trim().is_empty());
+        // Strings only: a number or object where Stripe sends a string is not Stripe's.
+        let field = |k: &str| {
+            err.get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
         Some(StripeError {
             kind: field("type"),
             code: field("code"),
@@ -182,7 +188,8 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         None if card_error || err.decline_code.is_some() => {
             (Cause::PaymentDeclined, Confidence::Medium)
         }
-        None => (Cause::PaymentDeclined, Confidence::Low),
+        // Nothing Stripe-specific to explain: the provider entry and the heuristics answer.
+        None => return None,
     };
 
     let mut d = Diagnosis::new(cause, confidence, obs.status);
