@@ -176,7 +176,7 @@ impl<'v> SearchText<'v> {
                 plain.push_str(s);
                 plain.push('\n');
             }
-            let plain = cap(&plain).to_string();
+            let plain = without_urls(cap(&plain));
             return SearchText {
                 lower: plain.to_lowercase(),
                 json_strings,
@@ -185,9 +185,9 @@ impl<'v> SearchText<'v> {
         }
         let body = obs.body_text();
         let plain = if looks_like_html(obs, body) {
-            visible_text(cap(body))
+            without_urls(&visible_text(cap(body)))
         } else {
-            cap(body).to_string()
+            without_urls(cap(body))
         };
         SearchText {
             lower: plain.to_lowercase(),
@@ -201,13 +201,31 @@ impl<'v> SearchText<'v> {
             if let Some((path, value)) = self
                 .json_strings
                 .iter()
-                .find(|(_, s)| contains_phrase(&s.to_lowercase(), phrase))
+                .find(|(_, s)| contains_phrase(&without_urls(s).to_lowercase(), phrase))
             {
                 return Evidence::body(path, value);
             }
         }
         Evidence::body("text", &excerpt_around(&self.plain, &self.lower, phrase))
     }
+}
+
+/// The text with URLs dropped: a link to `/billing` or `/credits` says nothing about the cause.
+fn without_urls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (n, line) in s.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let words = line.split(' ').filter(|w| !w.contains("://"));
+        for (i, w) in words.enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 fn cap(s: &str) -> &str {
@@ -419,6 +437,21 @@ mod tests {
         assert_eq!(visible_text(html).trim(), "Hello");
         assert_eq!(cause(402, html), Some(Cause::Unknown));
         assert_eq!(visible_text("<p>cut <scr"), " cut ");
+    }
+
+    #[test]
+    fn urls_do_not_count() {
+        assert_eq!(
+            cause(
+                402,
+                r#"{"error":"Payment required","docs":"https://example.com/billing/credits"}"#
+            ),
+            Some(Cause::Unknown)
+        );
+        assert_eq!(
+            without_urls("see https://x.io/billing now\nok"),
+            "see now\nok"
+        );
     }
 
     #[test]
