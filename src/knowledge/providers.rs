@@ -237,21 +237,33 @@ fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
         return steps.iter().map(StepDef::to_step).collect();
     }
     let mut steps = super::generic::steps(cause);
-    if let Some(url) = &p.billing_url {
-        let billing_related = !matches!(cause, Cause::RateLimited | Cause::PaymentChallenge);
-        if billing_related {
-            steps.insert(
+    let billing_related = !matches!(cause, Cause::RateLimited | Cause::PaymentChallenge);
+    if let (Some(url), true) = (&p.billing_url, billing_related) {
+        // Name the provider in the generic "open the billing page" step, or add one.
+        match steps.first_mut() {
+            Some(first) if first.text.starts_with(GENERIC_BILLING_STEP) => {
+                first.text = first.text.replacen(
+                    GENERIC_BILLING_STEP,
+                    &format!("Open the {} billing page", p.name),
+                    1,
+                );
+                first.link = Some(url.clone());
+            }
+            _ => steps.insert(
                 0,
                 Step::text(format!(
                     "Open the {} billing page and check the account's status there.",
                     p.name
                 ))
                 .with_link(url.clone()),
-            );
+            ),
         }
     }
     steps
 }
+
+/// How the generic steps start when they send the reader to a billing page.
+const GENERIC_BILLING_STEP: &str = "Open the provider's billing page";
 
 /// The evidence for a condition that holds, or `None`.
 fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
@@ -367,6 +379,21 @@ mod tests {
                 assert!(url.starts_with("https://"), "{}: {url}", p.id);
             }
         }
+    }
+
+    #[test]
+    fn generic_steps_name_the_provider() {
+        let p = by_id("mistral").expect("mistral");
+        let steps = provider_steps(p, Cause::PaymentMethodMissing);
+        assert!(steps[0]
+            .text
+            .starts_with("Open the Mistral AI billing page"));
+        assert_eq!(steps[0].link, p.billing_url);
+        let steps = provider_steps(p, Cause::Unknown);
+        assert_eq!(steps.len(), 6);
+        assert!(provider_steps(p, Cause::RateLimited)
+            .iter()
+            .all(|s| s.link.is_none()));
     }
 
     #[test]
