@@ -303,13 +303,18 @@ pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
                 if path.is_empty() { "text".into() } else { path },
                 s.as_str(),
             )),
+            // Children beyond the visit budget are never reached: do not queue them.
             Value::Object(map) => {
-                for (k, child) in map {
+                for (k, child) in map
+                    .iter()
+                    .take(MAX_JSON_NODES.saturating_sub(visited + queue.len()))
+                {
                     queue.push_back((join(k), child));
                 }
             }
             Value::Array(items) => {
-                for (n, child) in items.iter().enumerate() {
+                let room = MAX_JSON_NODES.saturating_sub(visited + queue.len());
+                for (n, child) in items.iter().enumerate().take(room) {
                     queue.push_back((join(&n.to_string()), child));
                 }
             }
@@ -452,6 +457,14 @@ mod tests {
             without_urls("see https://x.io/billing now\nok"),
             "see now\nok"
         );
+    }
+
+    #[test]
+    fn json_walk_is_bounded() {
+        let big = Value::Array(vec![Value::String("x".into()); 100_000]);
+        let found = json_strings(&big);
+        assert!(!found.is_empty() && found.len() <= MAX_JSON_NODES);
+        assert_eq!(found[0].0, "0");
     }
 
     #[test]

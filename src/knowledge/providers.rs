@@ -159,21 +159,39 @@ pub fn by_id(id: &str) -> Option<&'static Provider> {
 /// The provider a response comes from: the most specific host match, else the first provider
 /// whose signature appears.
 pub fn identify(obs: &Observed) -> Option<&'static Provider> {
+    identify_with_evidence(obs).map(|(p, _)| p)
+}
+
+/// The provider and the evidence that identified it (its host, or the signature seen).
+fn identify_with_evidence(obs: &Observed) -> Option<(&'static Provider, Evidence)> {
     let by_host = obs.host.as_deref().and_then(|host| {
         all()
             .iter()
             .flat_map(|p| p.hosts.iter().map(move |d| (p, d)))
             .filter(|(_, d)| host_matches(host, d))
             .max_by_key(|(_, d)| d.len())
-            .map(|(p, _)| p)
+            .map(|(p, _)| (p, Evidence::host(host)))
     });
     by_host.or_else(|| {
-        all().iter().find(|p| {
-            p.signatures
+        all().iter().find_map(|p| {
+            if let Some(phrase) = p
+                .signatures
                 .body_any
                 .iter()
-                .any(|s| contains_phrase(&obs.body_lower, s))
-                || p.signatures.headers.iter().any(|h| header_holds(obs, h))
+                .find(|s| contains_phrase(&obs.body_lower, s))
+            {
+                return Some((p, phrase_evidence(obs, phrase)));
+            }
+            p.signatures
+                .headers
+                .iter()
+                .find(|h| header_holds(obs, h))
+                .map(|h| {
+                    (
+                        p,
+                        Evidence::header(&h.name, obs.header(&h.name).unwrap_or_default()),
+                    )
+                })
         })
     })
 }
@@ -182,20 +200,30 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if obs.status < 400 {
         return None;
     }
-    let provider = identify(obs)?;
+    let (provider, found_by) = identify_with_evidence(obs)?;
     if let Some((rule, evidence)) = provider
         .rules
         .iter()
         .find_map(|r| matches(obs, &r.when).map(|ev| (r, ev)))
     {
-        return Some(from_rule(obs, provider, &rule.then, evidence));
+        let mut d = from_rule(obs, provider, &rule.then, found_by);
+        for e in evidence {
+            if !d.evidence.contains(&e) {
+                d.evidence.push(e);
+            }
+        }
+        return Some(d);
     }
     // No rule: the heuristics decide the cause (always for a 402, only on strong phrases
     // otherwise), and the provider still gives its name, links and steps.
     let signal = heuristics::classify(obs)?;
     let mut d = Diagnosis::new(signal.cause, signal.confidence, obs.status);
-    set_provider(&mut d, obs, provider);
-    d.evidence.extend(signal.evidence.iter().cloned());
+    set_provider(&mut d, provider, found_by);
+    for e in signal.evidence.iter() {
+        if !d.evidence.contains(e) {
+            d.evidence.push(e.clone());
+        }
+    }
     d.steps = provider_steps(provider, signal.cause);
     if signal.auth {
         d.steps.insert(0, heuristics::auth_step());
@@ -203,12 +231,11 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     Some(d)
 }
 
-fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, evidence: Vec<Evidence>) -> Diagnosis {
+fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) -> Diagnosis {
     let mut d = Diagnosis::new(out.cause, out.confidence, obs.status);
     if !out.hide_provider {
-        set_provider(&mut d, obs, p);
+        set_provider(&mut d, p, found_by);
     }
-    d.evidence.extend(evidence);
     d.summary = out.summary.clone().unwrap_or_default();
     d.explanation = out.explanation.clone().unwrap_or_default();
     d.steps = match &out.steps {
@@ -218,16 +245,12 @@ fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, evidence: Vec<Evidence
     d
 }
 
-fn set_provider(d: &mut Diagnosis, obs: &Observed, p: &Provider) {
+fn set_provider(d: &mut Diagnosis, p: &Provider, found_by: Evidence) {
     d.provider = Some(p.id.clone());
     d.provider_name = Some(p.name.clone());
     d.billing_url = p.billing_url.clone();
     d.docs_url = p.docs_url.clone();
-    if let Some(host) = &obs.host {
-        if p.hosts.iter().any(|h| host_matches(host, h)) {
-            d.evidence.push(Evidence::host(host));
-        }
-    }
+    d.evidence.push(found_by);
 }
 
 /// The provider's steps for `cause` (or its default), else the generic steps led by a link to
@@ -394,6 +417,34 @@ mod tests {
         assert!(provider_steps(p, Cause::RateLimited)
             .iter()
             .all(|s| s.link.is_none()));
+    }
+
+    #[test]
+    fn signatures_identify_proxied_providers() {
+        use crate::core::exchange::{Content, Exchange, Request, Response};
+        let e = Exchange {
+            request: Request {
+                url: "https://proxy.example/api".into(),
+                ..Request::default()
+            },
+            response: Response {
+                status: 402,
+                content: Content {
+                    text: Some(r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#.into()),
+                    ..Content::default()
+                },
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        let obs = Observed::new(&e, None);
+        let d = detect(&obs).expect("diagnosed");
+        assert_eq!(d.provider.as_deref(), Some("blockfrost"));
+        assert_eq!(d.cause, Cause::PlanLimitReached);
+        assert!(d
+            .evidence
+            .iter()
+            .any(|ev| ev.location == "error" && ev.value == "Project Over Limit"));
     }
 
     #[test]
