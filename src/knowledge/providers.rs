@@ -25,6 +25,11 @@ pub struct Provider {
     /// Domains; a request host matches a domain or any subdomain of it.
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// Domains where the provider's customers run their own apps (`vercel.app`): they identify
+    /// the provider only when one of its rules matches, since the app's own 402s are not the
+    /// platform's.
+    #[serde(default)]
+    pub app_hosts: Vec<String>,
     /// How to recognise the provider when the host is unknown (proxied, custom domain).
     #[serde(default)]
     pub signatures: Signatures,
@@ -159,48 +164,67 @@ pub fn by_id(id: &str) -> Option<&'static Provider> {
 /// The provider a response comes from: the most specific host match, else the first provider
 /// whose signature appears.
 pub fn identify(obs: &Observed) -> Option<&'static Provider> {
-    identify_with_evidence(obs).map(|(p, _)| p)
+    identify_with_evidence(obs).map(|f| f.provider)
+}
+
+/// How a provider was recognised.
+struct Found {
+    provider: &'static Provider,
+    evidence: Evidence,
+    /// By a customer-app domain: only the provider's own rules may speak.
+    app_host: bool,
 }
 
 /// The provider and the evidence that identified it (its host, or the signature seen).
-fn identify_with_evidence(obs: &Observed) -> Option<(&'static Provider, Evidence)> {
-    let by_host = obs.host.as_deref().and_then(|host| {
+fn identify_with_evidence(obs: &Observed) -> Option<Found> {
+    let host_match = |app: bool| {
+        let host = obs.host.as_deref()?;
         all()
             .iter()
-            .flat_map(|p| p.hosts.iter().map(move |d| (p, d)))
+            .flat_map(|p| {
+                let domains = if app { &p.app_hosts } else { &p.hosts };
+                domains.iter().map(move |d| (p, d))
+            })
             .filter(|(_, d)| host_matches(host, d))
             .max_by_key(|(_, d)| d.len())
-            .map(|(p, _)| (p, Evidence::host(host)))
-    });
-    by_host.or_else(|| {
+            .map(|(p, _)| Found {
+                provider: p,
+                evidence: Evidence::host(host),
+                app_host: app,
+            })
+    };
+    let by_signature = || {
         all().iter().find_map(|p| {
-            if let Some(phrase) = p
+            let evidence = match p
                 .signatures
                 .body_any
                 .iter()
                 .find(|s| contains_phrase(&obs.body_lower, s))
             {
-                return Some((p, phrase_evidence(obs, phrase)));
-            }
-            p.signatures
-                .headers
-                .iter()
-                .find(|h| header_holds(obs, h))
-                .map(|h| {
-                    (
-                        p,
-                        Evidence::header(&h.name, obs.header(&h.name).unwrap_or_default()),
-                    )
-                })
+                Some(phrase) => phrase_evidence(obs, phrase),
+                None => {
+                    let h = p.signatures.headers.iter().find(|h| header_holds(obs, h))?;
+                    Evidence::header(&h.name, obs.header(&h.name).unwrap_or_default())
+                }
+            };
+            Some(Found {
+                provider: p,
+                evidence,
+                app_host: false,
+            })
         })
-    })
+    };
+    host_match(false)
+        .or_else(by_signature)
+        .or_else(|| host_match(true))
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if obs.status < 400 {
         return None;
     }
-    let (provider, found_by) = identify_with_evidence(obs)?;
+    let found = identify_with_evidence(obs)?;
+    let (provider, found_by) = (found.provider, found.evidence);
     if let Some((rule, evidence)) = provider
         .rules
         .iter()
@@ -213,6 +237,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             }
         }
         return Some(d);
+    }
+    if found.app_host {
+        return None;
     }
     // No rule: the heuristics decide the cause (always for a 402, only on strong phrases
     // otherwise), and the provider still gives its name, links and steps.
@@ -374,6 +401,13 @@ mod tests {
             );
             assert!(!p.name.is_empty() && !p.kind.is_empty());
             assert!(!p.hosts.is_empty() || !p.signatures.body_any.is_empty());
+            for d in p.hosts.iter().chain(p.app_hosts.iter()) {
+                assert!(
+                    !d.contains('/') && !d.contains(':') && d == &d.to_ascii_lowercase(),
+                    "{}: host {d}",
+                    p.id
+                );
+            }
             for key in p.steps.keys() {
                 assert!(
                     key == "default" || Cause::from_id(key).is_some(),
@@ -445,6 +479,38 @@ mod tests {
             .evidence
             .iter()
             .any(|ev| ev.location == "error" && ev.value == "Project Over Limit"));
+    }
+
+    #[test]
+    fn app_hosts_only_speak_through_rules() {
+        use crate::core::exchange::{Content, Exchange, Request, Response};
+        let on = |url: &str, body: &str| {
+            let e = Exchange {
+                request: Request {
+                    url: url.into(),
+                    ..Request::default()
+                },
+                response: Response {
+                    status: 402,
+                    content: Content {
+                        text: Some(body.into()),
+                        ..Content::default()
+                    },
+                    ..Response::default()
+                },
+                ..Exchange::default()
+            };
+            detect(&Observed::new(&e, None)).and_then(|d| d.provider)
+        };
+        // An app's own 402 on a platform domain is the app's, not the platform's.
+        assert_eq!(
+            on("https://my-api.vercel.app/x", "Insufficient credits"),
+            None
+        );
+        assert_eq!(
+            on("https://my-api.vercel.app/x", "Code: DEPLOYMENT_DISABLED"),
+            Some("vercel".into())
+        );
     }
 
     #[test]
