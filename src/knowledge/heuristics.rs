@@ -2,8 +2,8 @@
 //! (`phrases.json`), searched in the places a message lives (JSON string values, the visible text
 //! of an HTML page, or plain text).
 //!
-//! A 402 always gets an answer (`unknown` when nothing matches). Any other error status only gets
-//! one for a strong billing phrase, never for a plain rate limit; success statuses never do.
+//! A 402 always gets an answer (`unknown` when nothing matches). Any other 4xx only gets one for a
+//! strong billing phrase, never for a plain rate limit; other statuses never do.
 
 use std::sync::OnceLock;
 
@@ -79,7 +79,8 @@ pub fn auth_step() -> Step {
 /// Classifies the body by phrases. `None` when the status is not an error, or when a non-402
 /// has no strong billing phrase.
 pub fn classify(obs: &Observed) -> Option<Signal> {
-    if obs.status < 400 {
+    // Server errors (5xx) are the server's fault whatever their text says.
+    if !(400..500).contains(&obs.status) {
         return None;
     }
     let is_402 = obs.status == 402;
@@ -426,6 +427,7 @@ mod tests {
             Some(Cause::InsufficientBalance)
         );
         assert_eq!(cause(200, "insufficient balance"), None);
+        assert_eq!(cause(500, "payment failed"), None);
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub struct Rule {
     pub then: Outcome,
 }
 
-/// Every listed condition must hold. With no `status` list, any error status (400 and up) does.
+/// Every listed condition must hold. With no `status` list, any client error status (4xx) does.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Condition {
     #[serde(default)]
@@ -318,7 +318,7 @@ const GENERIC_BILLING_STEP: &str = "Open the provider's billing page";
 /// The evidence for a condition that holds, or `None`.
 fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
     let status_ok = if c.status.is_empty() {
-        obs.status >= 400
+        (400..500).contains(&obs.status)
     } else {
         c.status.contains(&obs.status)
     };
