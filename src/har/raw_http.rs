@@ -98,8 +98,12 @@ pub fn parse_response(
     }
     loop {
         let (line, after) = next_line(rest).unwrap_or_default();
-        let (status, status_text) = status_line(line)
-            .ok_or_else(|| error(line_no, "expected a status line like `HTTP/1.1 402 Payment Required`"))?;
+        let (status, status_text) = status_line(line).ok_or_else(|| {
+            error(
+                line_no,
+                "expected a status line like `HTTP/1.1 402 Payment Required`",
+            )
+        })?;
         rest = after;
         line_no += 1;
         let mut headers: Vec<Header> = Vec::new();
@@ -123,7 +127,13 @@ pub fn parse_response(
                 let Some((name, value)) = text.split_once(':') else {
                     return Err(error(
                         line_no,
-                        format!("malformed header line (no ':'): {}", crate::core::evidence::truncate(&crate::core::evidence::printable(&text), 60)),
+                        format!(
+                            "malformed header line (no ':'): {}",
+                            crate::core::evidence::truncate(
+                                &crate::core::evidence::printable(&text),
+                                60
+                            )
+                        ),
                     ));
                 };
                 headers.push(Header::new(name.trim(), value.trim()));
@@ -177,12 +187,25 @@ mod tests {
     #[test]
     fn curl_si_with_crlf() {
         let raw = b"HTTP/2 402 \r\ncontent-type: application/json\r\nretry-after: 30\r\n\r\n{\"error\":{\"message\":\"Insufficient credits\"}}";
-        let ex = parse_response(raw, Some("POST"), Some("https://openrouter.ai/api/v1/chat/completions"))
-            .expect("parses");
+        let ex = parse_response(
+            raw,
+            Some("POST"),
+            Some("https://openrouter.ai/api/v1/chat/completions"),
+        )
+        .expect("parses");
         assert_eq!(ex.response.status, 402);
         assert_eq!(ex.header("Retry-After"), Some("30"));
-        assert_eq!(ex.response.content.mime_type.as_deref(), Some("application/json"));
-        assert!(ex.response.content.text.as_deref().unwrap_or("").contains("Insufficient"));
+        assert_eq!(
+            ex.response.content.mime_type.as_deref(),
+            Some("application/json")
+        );
+        assert!(ex
+            .response
+            .content
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .contains("Insufficient"));
         assert_eq!(ex.request.method, "POST");
         assert_eq!(ex.host().as_deref(), Some("openrouter.ai"));
     }
@@ -200,11 +223,19 @@ mod tests {
 
     #[test]
     fn headers_only_means_no_body() {
-        let ex = parse_response(b"\nHTTP/1.1 402 Payment Required\r\nA: b\r\n\r\n", None, None)
-            .expect("parses");
+        let ex = parse_response(
+            b"\nHTTP/1.1 402 Payment Required\r\nA: b\r\n\r\n",
+            None,
+            None,
+        )
+        .expect("parses");
         assert_eq!(ex.response.content.text, None);
-        let ex = parse_response(b"HTTP/1.1 402 Payment Required\nContent-Length: 0\n\n", None, None)
-            .expect("parses");
+        let ex = parse_response(
+            b"HTTP/1.1 402 Payment Required\nContent-Length: 0\n\n",
+            None,
+            None,
+        )
+        .expect("parses");
         assert_eq!(ex.response.content.text.as_deref(), Some(""));
         let ex = parse_response(b"HTTP/1.0 402", None, None).expect("parses");
         assert_eq!(ex.response.status, 402);
@@ -214,15 +245,20 @@ mod tests {
     fn not_http_is_a_clear_error() {
         let e = parse_response(b"{\"error\": 1}", None, None).expect_err("body only");
         assert!(e.message.contains("curl with -i"), "{e}");
-        assert!(parse_response(b"", None, None).expect_err("empty").message.contains("empty"));
+        assert!(parse_response(b"", None, None)
+            .expect_err("empty")
+            .message
+            .contains("empty"));
         assert!(parse_response(b"  \n\n", None, None).is_err());
         assert!(parse_response(b"HTTP/1.1 40 x\n", None, None).is_err());
         assert!(parse_response(b"HTTP/x 402\n", None, None).is_err());
         assert!(parse_response("HTTP/1.1 4é2\n".as_bytes(), None, None).is_err());
-        let e = parse_response(b"HTTP/1.1 402 P\nno colon here\n\n", None, None).expect_err("bad header");
+        let e = parse_response(b"HTTP/1.1 402 P\nno colon here\n\n", None, None)
+            .expect_err("bad header");
         assert_eq!(e.line, 2);
         assert!(e.to_string().starts_with("line 2: malformed header"), "{e}");
-        let e = parse_response(b"HTTP/1.1 402 P\n continued\n", None, None).expect_err("fold first");
+        let e =
+            parse_response(b"HTTP/1.1 402 P\n continued\n", None, None).expect_err("fold first");
         assert_eq!(e.line, 2);
     }
 }

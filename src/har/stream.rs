@@ -285,7 +285,11 @@ impl Splitter {
                     .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
                     .unwrap_or(rest.len());
                 if run > 0 {
-                    let take = if cut { 0 } else { self.keep_prefix(&rest[..run]) };
+                    let take = if cut {
+                        0
+                    } else {
+                        self.keep_prefix(&rest[..run])
+                    };
                     if self.capturing && take > 0 {
                         self.buf.extend_from_slice(&rest[..take]);
                     }
@@ -381,7 +385,8 @@ impl Splitter {
             return self.fail("unexpected end of input: the JSON is cut short");
         }
         if !self.seen_log {
-            return self.fail("not a HAR file: no log.entries (no \"log\" object at the top level)");
+            return self
+                .fail("not a HAR file: no log.entries (no \"log\" object at the top level)");
         }
         if !self.seen_entries {
             return self.fail("not a HAR file: no log.entries");
@@ -416,7 +421,10 @@ impl Splitter {
             self.lex = Lex::Normal;
             self.structural(b);
         } else {
-            self.fail(format!("{} is not valid at the start of a file", describe(b)));
+            self.fail(format!(
+                "{} is not valid at the start of a file",
+                describe(b)
+            ));
         }
     }
 
@@ -775,12 +783,24 @@ mod tests {
             (r#"{"log": {"version": "1.2"}}"#, "no log.entries"),
             (r#"{"log": []}"#, "\"log\" is not an object"),
             (r#"{"log": {"entries": {}}}"#, "log.entries is not an array"),
-            (r#"{"log": {"entries": [1]}}"#, "entry 0 is not a JSON object"),
-            ("{\"log\": {\"entries\": [{\"a\": 1}, {\"b\": ", "inside entry 1"),
+            (
+                r#"{"log": {"entries": [1]}}"#,
+                "entry 0 is not a JSON object",
+            ),
+            (
+                "{\"log\": {\"entries\": [{\"a\": 1}, {\"b\": ",
+                "inside entry 1",
+            ),
             (r#"{"log": {"entries": []}} x"#, "after the end"),
             (r#"{"log": {"entries": [] "x": 1}}"#, "expected ',' or '}'"),
-            ("{\"log\": {\"entries\": [\"a\nb\"]}}", "entry 0 is not a JSON object"),
-            ("{\"log\": {\"x\": \"a\nb\"}}", "a line break inside a string"),
+            (
+                "{\"log\": {\"entries\": [\"a\nb\"]}}",
+                "entry 0 is not a JSON object",
+            ),
+            (
+                "{\"log\": {\"x\": \"a\nb\"}}",
+                "a line break inside a string",
+            ),
             (r#"{"log": {"x": "\q"}}"#, "invalid escape"),
         ];
         for (input, want) in cases {
@@ -789,7 +809,10 @@ mod tests {
             assert!(err.message.contains(want), "{input:?}: {err}");
         }
         let (_, err) = split_all(b"\xef\xbbx", 1);
-        assert!(err.expect("bad bom").message.contains("not valid at the start"));
+        assert!(err
+            .expect("bad bom")
+            .message
+            .contains("not valid at the start"));
         let (_, err) = split_all(b"{\n  \"log\": {\n    \"entries\": [] \"x\"", 5);
         let err = err.expect("error");
         assert_eq!((err.position.line, err.position.column), (3, 19), "{err}");
@@ -826,7 +849,10 @@ mod tests {
                 let entry = s.next_entry().expect("entry").expect("ok");
                 let v: serde_json::Value =
                     serde_json::from_slice(&entry.bytes).unwrap_or_else(|e| {
-                        panic!("{filler} {chunk}: {e}: {}", String::from_utf8_lossy(&entry.bytes))
+                        panic!(
+                            "{filler} {chunk}: {e}: {}",
+                            String::from_utf8_lossy(&entry.bytes)
+                        )
                     });
                 let text = v["text"].as_str().expect("text");
                 assert!(!text.is_empty() && text.len() < 40, "{filler}: {text:?}");
