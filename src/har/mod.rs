@@ -49,7 +49,10 @@ pub struct HarReader<R> {
     inner: R,
     splitter: Splitter,
     chunk: Vec<u8>,
+    /// The input is exhausted.
     done: bool,
+    /// An error was returned: nothing more is yielded.
+    stopped: bool,
 }
 
 /// Bytes read from the underlying reader per call.
@@ -67,6 +70,7 @@ impl<R: Read> HarReader<R> {
             splitter,
             chunk: vec![0; CHUNK_BYTES],
             done: false,
+            stopped: false,
         }
     }
 
@@ -84,6 +88,9 @@ impl<R: Read> Iterator for HarReader<R> {
     type Item = Result<HarEntry, HarError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.stopped {
+            return None;
+        }
         loop {
             if let Some(item) = self.splitter.next_entry() {
                 let result = item.and_then(|raw| {
@@ -92,11 +99,7 @@ impl<R: Read> Iterator for HarReader<R> {
                         exchange,
                     })
                 });
-                if result.is_err() {
-                    self.done = true;
-                    // Nothing after an error: drop whatever else was split.
-                    self.splitter = Splitter::new();
-                }
+                self.stopped = result.is_err();
                 return Some(result);
             }
             if self.done {
@@ -110,9 +113,8 @@ impl<R: Read> Iterator for HarReader<R> {
                 Ok(n) => self.splitter.push(self.chunk.get(..n).unwrap_or_default()),
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.done = true;
+                    self.stopped = true;
                     let at = self.splitter.position();
-                    self.splitter = Splitter::new();
                     return Some(Err(HarError::new(at, format!("read error: {e}"))));
                 }
             }
@@ -136,6 +138,7 @@ mod tests {
         assert!(err.message.starts_with("entry 1: invalid type"), "{err}");
         assert!(!err.message.contains(" at line "), "{err}");
         assert!(r.next().is_none());
+        assert_eq!(r.entries_read(), 2);
     }
 
     #[test]

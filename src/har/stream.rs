@@ -260,6 +260,11 @@ impl Splitter {
     }
 
     fn fail(&mut self, message: impl Into<String>) {
+        let mut message = message.into();
+        if self.capturing && !message.contains("entry ") {
+            let n = self.entries_started.saturating_sub(1);
+            message = format!("in entry {n}: {message}");
+        }
         if self.error.is_none() && !self.finished {
             self.error = Some(HarError::new(self.pos, message));
         }
@@ -817,6 +822,11 @@ mod tests {
         let err = err.expect("error");
         assert_eq!((err.position.line, err.position.column), (3, 19), "{err}");
         assert_eq!(err.to_string(), "3:19: expected ',' or '}', found '\"'");
+        let (_, err) = split_all(b"{\"log\": {\"entries\": [{\"a\": 1}, {\"b\" 2}]}}", 4);
+        assert_eq!(
+            err.expect("error").message,
+            "in entry 1: expected ':', found '2'"
+        );
     }
 
     #[test]
