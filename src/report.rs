@@ -14,24 +14,31 @@ use crate::core::redact;
 /// One diagnosed exchange to report.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportItem<'a> {
-    /// 0-based position in the capture (HAR `log.entries`).
+    /// The section's number (the CLI gives the 0-based HAR `log.entries` index).
     pub index: usize,
     pub method: &'a str,
     pub url: &'a str,
     pub diagnosis: &'a Diagnosis,
 }
 
-/// The whole report: a title, a one-line count and one section per item.
-pub fn markdown(items: &[ReportItem<'_>]) -> String {
+/// The whole report: a title, a one-line count and one section per record. A record is
+/// `(number, method, url, diagnosis)`; the number labels the section (the extension counts
+/// from 1, the CLI gives the HAR index).
+pub fn markdown(records: &[(usize, String, String, Diagnosis)]) -> String {
     let mut out = String::from("# Why 402 report\n\n");
-    out.push_str(&match items.len() {
+    out.push_str(&match records.len() {
         0 => "No payment problems found.\n".to_string(),
         1 => "1 payment problem found.\n".to_string(),
         n => format!("{n} payment problems found.\n"),
     });
-    for item in items {
+    for (index, method, url, diagnosis) in records {
         out.push('\n');
-        out.push_str(&markdown_entry(item));
+        out.push_str(&markdown_entry(&ReportItem {
+            index: *index,
+            method,
+            url,
+            diagnosis,
+        }));
     }
     out
 }
@@ -489,12 +496,12 @@ mod tests {
     #[test]
     fn hostile_content_is_inert() {
         let d = hostile();
-        let md = markdown(&[ReportItem {
-            index: 3,
-            method: "POST",
-            url: "https://api.example/v1?api_key=supersecret123&x=1",
-            diagnosis: &d,
-        }]);
+        let md = markdown(&[(
+            3,
+            "POST".to_string(),
+            "https://api.example/v1?api_key=supersecret123&x=1".to_string(),
+            d,
+        )]);
         let prose = outside_code(&md).replace("\\[", "").replace("\\]", "");
         for bad in ["<", ">", "](javascript", "]("] {
             let allowed = bad == "](" && prose.matches("](").count() == 2;
