@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use clap::Parser;
+use serde::Serialize;
 use serde_json::json;
 use why402::core::redact;
 use why402::har::{raw_http, HarReader};
@@ -41,8 +42,18 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// One entry of the JSON output (fields in this order).
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    index: usize,
+    method: &'a str,
+    url: String,
+    status: u16,
+    diagnosis: &'a Diagnosis,
+}
+
 /// Counts for the closing summary.
-#[derive(Default)]
+#[derive(Default, Serialize)]
 struct Summary {
     entries_read: usize,
     by_cause: BTreeMap<&'static str, usize>,
@@ -80,15 +91,16 @@ impl<W: Write> Output<W> {
         let (method, url) = (ex.request.method.as_str(), ex.request.url.as_str());
         match self.format {
             Format::Json => {
-                let item = json!({
-                    "index": index,
-                    "method": method,
-                    "url": redact::url(url),
-                    "status": ex.response.status,
-                    "diagnosis": d,
-                });
+                let item = JsonEntry {
+                    index,
+                    method,
+                    url: redact::url(url),
+                    status: ex.response.status,
+                    diagnosis: d,
+                };
                 let sep = if self.first { "\n" } else { ",\n" };
-                write!(self.out, "{sep}{item}")?;
+                self.out.write_all(sep.as_bytes())?;
+                serde_json::to_writer(&mut self.out, &item)?;
             }
             Format::Markdown => {
                 let item = ReportItem {
@@ -130,10 +142,7 @@ impl<W: Write> Output<W> {
         };
         match self.format {
             Format::Json => {
-                let doc = json!({
-                    "entries_read": summary.entries_read,
-                    "by_cause": summary.by_cause,
-                });
+                let doc = serde_json::to_string(summary).map_err(io::Error::other)?;
                 // A stop on bad input still closes the one document, saying why.
                 let tail = match error {
                     Some(e) => format!("\n],\n\"summary\": {doc},\n\"error\": {}}}\n", json!(e)),
