@@ -10,7 +10,8 @@ use std::io::{ErrorKind, Read};
 use crate::core::exchange::Exchange;
 pub use stream::{HarError, Position, RawEntry, Splitter};
 
-/// Parses one entry's bytes, with serde errors placed in the whole file.
+/// Parses one entry's bytes, with serde errors placed in the whole file (line and column exact;
+/// `offset` is the entry's first byte, as serde reports no offset).
 pub fn parse_entry(raw: &RawEntry) -> Result<Exchange, HarError> {
     serde_json::from_slice(&raw.bytes).map_err(|e| {
         // serde counts from the entry's first byte; shift to the file's lines and columns.
