@@ -8,6 +8,9 @@
 //!   dates, retry headers).
 //! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS.
 //! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, generic heuristics.
+//! - [`har`]: reading captures: HAR files as a stream of entries in bounded memory, and raw
+//!   responses as `curl -si` prints them.
+//! - [`report`]: the Markdown report (CLI `--format markdown`, the extension's "Copy report").
 //! - Front ends: the `why402` CLI (`src/cli`, native only) and the wasm bindings and UI
 //!   (`src/web`, wasm only).
 //!
@@ -15,6 +18,7 @@
 
 pub mod core;
 pub mod decode;
+pub mod har;
 pub mod knowledge;
 pub mod protocols;
 pub mod report;
