@@ -8,11 +8,13 @@
 //!   dates, retry headers).
 //! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS.
 //! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, generic heuristics.
+//! - [`capture`]: the records the browser extension stores per tab (built, redacted, merged).
 //! - Front ends: the `why402` CLI (`src/cli`, native only) and the wasm bindings and UI
 //!   (`src/web`, wasm only).
 //!
 //! The library has no browser types and never panics on input.
 
+pub mod capture;
 pub mod core;
 pub mod decode;
 pub mod knowledge;
@@ -23,8 +25,8 @@ pub mod report;
 pub mod web;
 
 pub use crate::core::diagnosis::{
-    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding,
-    PaymentTerms, Protocol, Retry, Severity, Step,
+    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, PaymentTerms,
+    Protocol, Retry, Severity, Step,
 };
 pub use crate::core::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};
