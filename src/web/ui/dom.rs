@@ -79,17 +79,15 @@ impl Builder {
         Ok(())
     }
 
-    /// A link opening in a new tab when `url` is http(s); otherwise the URL as plain text.
-    pub fn link(&self, parent: &Element, url: &str, label: &str) -> R<Element> {
-        match safe_href(url) {
-            Some(href) => {
-                let a = self.text(parent, "a", "w-link", label)?;
-                a.set_attribute("href", href)?;
-                a.set_attribute("target", "_blank")?;
-                a.set_attribute("rel", "noopener noreferrer")?;
-                Ok(a)
-            }
-            None => self.text(parent, "span", "w-nolink", url),
+    /// A link opening in a new tab when `url` is http(s); anything else (`javascript:`) is left
+    /// out rather than shown half-usable.
+    pub fn link(&self, parent: &Element, url: &str, label: &str) -> R<()> {
+        if let Some(href) = safe_href(url) {
+            let a = self.text(parent, "a", "w-link", label)?;
+            a.set_attribute("href", href)?;
+            a.set_attribute("target", "_blank")?;
+            a.set_attribute("rel", "noopener noreferrer")?;
         }
+        Ok(())
     }
 }
