@@ -135,13 +135,24 @@ pub fn record_from_entry(
     now_ms: f64,
     serial: u32,
 ) -> Option<Record> {
+    build(
+        entry_id(source, now_ms, serial),
+        tab_id,
+        now_ms,
+        source,
+        entry,
+    )
+}
+
+/// `pg-<ms>-<serial>`: the time keeps ids unique across service worker restarts (the serial
+/// starts again at each one).
+fn entry_id(source: Source, now_ms: f64, serial: u32) -> String {
     let stamp = if now_ms.is_finite() && now_ms > 0.0 {
         now_ms as u64
     } else {
         0
     };
-    let id = format!("{}-{stamp}-{serial}", source.id_prefix());
-    build(id, tab_id, now_ms, source, entry)
+    format!("{}-{stamp}-{serial}", source.id_prefix())
 }
 
 #[cfg(test)]
@@ -196,6 +207,16 @@ mod tests {
             assert_eq!(Source::from_id(id.as_str().unwrap_or("")), Some(s));
         }
         assert_eq!(Source::from_id("bogus"), None);
+    }
+
+    #[test]
+    fn entry_ids_name_the_source() {
+        assert_eq!(
+            entry_id(Source::Page, 1_700_000_000_123.9, 4),
+            "pg-1700000000123-4"
+        );
+        assert_eq!(entry_id(Source::Devtools, f64::NAN, 1), "dt-0-1");
+        assert_eq!(entry_id(Source::Import, -1.0, 2), "im-0-2");
     }
 
     #[test]
