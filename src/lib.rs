@@ -11,11 +11,13 @@
 //! - [`har`]: reading captures: HAR files as a stream of entries in bounded memory, and raw
 //!   responses as `curl -si` prints them.
 //! - [`report`]: the Markdown report (CLI `--format markdown`, the extension's "Copy report").
+//! - [`capture`]: the records the browser extension stores per tab (built, redacted, merged).
 //! - Front ends: the `why402` CLI (`src/cli`, native only) and the wasm bindings and UI
 //!   (`src/web`, wasm only).
 //!
 //! The library has no browser types and never panics on input.
 
+pub mod capture;
 pub mod core;
 pub mod decode;
 pub mod har;
@@ -27,8 +29,8 @@ pub mod report;
 pub mod web;
 
 pub use crate::core::diagnosis::{
-    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding,
-    PaymentTerms, Protocol, Retry, Severity, Step,
+    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, PaymentTerms,
+    Protocol, Retry, Severity, Step,
 };
 pub use crate::core::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};

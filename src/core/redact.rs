@@ -23,9 +23,30 @@ const SECRET_HEADERS: &[&str] = &[
 
 /// Prefixes of well-known API key formats; the token after them is masked.
 const KEY_PREFIXES: &[&str] = &[
-    "sk-", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "whsec_",
-    "ghp_", "gho_", "ghs_", "github_pat_", "xoxb-", "xoxp-", "hf_", "AKIA", "AIza", "glpat-",
-    "r8_", "gsk_", "xai-", "pplx-", "nvapi-", "fw_",
+    "sk-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "hf_",
+    "AKIA",
+    "AIza",
+    "glpat-",
+    "r8_",
+    "gsk_",
+    "xai-",
+    "pplx-",
+    "nvapi-",
+    "fw_",
 ];
 
 /// Query or JSON keys whose values are secrets.
