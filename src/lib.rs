@@ -8,13 +8,19 @@
 //!   dates, retry headers).
 //! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS.
 //! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, generic heuristics.
+//! - [`har`]: reading captures: HAR files as a stream of entries in bounded memory, and raw
+//!   responses as `curl -si` prints them.
+//! - [`report`]: the Markdown report (CLI `--format markdown`, the extension's "Copy report").
+//! - [`capture`]: the records the browser extension stores per tab (built, redacted, merged).
 //! - Front ends: the `why402` CLI (`src/cli`, native only) and the wasm bindings and UI
 //!   (`src/web`, wasm only).
 //!
 //! The library has no browser types and never panics on input.
 
+pub mod capture;
 pub mod core;
 pub mod decode;
+pub mod har;
 pub mod knowledge;
 pub mod protocols;
 pub mod report;
@@ -23,8 +29,8 @@ pub mod report;
 pub mod web;
 
 pub use crate::core::diagnosis::{
-    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding,
-    PaymentTerms, Protocol, Retry, Severity, Step,
+    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, PaymentTerms,
+    Protocol, Retry, Severity, Step,
 };
 pub use crate::core::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};

@@ -22,14 +22,23 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const FILES: &[(&str, &str)] = &[
     ("x402.json", include_str!("fixtures/x402.json")),
     ("cors.json", include_str!("fixtures/cors.json")),
-    ("pay_per_crawl.json", include_str!("fixtures/pay_per_crawl.json")),
+    (
+        "pay_per_crawl.json",
+        include_str!("fixtures/pay_per_crawl.json"),
+    ),
     ("l402.json", include_str!("fixtures/l402.json")),
     ("mpp.json", include_str!("fixtures/mpp.json")),
     ("retry.json", include_str!("fixtures/retry.json")),
     ("stripe.json", include_str!("fixtures/stripe.json")),
     ("providers.json", include_str!("fixtures/providers.json")),
-    ("behind_other_codes.json", include_str!("fixtures/behind_other_codes.json")),
-    ("near_misses.json", include_str!("fixtures/near_misses.json")),
+    (
+        "behind_other_codes.json",
+        include_str!("fixtures/behind_other_codes.json"),
+    ),
+    (
+        "near_misses.json",
+        include_str!("fixtures/near_misses.json"),
+    ),
     ("bad_input.json", include_str!("fixtures/bad_input.json")),
     ("heuristics.json", include_str!("fixtures/heuristics.json")),
 ];

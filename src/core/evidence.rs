@@ -99,7 +99,10 @@ pub fn excerpt_around(text: &str, lower: &str, needle_lower: &str) -> String {
         0
     };
     let from = super::exchange::floor_char_boundary(text, start.saturating_sub(60));
-    let snippet: String = text[from..].split_whitespace().collect::<Vec<_>>().join(" ");
+    let snippet: String = text[from..]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let prefix = if from > 0 { "…" } else { "" };
     format!("{prefix}{}", truncate(&snippet, 160))
 }
@@ -120,7 +123,9 @@ mod tests {
         assert_eq!(e.value, "Bearer [redacted]");
         let long = "x".repeat(1000);
         assert!(Evidence::body("text", &long).value.chars().count() <= MAX_EVIDENCE_CHARS + 1);
-        assert!(!Evidence::body("text", "a\u{1b}[31mred").value.contains('\u{1b}'));
+        assert!(!Evidence::body("text", "a\u{1b}[31mred")
+            .value
+            .contains('\u{1b}'));
     }
 
     #[test]

@@ -21,7 +21,9 @@ pub struct Observed<'a> {
 
 impl<'a> Observed<'a> {
     pub fn new(exchange: &'a Exchange, now: Option<i64>) -> Observed<'a> {
-        let body = exchange.body().filter(|b| !b.text.is_empty() || b.undecodable);
+        let body = exchange
+            .body()
+            .filter(|b| !b.text.is_empty() || b.undecodable);
         let json = body.as_ref().and_then(|b| parse_json(&b.text));
         let body_lower = body
             .as_ref()
@@ -53,7 +55,9 @@ impl<'a> Observed<'a> {
 
     /// True when the host is `domain` or a subdomain of it.
     pub fn host_is(&self, domain: &str) -> bool {
-        self.host.as_deref().is_some_and(|h| host_matches(h, domain))
+        self.host
+            .as_deref()
+            .is_some_and(|h| host_matches(h, domain))
     }
 }
 

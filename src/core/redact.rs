@@ -23,9 +23,30 @@ const SECRET_HEADERS: &[&str] = &[
 
 /// Prefixes of well-known API key formats; the token after them is masked.
 const KEY_PREFIXES: &[&str] = &[
-    "sk-", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "whsec_",
-    "ghp_", "gho_", "ghs_", "github_pat_", "xoxb-", "xoxp-", "hf_", "AKIA", "AIza", "glpat-",
-    "r8_", "gsk_", "xai-", "pplx-", "nvapi-", "fw_",
+    "sk-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "hf_",
+    "AKIA",
+    "AIza",
+    "glpat-",
+    "r8_",
+    "gsk_",
+    "xai-",
+    "pplx-",
+    "nvapi-",
+    "fw_",
 ];
 
 /// Query or JSON keys whose values are secrets.
@@ -40,6 +61,7 @@ const SECRET_KEYS: &[&str] = &[
     "password",
     "client_secret",
     "auth",
+    "macaroon",
 ];
 
 pub const REDACTED: &str = "[redacted]";
@@ -113,8 +135,10 @@ fn mask_word(word: &str, before: &str) -> String {
             return REDACTED.to_string();
         }
     }
-    if let Some(word_key) = word.split_once('=').map(|(k, _)| k) {
-        if SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(word_key)) {
+    // `key=value` inside one word; a quoted value (`token="…"`) is the next word and is caught
+    // by the separator check above.
+    if let Some((word_key, value)) = word.split_once('=') {
+        if !value.is_empty() && SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(word_key)) {
             return format!("{word_key}={REDACTED}");
         }
     }
@@ -185,6 +209,9 @@ mod tests {
         let t = text(r#"{"api_key": "supersecretvalue"}"#);
         assert!(!t.contains("supersecretvalue"), "{t}");
         assert_eq!(text("plain words stay"), "plain words stay");
+        let t = text(r#"L402 version="0", token="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1""#);
+        assert!(!t.contains("AGIAJEem"), "{t}");
+        assert!(t.contains(r#"token="[redacted]""#), "{t}");
     }
 
     #[test]

@@ -61,12 +61,15 @@ pub fn is_strict_standard(input: &str) -> bool {
 
 /// Standard base64 with padding (for building fixtures and snippets).
 pub fn encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk.len();
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= n {
@@ -85,12 +88,24 @@ mod tests {
 
     #[test]
     fn round_trips_and_accepts_both_alphabets() {
-        for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "{\"a\":\"ü\"}"] {
+        for s in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "{\"a\":\"ü\"}",
+        ] {
             let e = encode(s.as_bytes());
             assert_eq!(decode_lenient(&e).unwrap(), s.as_bytes());
             assert!(e.is_empty() || is_strict_standard(&e));
         }
-        assert_eq!(decode_lenient("-_8").unwrap(), decode_lenient("+/8=").unwrap());
+        assert_eq!(
+            decode_lenient("-_8").unwrap(),
+            decode_lenient("+/8=").unwrap()
+        );
         assert_eq!(decode_to_string("eyJhIjoxfQ").unwrap(), "{\"a\":1}");
     }
 

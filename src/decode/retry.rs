@@ -1,10 +1,450 @@
-//! STUB (owned by the decoders helper): retry time from Retry-After / RateLimit / X-RateLimit-*.
+//! When the server says a retry can succeed: `Retry-After` (RFC 9110 §10.2.3) and its
+//! millisecond variant, the IETF RateLimit fields in their deployed drafts, and the vendor
+//! `*-reset` conventions (GitHub-style `X-RateLimit-Reset`, OpenAI Go durations, Anthropic
+//! RFC 3339 instants).
+//!
+//! Rules: `Retry-After` wins over rate-limit fields (the RateLimit draft says so); a rate-limit
+//! reset only counts when its matching remaining count is 0 or absent (a reset on a bucket with
+//! quota left says nothing about this failure); when several exhausted buckets reset, the latest
+//! one is the wait. Malformed values are ignored, never guessed.
 
 use crate::core::diagnosis::Retry;
 use crate::core::exchange::Exchange;
+use crate::decode::time::{format_rfc3339, parse_http_date, parse_rfc3339};
+
+/// Waits longer than this are treated as junk rather than advice.
+const MAX_WAIT_SECS: u64 = 400 * 86400;
+
+/// Epoch values below this are delays; above, instants (seconds, then milliseconds). A delay of
+/// 10^9 seconds is 31 years, and epoch seconds passed 10^9 in 2001.
+const EPOCH_SECONDS_FROM: f64 = 1e9;
+const EPOCH_MILLIS_FROM: f64 = 1e12;
+
+/// How a reset header's value is written.
+#[derive(Clone, Copy)]
+enum ResetFormat {
+    /// Delay in seconds only (IETF drafts up to -06).
+    DelaySeconds,
+    /// Whatever vendors send: delay or epoch seconds/ms by magnitude, Go duration, RFC 3339 or
+    /// HTTP-date.
+    Flexible,
+}
+
+/// Reset headers with their matching remaining-count header.
+const RESET_HEADERS: &[(&str, &str, ResetFormat)] = &[
+    (
+        "ratelimit-reset",
+        "ratelimit-remaining",
+        ResetFormat::DelaySeconds,
+    ),
+    (
+        "x-ratelimit-reset",
+        "x-ratelimit-remaining",
+        ResetFormat::Flexible,
+    ),
+    (
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-remaining-requests",
+        ResetFormat::Flexible,
+    ),
+    (
+        "x-ratelimit-reset-tokens",
+        "x-ratelimit-remaining-tokens",
+        ResetFormat::Flexible,
+    ),
+    (
+        "anthropic-ratelimit-requests-reset",
+        "anthropic-ratelimit-requests-remaining",
+        ResetFormat::Flexible,
+    ),
+    (
+        "anthropic-ratelimit-tokens-reset",
+        "anthropic-ratelimit-tokens-remaining",
+        ResetFormat::Flexible,
+    ),
+    (
+        "anthropic-ratelimit-input-tokens-reset",
+        "anthropic-ratelimit-input-tokens-remaining",
+        ResetFormat::Flexible,
+    ),
+    (
+        "anthropic-ratelimit-output-tokens-reset",
+        "anthropic-ratelimit-output-tokens-remaining",
+        ResetFormat::Flexible,
+    ),
+    (
+        "anthropic-ratelimit-unified-reset",
+        "anthropic-ratelimit-unified-remaining",
+        ResetFormat::Flexible,
+    ),
+];
 
 /// `reference` is when the response was produced (Unix seconds), to turn delays into instants
 /// and epoch values into delays.
-pub fn from_headers(_ex: &Exchange, _reference: Option<i64>) -> Option<Retry> {
-    None
+pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
+    let make = |secs: u64, source: &str| Retry {
+        after_seconds: secs,
+        at: reference.map(|r| format_rfc3339(r.saturating_add(secs as i64))),
+        source: source.to_string(),
+    };
+
+    if let Some(secs) = ex
+        .header("retry-after")
+        .and_then(|v| retry_after(v, reference))
+    {
+        return Some(make(secs, "retry-after"));
+    }
+    if let Some(secs) = ex
+        .header("retry-after-ms")
+        .and_then(|v| delay_seconds(v, 1000.0))
+    {
+        return Some(make(secs, "retry-after-ms"));
+    }
+
+    let mut best: Option<(u64, &str)> = None;
+    let mut consider = |secs: u64, source: &'static str| {
+        if best.is_none_or(|(b, _)| secs > b) {
+            best = Some((secs, source));
+        }
+    };
+    for line in ex.headers("ratelimit") {
+        if let Some(secs) = ratelimit_field(line) {
+            consider(secs, "ratelimit");
+        }
+    }
+    for &(reset, remaining, format) in RESET_HEADERS {
+        let Some(value) = ex.header(reset) else {
+            continue;
+        };
+        let exhausted = ex
+            .header(remaining)
+            .and_then(|r| r.trim().parse::<f64>().ok())
+            .is_none_or(|r| r <= 0.0);
+        if !exhausted {
+            continue;
+        }
+        let secs = match format {
+            ResetFormat::DelaySeconds => delay_seconds(value, 1.0),
+            ResetFormat::Flexible => flexible_reset(value, reference),
+        };
+        if let Some(secs) = secs {
+            consider(secs, reset);
+        }
+    }
+    best.map(|(secs, source)| make(secs, source))
+}
+
+fn bounded(secs: f64) -> Option<u64> {
+    (secs.is_finite() && secs >= 0.0 && secs <= MAX_WAIT_SECS as f64).then(|| secs.ceil() as u64)
+}
+
+/// A non-negative number of `per_second` units, rounded up to whole seconds.
+fn delay_seconds(value: &str, per_second: f64) -> Option<u64> {
+    let v = value.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    bounded(v.parse::<f64>().ok()? / per_second)
+}
+
+/// Seconds from `reference` until `instant`; a past instant means "now".
+fn until(instant: i64, reference: Option<i64>) -> Option<u64> {
+    let delta = instant.saturating_sub(reference?);
+    bounded(delta.max(0) as f64)
+}
+
+/// `Retry-After: 120` or `Retry-After: <HTTP-date>`.
+fn retry_after(value: &str, reference: Option<i64>) -> Option<u64> {
+    delay_seconds(value, 1.0).or_else(|| until(parse_http_date(value)?, reference))
+}
+
+fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
+    let v = value.trim();
+    if let Ok(n) = v.parse::<f64>() {
+        return if n >= EPOCH_MILLIS_FROM {
+            until((n / 1000.0) as i64, reference)
+        } else if n >= EPOCH_SECONDS_FROM {
+            until(n as i64, reference)
+        } else {
+            bounded(n)
+        };
+    }
+    go_duration(v)
+        .or_else(|| until(parse_rfc3339(v)?, reference))
+        .or_else(|| until(parse_http_date(v)?, reference))
+}
+
+/// A Go `time.Duration` string (`1s`, `6m0s`, `1h30m`, `12ms`, `1.5s`), rounded up to seconds.
+fn go_duration(value: &str) -> Option<u64> {
+    const UNITS: [(&str, f64); 7] = [
+        ("ns", 1e-9),
+        ("us", 1e-6),
+        ("µs", 1e-6),
+        ("ms", 1e-3),
+        ("h", 3600.0),
+        ("m", 60.0),
+        ("s", 1.0),
+    ];
+    let mut rest = value;
+    let mut total = 0.0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let n: f64 = rest.get(..digits)?.parse().ok()?;
+        rest = rest.get(digits..)?;
+        let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
+        rest = rest.get(unit.len()..)?;
+        total += n * scale;
+    }
+    bounded(total)
+}
+
+/// Splits on `sep` outside double quotes.
+fn split_outside_quotes(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut in_quotes = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_quotes => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            c if c == sep && !in_quotes => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// `key=value` pairs of a structured-field parameter list or dictionary member.
+fn key_value(part: &str) -> Option<(String, &str)> {
+    let (k, v) = part.split_once('=')?;
+    Some((k.trim().to_ascii_lowercase(), v.trim()))
+}
+
+/// One `RateLimit` line: draft -08+ named policies (`"default";r=0;t=30`, several allowed) or
+/// the -07 dictionary (`limit=100, remaining=0, reset=5`).
+fn ratelimit_field(line: &str) -> Option<u64> {
+    let mut best: Option<u64> = None;
+    let mut dict_remaining: Option<f64> = None;
+    let mut dict_reset: Option<u64> = None;
+    for member in split_outside_quotes(line, ',') {
+        let mut parts = split_outside_quotes(member.trim(), ';').into_iter();
+        let Some(head) = parts.next().map(str::trim) else {
+            continue;
+        };
+        if head.is_empty() {
+            continue;
+        }
+        if !head.starts_with('"') {
+            if let Some((key, value)) = key_value(head) {
+                match key.as_str() {
+                    "remaining" => dict_remaining = value.parse().ok(),
+                    "reset" => dict_reset = delay_seconds(value, 1.0),
+                    _ => {}
+                }
+                continue;
+            }
+        }
+        // A named policy; `r` is required, `t` optional.
+        let mut remaining = None;
+        let mut wait = None;
+        for (key, value) in parts.filter_map(key_value) {
+            match key.as_str() {
+                "r" => remaining = value.parse::<u64>().ok(),
+                "t" => wait = delay_seconds(value, 1.0),
+                _ => {}
+            }
+        }
+        if let (Some(0), Some(t)) = (remaining, wait) {
+            best = Some(best.map_or(t, |b| b.max(t)));
+        }
+    }
+    if let Some(reset) = dict_reset {
+        if dict_remaining.is_none_or(|r| r <= 0.0) {
+            best = Some(best.map_or(reset, |b| b.max(reset)));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::Header;
+
+    const REF: i64 = 1_764_000_000; // 2025-11-24T16:00:00Z
+
+    fn ex(headers: &[(&str, &str)]) -> Exchange {
+        let mut e = Exchange::default();
+        e.response.status = 429;
+        e.response.headers = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
+        e
+    }
+
+    fn secs(headers: &[(&str, &str)]) -> Option<(u64, String)> {
+        from_headers(&ex(headers), Some(REF)).map(|r| (r.after_seconds, r.source))
+    }
+
+    #[test]
+    fn retry_after_seconds_and_all_date_forms() {
+        let r = from_headers(&ex(&[("Retry-After", "120")]), Some(REF)).unwrap();
+        assert_eq!(r.after_seconds, 120);
+        assert_eq!(r.at.as_deref(), Some("2025-11-24T16:02:00Z"));
+        assert_eq!(r.source, "retry-after");
+        for date in [
+            "Mon, 24 Nov 2025 16:05:00 GMT",
+            "Monday, 24-Nov-25 16:05:00 GMT",
+            "Mon Nov 24 16:05:00 2025",
+        ] {
+            assert_eq!(
+                secs(&[("retry-after", date)]),
+                Some((300, "retry-after".into()))
+            );
+        }
+        // A date in the past means now; a date needs a reference.
+        assert_eq!(
+            secs(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]).map(|s| s.0),
+            Some(0)
+        );
+        assert!(from_headers(
+            &ex(&[("retry-after", "Mon, 24 Nov 2025 16:05:00 GMT")]),
+            None
+        )
+        .is_none());
+        let no_ref = from_headers(&ex(&[("retry-after", "7")]), None).unwrap();
+        assert_eq!((no_ref.after_seconds, no_ref.at), (7, None));
+    }
+
+    #[test]
+    fn retry_after_wins_and_ms_variant() {
+        assert_eq!(
+            secs(&[("RateLimit", "\"default\";r=0;t=50"), ("Retry-After", "10")]),
+            Some((10, "retry-after".into()))
+        );
+        assert_eq!(
+            secs(&[("retry-after-ms", "1500")]),
+            Some((2, "retry-after-ms".into()))
+        );
+    }
+
+    #[test]
+    fn ietf_ratelimit_drafts() {
+        // -10: named policies; only exhausted ones count, the longest wait wins.
+        assert_eq!(
+            secs(&[(
+                "RateLimit",
+                "\"burst\";r=0;t=30, \"daily\";r=0;t=3600, \"x\";r=5;t=9"
+            )]),
+            Some((3600, "ratelimit".into()))
+        );
+        assert_eq!(secs(&[("RateLimit", "\"default\";r=50;t=30")]), None);
+        // -07: dictionary.
+        assert_eq!(
+            secs(&[("RateLimit", "limit=100, remaining=0, reset=5")]),
+            Some((5, "ratelimit".into()))
+        );
+        assert_eq!(
+            secs(&[("RateLimit", "limit=100, remaining=3, reset=5")]),
+            None
+        );
+        // <= -06: separate fields.
+        assert_eq!(
+            secs(&[("RateLimit-Remaining", "0"), ("RateLimit-Reset", "42")]),
+            Some((42, "ratelimit-reset".into()))
+        );
+        assert_eq!(
+            secs(&[("RateLimit-Remaining", "10"), ("RateLimit-Reset", "42")]),
+            None
+        );
+    }
+
+    #[test]
+    fn x_ratelimit_reset_heuristic() {
+        let cases = [
+            ("30", 30),
+            ("1764000090", 90),
+            ("1764000090000", 90),
+            ("2025-11-24T16:01:00Z", 60),
+            ("1m30s", 90),
+        ];
+        for (value, want) in cases {
+            assert_eq!(
+                secs(&[("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", value)]),
+                Some((want, "x-ratelimit-reset".into())),
+                "{value}"
+            );
+        }
+        // No remaining given: the reset still counts. Remaining left: it does not.
+        assert_eq!(secs(&[("x-ratelimit-reset", "5")]).map(|s| s.0), Some(5));
+        assert_eq!(
+            secs(&[("x-ratelimit-remaining", "12"), ("x-ratelimit-reset", "5")]),
+            None
+        );
+    }
+
+    #[test]
+    fn vendor_resets() {
+        assert_eq!(
+            secs(&[
+                ("x-ratelimit-remaining-requests", "0"),
+                ("x-ratelimit-reset-requests", "1s"),
+                ("x-ratelimit-remaining-tokens", "0"),
+                ("x-ratelimit-reset-tokens", "6m0s"),
+            ]),
+            Some((360, "x-ratelimit-reset-tokens".into()))
+        );
+        assert_eq!(
+            secs(&[
+                ("x-ratelimit-remaining-requests", "0"),
+                ("x-ratelimit-reset-requests", "12ms"),
+            ])
+            .map(|s| s.0),
+            Some(1)
+        );
+        assert_eq!(
+            secs(&[
+                ("anthropic-ratelimit-tokens-remaining", "0"),
+                ("anthropic-ratelimit-tokens-reset", "2025-11-24T16:00:45Z"),
+                ("anthropic-ratelimit-requests-remaining", "40"),
+                ("anthropic-ratelimit-requests-reset", "2025-11-24T17:00:00Z"),
+            ]),
+            Some((45, "anthropic-ratelimit-tokens-reset".into()))
+        );
+    }
+
+    #[test]
+    fn malformed_values_are_ignored() {
+        for (name, value) in [
+            ("retry-after", "soon"),
+            ("retry-after", "-5"),
+            ("retry-after", "99999999999999999999999"),
+            ("retry-after-ms", "1e3"),
+            ("ratelimit", "\"a\";t=5"),
+            ("ratelimit", "\"unterminated;r=0;t=5"),
+            ("ratelimit", ",,;;==\"\""),
+            ("x-ratelimit-reset", "6m0"),
+            ("x-ratelimit-reset", "-1"),
+            ("x-ratelimit-reset", "☃"),
+            ("x-ratelimit-reset", "NaN"),
+            ("x-ratelimit-reset", "inf"),
+        ] {
+            assert_eq!(secs(&[(name, value)]), None, "{name}: {value}");
+        }
+        assert_eq!(go_duration("1h1m1.5s"), Some(3662));
+        assert_eq!(go_duration("5x"), None);
+    }
 }

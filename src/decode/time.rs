@@ -36,7 +36,9 @@ fn unix(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
     if !(0..=9999).contains(&y) {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s))
+    Some(
+        days_from_civil(y, mo, d) * 86400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s),
+    )
 }
 
 fn month(name: &str) -> Option<u32> {
@@ -192,7 +194,10 @@ mod tests {
     fn rfc3339_round_trip() {
         assert_eq!(parse_rfc3339("2025-01-15T12:05:00Z"), Some(1736942700));
         assert_eq!(format_rfc3339(1736942700), "2025-01-15T12:05:00Z");
-        assert_eq!(parse_rfc3339("2025-01-15T13:05:00.123+01:00"), Some(1736942700));
+        assert_eq!(
+            parse_rfc3339("2025-01-15T13:05:00.123+01:00"),
+            Some(1736942700)
+        );
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(parse_rfc3339("2025-01-15"), None);
         assert_eq!(parse_rfc3339("2025-01-15Tü:00:00Z"), None);

@@ -5,6 +5,7 @@
 use crate::core::diagnosis::Diagnosis;
 use crate::core::observed::Observed;
 
+pub mod chains;
 pub mod generic;
 pub mod heuristics;
 pub mod providers;

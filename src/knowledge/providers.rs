@@ -1,21 +1,531 @@
-//! STUB: provider knowledge from providers.json.
+//! Provider knowledge as data: `providers.json` holds one entry per provider (hosts, signatures,
+//! links, ordered rules and steps per cause). This file only interprets it: identify the
+//! provider (host first, then body/header signatures), take the first rule that matches, and for
+//! an unexplained 402 fall back to the keyword heuristics while keeping the provider's steps.
 
-use crate::core::diagnosis::Diagnosis;
-use crate::core::observed::Observed;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-/// A provider's identity and links.
-#[derive(Debug, Clone)]
+use serde::Deserialize;
+
+use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::observed::{host_matches, json_at, Observed};
+
+use super::heuristics::{self, contains_phrase};
+
+/// A provider's identity, links and rules.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Provider {
+    /// Stable lowercase id (`openrouter`, `google`).
     pub id: String,
     pub name: String,
+    /// `llm_api`, `payment_processor`, `platform`, `data_api`, …
+    #[serde(default)]
+    pub kind: String,
+    /// Domains; a request host matches a domain or any subdomain of it.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Domains where the provider's customers run their own apps (`vercel.app`): they identify
+    /// the provider only when one of its rules matches, since the app's own 402s are not the
+    /// platform's.
+    #[serde(default)]
+    pub app_hosts: Vec<String>,
+    /// How to recognise the provider when the host is unknown (proxied, custom domain).
+    #[serde(default)]
+    pub signatures: Signatures,
+    #[serde(default)]
     pub billing_url: Option<String>,
+    #[serde(default)]
     pub docs_url: Option<String>,
+    /// Tried in order; the first that matches decides.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Steps per cause id, plus `default`.
+    #[serde(default)]
+    pub steps: BTreeMap<String, Vec<StepDef>>,
 }
 
-pub fn by_id(_id: &str) -> Option<&'static Provider> {
-    None
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Signatures {
+    /// Phrases (any one) only this provider says.
+    #[serde(default)]
+    pub body_any: Vec<String>,
+    /// Headers (any one) only this provider sends.
+    #[serde(default)]
+    pub headers: Vec<HeaderCond>,
 }
 
-pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
-    None
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rule {
+    pub when: Condition,
+    pub then: Outcome,
+}
+
+/// Every listed condition must hold. With no `status` list, any client error status (4xx) does.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Condition {
+    #[serde(default)]
+    pub status: Vec<u16>,
+    #[serde(default)]
+    pub json: Vec<JsonCond>,
+    /// The body contains any of these phrases (case-insensitive).
+    #[serde(default)]
+    pub body_any: Vec<String>,
+    #[serde(default)]
+    pub headers: Vec<HeaderCond>,
+}
+
+/// A JSON path that must exist, equal a value, or equal one of several (case-insensitive).
+#[derive(Debug, Clone, Deserialize)]
+pub struct JsonCond {
+    pub path: String,
+    #[serde(default)]
+    pub equals: Option<String>,
+    #[serde(default)]
+    pub one_of: Vec<String>,
+}
+
+/// A header that must be present, optionally with this value (case-insensitive).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderCond {
+    pub name: String,
+    #[serde(default)]
+    pub equals: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Outcome {
+    pub cause: Cause,
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub explanation: Option<String>,
+    /// Steps for this rule only, instead of the provider's steps for the cause.
+    #[serde(default)]
+    pub steps: Option<Vec<StepDef>>,
+    /// The response says nothing about this provider's billing (e.g. a bare auth failure):
+    /// answer without naming the provider, so it is not read as the provider's billing problem.
+    #[serde(default)]
+    pub hide_provider: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StepDef {
+    pub text: String,
+    #[serde(default)]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub snippet: Option<String>,
+}
+
+impl StepDef {
+    fn to_step(&self) -> Step {
+        Step {
+            text: self.text.clone(),
+            link: self.link.clone(),
+            snippet: self.snippet.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Catalog {
+    providers: Vec<Provider>,
+}
+
+/// Every provider, parsed once. Phrases are lowercased here so matching never has to.
+pub fn all() -> &'static [Provider] {
+    static CATALOG: OnceLock<Vec<Provider>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let mut providers = serde_json::from_str::<Catalog>(include_str!("providers.json"))
+            .map(|c| c.providers)
+            .unwrap_or_default();
+        for p in providers.iter_mut() {
+            lowercase_all(&mut p.signatures.body_any);
+            for r in p.rules.iter_mut() {
+                lowercase_all(&mut r.when.body_any);
+            }
+        }
+        providers
+    })
+}
+
+fn lowercase_all(phrases: &mut [String]) {
+    for s in phrases.iter_mut() {
+        *s = s.to_lowercase();
+    }
+}
+
+pub fn by_id(id: &str) -> Option<&'static Provider> {
+    all().iter().find(|p| p.id == id)
+}
+
+/// The provider a response comes from: the most specific host match, else the first provider
+/// whose signature appears.
+pub fn identify(obs: &Observed) -> Option<&'static Provider> {
+    identify_with_evidence(obs).map(|f| f.provider)
+}
+
+/// How a provider was recognised.
+struct Found {
+    provider: &'static Provider,
+    evidence: Evidence,
+    /// By a customer-app domain: only the provider's own rules may speak.
+    app_host: bool,
+}
+
+/// The provider and the evidence that identified it (its host, or the signature seen).
+fn identify_with_evidence(obs: &Observed) -> Option<Found> {
+    let host_match = |app: bool| {
+        let host = obs.host.as_deref()?;
+        all()
+            .iter()
+            .flat_map(|p| {
+                let domains = if app { &p.app_hosts } else { &p.hosts };
+                domains.iter().map(move |d| (p, d))
+            })
+            .filter(|(_, d)| host_matches(host, d))
+            .max_by_key(|(_, d)| d.len())
+            .map(|(p, _)| Found {
+                provider: p,
+                evidence: Evidence::host(host),
+                app_host: app,
+            })
+    };
+    let by_signature = || {
+        all().iter().find_map(|p| {
+            let evidence = match p
+                .signatures
+                .body_any
+                .iter()
+                .find(|s| contains_phrase(&obs.body_lower, s))
+            {
+                Some(phrase) => phrase_evidence(obs, phrase),
+                None => {
+                    let h = p.signatures.headers.iter().find(|h| header_holds(obs, h))?;
+                    Evidence::header(&h.name, obs.header(&h.name).unwrap_or_default())
+                }
+            };
+            Some(Found {
+                provider: p,
+                evidence,
+                app_host: false,
+            })
+        })
+    };
+    host_match(false)
+        .or_else(by_signature)
+        .or_else(|| host_match(true))
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    if obs.status < 400 {
+        return None;
+    }
+    let found = identify_with_evidence(obs)?;
+    let (provider, found_by) = (found.provider, found.evidence);
+    if let Some((rule, evidence)) = provider
+        .rules
+        .iter()
+        .find_map(|r| matches(obs, &r.when).map(|ev| (r, ev)))
+    {
+        let mut d = from_rule(obs, provider, &rule.then, found_by);
+        for e in evidence {
+            if !d.evidence.contains(&e) {
+                d.evidence.push(e);
+            }
+        }
+        return Some(d);
+    }
+    if found.app_host {
+        return None;
+    }
+    // No rule: the heuristics decide the cause (always for a 402, only on strong phrases
+    // otherwise), and the provider still gives its name, links and steps.
+    let signal = heuristics::classify(obs)?;
+    let mut d = Diagnosis::new(signal.cause, signal.confidence, obs.status);
+    set_provider(&mut d, provider, found_by);
+    for e in signal.evidence.iter() {
+        if !d.evidence.contains(e) {
+            d.evidence.push(e.clone());
+        }
+    }
+    d.steps = provider_steps(provider, signal.cause);
+    if signal.auth {
+        d.steps.insert(0, heuristics::auth_step());
+    }
+    Some(d)
+}
+
+fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) -> Diagnosis {
+    let mut d = Diagnosis::new(out.cause, out.confidence, obs.status);
+    if !out.hide_provider {
+        set_provider(&mut d, p, found_by);
+    }
+    d.summary = out.summary.clone().unwrap_or_default();
+    d.explanation = out.explanation.clone().unwrap_or_default();
+    d.steps = match &out.steps {
+        Some(steps) => steps.iter().map(StepDef::to_step).collect(),
+        None => provider_steps(p, out.cause),
+    };
+    d
+}
+
+fn set_provider(d: &mut Diagnosis, p: &Provider, found_by: Evidence) {
+    d.provider = Some(p.id.clone());
+    d.provider_name = Some(p.name.clone());
+    d.billing_url = p.billing_url.clone();
+    d.docs_url = p.docs_url.clone();
+    d.evidence.push(found_by);
+}
+
+/// The provider's steps for `cause` (or its default), else the generic steps led by a link to
+/// the provider's billing page.
+fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
+    if let Some(steps) = p.steps.get(cause.id()).or_else(|| p.steps.get("default")) {
+        return steps.iter().map(StepDef::to_step).collect();
+    }
+    let mut steps = super::generic::steps(cause);
+    let billing_related = !matches!(cause, Cause::RateLimited | Cause::PaymentChallenge);
+    if let (Some(url), true) = (&p.billing_url, billing_related) {
+        // Name the provider in the generic "open the billing page" step, or add one.
+        match steps.first_mut() {
+            Some(first) if first.text.starts_with(GENERIC_BILLING_STEP) => {
+                first.text = first.text.replacen(
+                    GENERIC_BILLING_STEP,
+                    &format!("Open the {} billing page", p.name),
+                    1,
+                );
+                first.link = Some(url.clone());
+            }
+            _ => steps.insert(
+                0,
+                Step::text(format!(
+                    "Open the {} billing page and check the account's status there.",
+                    p.name
+                ))
+                .with_link(url.clone()),
+            ),
+        }
+    }
+    steps
+}
+
+/// How the generic steps start when they send the reader to a billing page.
+const GENERIC_BILLING_STEP: &str = "Open the provider's billing page";
+
+/// The evidence for a condition that holds, or `None`.
+fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
+    let status_ok = if c.status.is_empty() {
+        (400..500).contains(&obs.status)
+    } else {
+        c.status.contains(&obs.status)
+    };
+    if !status_ok {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    for j in &c.json {
+        let value = obs.json.as_ref().and_then(|v| json_at(v, &j.path))?;
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => return None,
+            other => other.to_string(),
+        };
+        let wanted = j.equals.iter().chain(j.one_of.iter());
+        let mut wanted = wanted.peekable();
+        if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
+            return None;
+        }
+        evidence.push(Evidence::body(&j.path, &text));
+    }
+    if !c.body_any.is_empty() {
+        let phrase = c
+            .body_any
+            .iter()
+            .find(|p| contains_phrase(&obs.body_lower, p))?;
+        evidence.push(phrase_evidence(obs, phrase));
+    }
+    for h in &c.headers {
+        if !header_holds(obs, h) {
+            return None;
+        }
+        let value = obs.header(&h.name).unwrap_or_default();
+        evidence.push(Evidence::header(&h.name, value));
+    }
+    Some(evidence)
+}
+
+fn header_holds(obs: &Observed, h: &HeaderCond) -> bool {
+    match (obs.header(&h.name), &h.equals) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(v), Some(want)) => v.trim().eq_ignore_ascii_case(want),
+    }
+}
+
+/// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
+fn phrase_evidence(obs: &Observed, phrase: &str) -> Evidence {
+    if let Some(json) = &obs.json {
+        if let Some((path, value)) = heuristics::json_strings(json)
+            .into_iter()
+            .find(|(_, s)| contains_phrase(&s.to_lowercase(), phrase))
+        {
+            return Evidence::body(&path, value);
+        }
+    }
+    Evidence::body(
+        "text",
+        &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, phrase),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn catalog_parses_and_ids_are_unique_lowercase() {
+        let all = all();
+        assert!(all.len() >= 30, "only {} providers", all.len());
+        let mut seen = HashSet::new();
+        for p in all {
+            assert!(seen.insert(p.id.as_str()), "duplicate id {}", p.id);
+            assert!(
+                p.id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+                "id {}",
+                p.id
+            );
+            assert!(!p.name.is_empty() && !p.kind.is_empty());
+            assert!(!p.hosts.is_empty() || !p.signatures.body_any.is_empty());
+            for d in p.hosts.iter().chain(p.app_hosts.iter()) {
+                assert!(
+                    !d.contains('/') && !d.contains(':') && d == &d.to_ascii_lowercase(),
+                    "{}: host {d}",
+                    p.id
+                );
+            }
+            for key in p.steps.keys() {
+                assert!(
+                    key == "default" || Cause::from_id(key).is_some(),
+                    "{}: {key}",
+                    p.id
+                );
+            }
+            for r in &p.rules {
+                let w = &r.when;
+                assert!(
+                    !w.status.is_empty()
+                        || !w.json.is_empty()
+                        || !w.body_any.is_empty()
+                        || !w.headers.is_empty(),
+                    "{}: a rule with no condition",
+                    p.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn links_are_https() {
+        for p in all() {
+            for url in p.billing_url.iter().chain(p.docs_url.iter()) {
+                assert!(url.starts_with("https://"), "{}: {url}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn generic_steps_name_the_provider() {
+        let p = by_id("mistral").expect("mistral");
+        let steps = provider_steps(p, Cause::PaymentMethodMissing);
+        assert!(steps[0]
+            .text
+            .starts_with("Open the Mistral AI billing page"));
+        assert_eq!(steps[0].link, p.billing_url);
+        let steps = provider_steps(p, Cause::Unknown);
+        assert_eq!(steps.len(), 6);
+        assert!(provider_steps(p, Cause::RateLimited)
+            .iter()
+            .all(|s| s.link.is_none()));
+    }
+
+    #[test]
+    fn signatures_identify_proxied_providers() {
+        use crate::core::exchange::{Content, Exchange, Request, Response};
+        let e = Exchange {
+            request: Request {
+                url: "https://proxy.example/api".into(),
+                ..Request::default()
+            },
+            response: Response {
+                status: 402,
+                content: Content {
+                    text: Some(r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#.into()),
+                    ..Content::default()
+                },
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        let obs = Observed::new(&e, None);
+        let d = detect(&obs).expect("diagnosed");
+        assert_eq!(d.provider.as_deref(), Some("blockfrost"));
+        assert_eq!(d.cause, Cause::PlanLimitReached);
+        assert!(d
+            .evidence
+            .iter()
+            .any(|ev| ev.location == "error" && ev.value == "Project Over Limit"));
+    }
+
+    #[test]
+    fn app_hosts_only_speak_through_rules() {
+        use crate::core::exchange::{Content, Exchange, Request, Response};
+        let on = |url: &str, body: &str| {
+            let e = Exchange {
+                request: Request {
+                    url: url.into(),
+                    ..Request::default()
+                },
+                response: Response {
+                    status: 402,
+                    content: Content {
+                        text: Some(body.into()),
+                        ..Content::default()
+                    },
+                    ..Response::default()
+                },
+                ..Exchange::default()
+            };
+            detect(&Observed::new(&e, None)).and_then(|d| d.provider)
+        };
+        // An app's own 402 on a platform domain is the app's, not the platform's.
+        assert_eq!(
+            on("https://my-api.vercel.app/x", "Insufficient credits"),
+            None
+        );
+        assert_eq!(
+            on("https://my-api.vercel.app/x", "Code: DEPLOYMENT_DISABLED"),
+            Some("vercel".into())
+        );
+    }
+
+    #[test]
+    fn by_id_finds_known_providers() {
+        for id in [
+            "openai",
+            "anthropic",
+            "google",
+            "openrouter",
+            "stripe",
+            "vercel",
+            "shopify",
+        ] {
+            assert!(by_id(id).is_some(), "{id}");
+        }
+        assert!(by_id("nope").is_none());
+    }
 }

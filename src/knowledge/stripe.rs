@@ -1,8 +1,471 @@
-//! STUB: stripe.
+//! Stripe error objects (`{"error": {type, code, decline_code, advice_code, message, doc_url, …}}`),
+//! explained from `stripe_declines.json`: what each decline code means, whether to retry, whether
+//! to hide the reason from the customer, and what merchant and customer should do.
+//!
+//! Stripe is recognised by its host, or by the error's shape when a proxy or the merchant's own
+//! backend passes the object through.
 
-use crate::core::diagnosis::Diagnosis;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::observed::Observed;
 
-pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
-    None
+/// Whether retrying the same payment can work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryAdvice {
+    /// The same card will be declined again.
+    Never,
+    /// Only after the customer corrects something or authenticates.
+    AfterFix,
+    /// A later retry may succeed; not immediately.
+    Later,
+    /// A technical failure: retrying once is reasonable.
+    Now,
+}
+
+/// What one code means and what to do about it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CodeInfo {
+    /// Defaults to `payment_declined`.
+    #[serde(default)]
+    pub cause: Option<Cause>,
+    pub meaning: String,
+    pub retry: RetryAdvice,
+    /// Next step for the merchant.
+    pub merchant: String,
+    /// What to tell the customer (decline codes only).
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// Stripe asks merchants not to reveal this reason to the customer.
+    #[serde(default)]
+    pub hide: bool,
+    /// A decline code of a local payment method (wallets, bank debits), not a card.
+    #[serde(default)]
+    pub local_payment_method: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct Table {
+    declines: BTreeMap<String, CodeInfo>,
+    codes: BTreeMap<String, CodeInfo>,
+    advice: BTreeMap<String, String>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        serde_json::from_str(include_str!("stripe_declines.json")).unwrap_or(Table {
+            declines: BTreeMap::new(),
+            codes: BTreeMap::new(),
+            advice: BTreeMap::new(),
+        })
+    })
+}
+
+/// A `decline_code` (card or local payment method).
+pub fn decline(code: &str) -> Option<&'static CodeInfo> {
+    table().declines.get(code)
+}
+
+/// An error `code` (the field next to `decline_code`).
+pub fn error_code(code: &str) -> Option<&'static CodeInfo> {
+    table().codes.get(code)
+}
+
+/// The step an `advice_code` adds.
+pub fn advice(code: &str) -> Option<&'static str> {
+    table().advice.get(code).map(String::as_str)
+}
+
+const ERROR_TYPES: [&str; 4] = [
+    "card_error",
+    "invalid_request_error",
+    "api_error",
+    "idempotency_error",
+];
+
+/// What a customer is told when the real reason must stay hidden.
+const GENERIC_CUSTOMER_MESSAGE: &str =
+    "Your card was declined. Please contact your card issuer or use a different payment method.";
+
+const DECLINES_DOC: &str = "https://docs.stripe.com/declines/codes";
+
+struct StripeError {
+    kind: Option<String>,
+    code: Option<String>,
+    decline_code: Option<String>,
+    advice_code: Option<String>,
+    message: Option<String>,
+    doc_url: Option<String>,
+    request_log_url: Option<String>,
+}
+
+impl StripeError {
+    fn read(json: &Value) -> Option<StripeError> {
+        let err = json.get("error").filter(|e| e.is_object())?;
+        // Strings only: a number or object where Stripe sends a string is not Stripe's.
+        let field = |k: &str| {
+            err.get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
+        Some(StripeError {
+            kind: field("type"),
+            code: field("code"),
+            decline_code: field("decline_code"),
+            advice_code: field("advice_code"),
+            message: field("message"),
+            doc_url: field("doc_url"),
+            request_log_url: field("request_log_url"),
+        })
+    }
+
+    /// True when the object is shaped like Stripe's and carries a Stripe-only trace.
+    fn looks_like_stripe(&self, obs: &Observed) -> bool {
+        let typed = self
+            .kind
+            .as_deref()
+            .is_some_and(|t| ERROR_TYPES.contains(&t));
+        if !typed {
+            return false;
+        }
+        let stripe_url =
+            |u: &Option<String>| u.as_deref().is_some_and(|u| u.contains("stripe.com/"));
+        let known_code = self
+            .code
+            .as_deref()
+            .is_some_and(|c| error_code(c).is_some() || decline(c).is_some());
+        let req_id = obs
+            .header("request-id")
+            .is_some_and(|v| v.starts_with("req_"));
+        stripe_url(&self.doc_url)
+            || stripe_url(&self.request_log_url)
+            || self.decline_code.is_some()
+            || self.kind.as_deref() == Some("card_error")
+            || (req_id && known_code)
+    }
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    let err = StripeError::read(obs.json.as_ref()?)?;
+    let on_host = obs.host_is("stripe.com");
+    if !(on_host || err.looks_like_stripe(obs)) {
+        return None;
+    }
+    let card_error = err.kind.as_deref() == Some("card_error");
+    // Other Stripe errors (a 400 validation error, a 401 bad key, a 429 API rate limit) are not
+    // payment problems.
+    if !(obs.status == 402 || (card_error && obs.status >= 400)) {
+        return None;
+    }
+
+    let code_info = err.code.as_deref().and_then(error_code);
+    let decline_info = err
+        .decline_code
+        .as_deref()
+        .or(err.code.as_deref())
+        .and_then(decline);
+    // A rate-limit code outranks the decline reason: the card is blocked from further attempts.
+    let info = match (code_info, decline_info) {
+        (Some(c), _) if c.cause == Some(Cause::RateLimited) => Some(c),
+        (_, Some(d)) => Some(d),
+        (c, None) => c,
+    };
+    let shown_code = err
+        .decline_code
+        .as_deref()
+        .or(err.code.as_deref())
+        .unwrap_or("");
+
+    let (cause, confidence) = match info {
+        Some(i) => (i.cause.unwrap_or(Cause::PaymentDeclined), Confidence::High),
+        None if card_error || err.decline_code.is_some() => {
+            (Cause::PaymentDeclined, Confidence::Medium)
+        }
+        // Nothing Stripe-specific to explain: the provider entry and the heuristics answer.
+        None => return None,
+    };
+
+    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    d.provider = Some("stripe".into());
+    d.provider_name = Some("Stripe".into());
+    if on_host {
+        if let Some(h) = &obs.host {
+            d.evidence.push(Evidence::host(h));
+        }
+    }
+    for (path, value) in [
+        ("error.type", &err.kind),
+        ("error.code", &err.code),
+        ("error.decline_code", &err.decline_code),
+        ("error.advice_code", &err.advice_code),
+        ("error.message", &err.message),
+    ] {
+        if let Some(v) = value {
+            d.evidence.push(Evidence::body(path, v));
+        }
+    }
+    if let Some(v) = obs.header("request-id") {
+        d.evidence.push(Evidence::header("request-id", v));
+    }
+
+    d.summary = if shown_code.is_empty() {
+        format!("Stripe: {}", cause.plain())
+    } else {
+        format!(
+            "Stripe: {} ({})",
+            cause.plain(),
+            crate::core::evidence::truncate(shown_code, 60)
+        )
+    };
+    d.explanation = explanation(info, &err);
+    d.steps = steps(info, &err, shown_code);
+    if let Some(url) = &err.doc_url {
+        d.docs_url = Some(url.clone());
+    }
+    Some(d)
+}
+
+fn explanation(info: Option<&CodeInfo>, err: &StripeError) -> String {
+    let mut text = match info {
+        Some(i) => i.meaning.clone(),
+        None => "Stripe could not complete the payment (402 Request Failed): the parameters were valid but the charge did not go through.".to_string(),
+    };
+    if info.is_some_and(|i| i.hide) {
+        text.push_str(" Stripe asks merchants not to reveal this reason to the customer: present it as an ordinary decline.");
+    }
+    if info.is_some_and(|i| i.local_payment_method) {
+        text.push_str(" This code comes from a local payment method (wallet or bank), not a card.");
+    }
+    if let Some(advice) = err.advice_code.as_deref() {
+        text.push_str(&format!(" The issuer's advice code is {advice}."));
+    }
+    text
+}
+
+fn steps(info: Option<&CodeInfo>, err: &StripeError, shown_code: &str) -> Vec<Step> {
+    let doc = err.doc_url.clone().unwrap_or_else(|| DECLINES_DOC.into());
+    let mut steps = Vec::new();
+    match info {
+        Some(i) => {
+            steps.push(Step::text(format!("Merchant: {}", i.merchant)).with_link(doc));
+            if i.hide {
+                steps.push(Step::text(format!(
+                    "Do not tell the customer the real reason ({shown_code}): show only a generic decline, e.g. \"{GENERIC_CUSTOMER_MESSAGE}\""
+                )));
+            } else if let Some(msg) = &i.customer {
+                steps.push(Step::text(format!("Tell the customer: \"{msg}\"")));
+            }
+            steps.push(Step::text(retry_text(i.retry)));
+        }
+        None => {
+            steps.push(
+                Step::text("Merchant: read the error code and message, and ask the customer for another payment method if the card was declined.")
+                    .with_link(doc),
+            );
+        }
+    }
+    if let Some(text) = err.advice_code.as_deref().and_then(advice) {
+        steps.push(Step::text(format!("Issuer advice: {text}")));
+    }
+    if let Some(url) = &err.request_log_url {
+        steps.push(
+            Step::text("Open this request in the Stripe dashboard logs for the full details.")
+                .with_link(url.clone()),
+        );
+    }
+    steps
+}
+
+fn retry_text(retry: RetryAdvice) -> &'static str {
+    match retry {
+        RetryAdvice::Never => "Do not retry this payment method automatically: the same payment will be declined again.",
+        RetryAdvice::AfterFix => "Retry only after the customer has corrected the details or completed the required step.",
+        RetryAdvice::Later => "A later retry may succeed, but do not retry in a tight loop.",
+        RetryAdvice::Now => "Retrying once is reasonable: the failure is usually temporary.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::{Content, Exchange, Request, Response};
+
+    /// Every card decline code Stripe documents, including the two deprecated ones.
+    const CARD_CODES: [&str; 50] = [
+        "authentication_required",
+        "authentication_not_handled",
+        "approve_with_id",
+        "call_issuer",
+        "card_not_supported",
+        "card_velocity_exceeded",
+        "currency_not_supported",
+        "do_not_honor",
+        "do_not_try_again",
+        "duplicate_transaction",
+        "expired_card",
+        "fraudulent",
+        "generic_decline",
+        "incorrect_address",
+        "incorrect_cvc",
+        "incorrect_number",
+        "incorrect_pin",
+        "incorrect_zip",
+        "insufficient_funds",
+        "invalid_account",
+        "invalid_amount",
+        "invalid_cvc",
+        "invalid_expiry_month",
+        "invalid_expiry_year",
+        "invalid_number",
+        "invalid_pin",
+        "issuer_not_available",
+        "lost_card",
+        "merchant_blacklist",
+        "new_account_information_available",
+        "no_action_taken",
+        "not_permitted",
+        "offline_pin_required",
+        "online_or_offline_pin_required",
+        "pickup_card",
+        "pin_try_exceeded",
+        "processing_error",
+        "reenter_transaction",
+        "restricted_card",
+        "revocation_of_all_authorizations",
+        "revocation_of_authorization",
+        "security_violation",
+        "service_not_allowed",
+        "stolen_card",
+        "stop_payment_order",
+        "testmode_decline",
+        "transaction_not_allowed",
+        "try_again_later",
+        "withdrawal_count_limit_exceeded",
+        "mobile_device_authentication_required",
+    ];
+    const LOCAL_CODES: [&str; 12] = [
+        "partner_generic_decline",
+        "invalid_customer_account",
+        "payment_limit_exceeded",
+        "invalid_billing_agreement",
+        "invalid_business_account",
+        "partner_high_risk_customer",
+        "compliance_violation",
+        "payment_disputed",
+        "invalid_authorization",
+        "invalid_payment_information",
+        "partner_payment_not_found",
+        "expired_payment_information",
+    ];
+
+    #[test]
+    fn every_documented_decline_code_is_known() {
+        for code in CARD_CODES.iter().chain(LOCAL_CODES.iter()) {
+            let i = decline(code).unwrap_or_else(|| panic!("missing {code}"));
+            assert!(!i.meaning.is_empty() && !i.merchant.is_empty(), "{code}");
+            assert!(i.customer.is_some(), "{code}");
+        }
+        for code in LOCAL_CODES {
+            assert!(
+                decline(code).is_some_and(|i| i.local_payment_method),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn hidden_reasons_are_the_documented_ones() {
+        for code in [
+            "fraudulent",
+            "lost_card",
+            "stolen_card",
+            "merchant_blacklist",
+            "pickup_card",
+        ] {
+            assert!(decline(code).is_some_and(|i| i.hide), "{code}");
+        }
+        assert!(!decline("insufficient_funds").is_some_and(|i| i.hide));
+    }
+
+    #[test]
+    fn technical_failures_and_rate_limits() {
+        for code in [
+            "processing_error",
+            "issuer_not_available",
+            "reenter_transaction",
+        ] {
+            assert_eq!(
+                decline(code).and_then(|i| i.cause),
+                Some(Cause::PaymentProcessingError)
+            );
+        }
+        assert_eq!(
+            error_code("card_decline_rate_limit_exceeded").and_then(|i| i.cause),
+            Some(Cause::RateLimited)
+        );
+        for a in ["try_again_later", "do_not_try_again", "confirm_card_data"] {
+            assert!(advice(a).is_some());
+        }
+    }
+
+    fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
+        let e = Exchange {
+            request: Request {
+                url: url.into(),
+                ..Request::default()
+            },
+            response: Response {
+                status,
+                content: Content {
+                    text: Some(body.into()),
+                    ..Content::default()
+                },
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        detect(&Observed::new(&e, None))
+    }
+
+    #[test]
+    fn hides_fraud_reason_from_the_customer() {
+        let d = run(
+            "https://api.stripe.com/v1/charges",
+            402,
+            r#"{"error":{"code":"card_declined","decline_code":"fraudulent","type":"card_error"}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::PaymentDeclined);
+        assert!(d.steps[1].text.starts_with("Do not tell the customer"));
+    }
+
+    #[test]
+    fn shape_identifies_stripe_elsewhere_but_not_openai() {
+        let stripe_shaped = r#"{"error":{"type":"card_error","code":"card_declined","decline_code":"do_not_honor"}}"#;
+        assert!(run("https://shop.example/pay", 402, stripe_shaped).is_some());
+        let openai = r#"{"error":{"message":"quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
+        assert!(run("https://api.openai.com/v1/x", 429, openai).is_none());
+        let anthropic = r#"{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low"}}"#;
+        assert!(run("https://api.anthropic.com/v1/messages", 400, anthropic).is_none());
+        let stripe_400 = r#"{"error":{"type":"invalid_request_error","code":"parameter_missing"}}"#;
+        assert!(run("https://api.stripe.com/v1/charges", 400, stripe_400).is_none());
+    }
+
+    #[test]
+    fn rate_limit_code_wins() {
+        let d = run(
+            "https://api.stripe.com/v1/payment_intents",
+            402,
+            r#"{"error":{"type":"card_error","code":"card_decline_rate_limit_exceeded","decline_code":"generic_decline"}}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::RateLimited);
+    }
 }

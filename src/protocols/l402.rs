@@ -1,8 +1,496 @@
-//! STUB: l402 detection.
+//! L402 (formerly LSAT): `WWW-Authenticate: L402 token="…", invoice="lnbc…"`. The client pays
+//! the BOLT11 invoice, keeps the preimage, and retries with
+//! `Authorization: L402 <token>:<preimage hex>`.
+//!
+//! Deployed servers differ from the spec: aperture sends two lines (`LSAT` first for old clients,
+//! then `L402`), names the token `macaroon=` and omits `version=`. Both spellings of the scheme
+//! and of the token param are accepted.
 
-use crate::core::diagnosis::Diagnosis;
+use crate::core::diagnosis::{
+    Cause, Confidence, Diagnosis, Evidence, EvidenceSource, PaymentTerms, Protocol, Step,
+};
+use crate::core::evidence::{printable, truncate};
 use crate::core::observed::Observed;
+use crate::decode::auth_challenge::{self, Challenge};
+use crate::decode::bolt11;
+use crate::decode::time::{format_rfc3339, human_duration};
 
-pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
+/// Invoices are shown cut to this many characters; the full one goes in the pay step.
+const INVOICE_DISPLAY_CHARS: usize = 40;
+
+const SPEC_LINK: &str = "https://github.com/lightninglabs/L402";
+
+/// True for the L402 scheme under either of its names.
+pub fn is_l402_scheme(scheme: &str) -> bool {
+    scheme.eq_ignore_ascii_case("L402") || scheme.eq_ignore_ascii_case("LSAT")
+}
+
+/// The L402 challenge to use: the `L402` one when both names are sent (same content), else the
+/// first `LSAT` one.
+pub fn find_challenge(challenges: &[Challenge]) -> Option<&Challenge> {
+    challenges
+        .iter()
+        .find(|c| c.is("L402"))
+        .or_else(|| challenges.iter().find(|c| c.is("LSAT")))
+}
+
+/// `digits` (an unsigned integer in the smallest unit) as a decimal string with `decimals`
+/// fraction digits, trailing zeros dropped: ("150000", 3) → "150", ("1500", 3) → "1.5".
+pub fn decimal_string(digits: &str, decimals: u32) -> Option<String> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = digits.trim_start_matches('0');
+    let decimals = decimals as usize;
+    let padded = format!("{digits:0>width$}", width = decimals + 1);
+    let (int, frac) = padded.split_at(padded.len() - decimals);
+    let frac = frac.trim_end_matches('0');
+    Some(if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    })
+}
+
+/// A BOLT11 invoice turned into payment terms, with the decode result for evidence.
+pub struct LightningOffer {
+    pub terms: PaymentTerms,
+    pub decoded: Result<bolt11::Invoice, bolt11::Error>,
+}
+
+/// Payment terms for a Lightning invoice: amount in sat (3 decimals, so msat are exact),
+/// network from the HRP, creation and expiry times, `expired` against `now` when known.
+pub fn lightning_offer(invoice: &str, now: Option<i64>) -> LightningOffer {
+    let decoded = bolt11::decode(invoice);
+    let mut terms = PaymentTerms {
+        asset: Some("sat".into()),
+        invoice: Some(truncate(&printable(invoice.trim()), INVOICE_DISPLAY_CHARS)),
+        ..PaymentTerms::default()
+    };
+    if let Ok(inv) = &decoded {
+        if let Some(msat) = inv.amount_msat {
+            terms.amount_atomic = Some(msat.to_string());
+            terms.amount = decimal_string(&msat.to_string(), 3);
+        }
+        terms.decimals = Some(3);
+        terms.network = Some(inv.network.display().into());
+        terms.network_id = Some(inv.network.hrp_prefix().into());
+        terms.testnet = Some(inv.network.is_test());
+        terms.payment_hash = inv.payment_hash.clone();
+        terms.description = inv.description.as_deref().map(printable);
+        terms.created_at = Some(format_rfc3339(inv.created_at));
+        terms.expires_at = Some(format_rfc3339(inv.expires_at()));
+        terms.expired = now.map(|n| n >= inv.expires_at());
+    }
+    LightningOffer { terms, decoded }
+}
+
+/// One evidence line with what the invoice says (or why it does not decode).
+pub fn invoice_evidence(location: &str, offer: &LightningOffer) -> Evidence {
+    let value = match &offer.decoded {
+        Ok(inv) => {
+            let amount = match &offer.terms.amount {
+                Some(a) => format!("{a} sat"),
+                None => "any amount".into(),
+            };
+            let mut parts = vec![
+                amount,
+                inv.network.display().to_string(),
+                format!("created {}", format_rfc3339(inv.created_at)),
+                format!("expires after {}", human_duration(inv.expiry)),
+            ];
+            if let Some(h) = &inv.payment_hash {
+                parts.push(format!("payment hash {h}"));
+            }
+            if let Some(d) = &inv.description {
+                parts.push(format!("description {d:?}"));
+            }
+            parts.join(", ")
+        }
+        Err(e) => format!("invoice does not decode: {}", e.describe()),
+    };
+    Evidence {
+        source: EvidenceSource::Header,
+        location: location.to_string(),
+        value: truncate(
+            &printable(&value),
+            crate::core::evidence::MAX_EVIDENCE_CHARS,
+        ),
+    }
+}
+
+/// The L402 terms of a challenge, when it carries an invoice.
+pub fn challenge_offer(ch: &Challenge, now: Option<i64>) -> Option<LightningOffer> {
+    let mut offer = lightning_offer(ch.param("invoice")?, now);
+    offer.terms.scheme = Some("l402".into());
+    Some(offer)
+}
+
+/// The L402/LSAT credential the request carried, if any.
+fn request_credential<'a>(obs: &Observed<'a>) -> Option<(&'a str, &'a str)> {
+    let value = obs.exchange.request_header("authorization")?.trim();
+    let (scheme, rest) = value.split_once(' ')?;
+    is_l402_scheme(scheme).then_some((scheme, rest.trim()))
+}
+
+/// What is wrong with the shape of `<token>:<preimage hex>`, if anything.
+fn credential_problem(credential: &str) -> Option<&'static str> {
+    let Some((token, preimage)) = credential.rsplit_once(':') else {
+        return Some("it has no ':' between the token and the preimage");
+    };
+    if token.is_empty() {
+        return Some("the token before ':' is empty");
+    }
+    if preimage.len() != 64 || !preimage.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Some("the preimage after ':' is not 64 hexadecimal characters");
+    }
     None
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    if obs.status != 402 && obs.status != 401 {
+        return None;
+    }
+    let lines: Vec<&str> = obs.exchange.headers("www-authenticate").collect();
+    let challenges = auth_challenge::parse(lines.iter().copied());
+    let challenge = find_challenge(&challenges);
+    let credential = request_credential(obs);
+    // A 401 only speaks for L402 when it carries an L402 challenge.
+    if challenge.is_none() && (credential.is_none() || obs.status != 402) {
+        return None;
+    }
+
+    let mut evidence = Vec::new();
+    for line in lines.iter().filter(|l| {
+        auth_challenge::parse([**l])
+            .iter()
+            .any(|c| is_l402_scheme(&c.scheme))
+    }) {
+        evidence.push(Evidence::header("www-authenticate", line));
+    }
+    let offer = challenge.and_then(|c| challenge_offer(c, obs.now));
+    if let Some(o) = &offer {
+        evidence.push(invoice_evidence("www-authenticate invoice", o));
+    }
+    let scheme_name = match challenge {
+        Some(c) if c.is("LSAT") => "LSAT",
+        _ => "L402",
+    };
+
+    let mut d = match credential {
+        Some((scheme, cred)) => {
+            let value = obs.exchange.request_header("authorization").unwrap_or("");
+            evidence.push(Evidence::request_header("authorization", value));
+            rejected(obs, scheme, cred, challenge.is_some(), offer.as_ref())
+        }
+        None => challenge_diagnosis(obs, challenge, offer.as_ref(), scheme_name),
+    };
+    d.protocol = Some(Protocol::L402);
+    d.evidence = evidence;
+    d.payment = offer.map(|o| o.terms);
+    Some(d)
+}
+
+/// Pay, keep the preimage, retry. `full_invoice` is set only for an invoice that decoded (so it
+/// is plain bech32, safe to offer for copying) and is still payable.
+fn pay_steps(
+    offer: Option<&LightningOffer>,
+    scheme_name: &str,
+    full_invoice: Option<&str>,
+) -> Vec<Step> {
+    let amount = offer
+        .and_then(|o| o.terms.amount.as_deref())
+        .map(|a| format!(" ({a} sat)"))
+        .unwrap_or_default();
+    let mut pay = Step::text(format!(
+        "Pay the Lightning invoice{amount} from the challenge with a Lightning wallet."
+    ))
+    .with_link(SPEC_LINK);
+    pay.snippet = full_invoice.map(|i| i.trim().to_string());
+    vec![
+        pay,
+        Step::text(
+            "Keep the payment preimage the wallet returns (64 hexadecimal characters): it is \
+             the proof of payment.",
+        ),
+        Step::text(format!(
+            "Retry the same request with the token from the challenge (its `token` or \
+             `macaroon` value) and the preimage in an {scheme_name} Authorization header."
+        ))
+        .with_snippet(format!(
+            "Authorization: {scheme_name} <token>:<preimage hex>"
+        )),
+    ]
+}
+
+fn challenge_diagnosis(
+    obs: &Observed,
+    challenge: Option<&Challenge>,
+    offer: Option<&LightningOffer>,
+    scheme_name: &str,
+) -> Diagnosis {
+    let decoded = offer.and_then(|o| o.decoded.as_ref().ok());
+    let confidence = if decoded.is_some() {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
+    let expired = offer.and_then(|o| o.terms.expired).unwrap_or(false);
+    let price = offer
+        .and_then(|o| o.terms.amount.as_deref())
+        .map(|a| format!("{a} sat"))
+        .unwrap_or_else(|| "a Lightning payment".into());
+    let legacy = if scheme_name == "LSAT" {
+        " (under its old name, LSAT)"
+    } else {
+        ""
+    };
+
+    d.summary = if expired {
+        format!("L402: the {price} invoice has expired; request a fresh challenge")
+    } else {
+        format!("L402: pay {price} over Lightning to continue")
+    };
+    let mut explanation = format!(
+        "The server asks for {price} through L402{legacy}: it sent a Lightning invoice and a \
+         token in WWW-Authenticate. Paying the invoice reveals a preimage; the token plus that \
+         preimage is the credential that unlocks the resource."
+    );
+    match (offer, decoded) {
+        (None, _) if challenge.is_some() => explanation.push_str(
+            " The challenge carries no invoice, so there is nothing to pay yet: the server's \
+             L402 setup looks incomplete.",
+        ),
+        (Some(o), None) => {
+            if let Err(e) = &o.decoded {
+                explanation.push_str(&format!(
+                    " The invoice does not decode ({}); a wallet will refuse it.",
+                    e.describe()
+                ));
+            }
+        }
+        (Some(o), Some(inv)) => {
+            if let Some(at) = &o.terms.expires_at {
+                if expired {
+                    explanation.push_str(&format!(
+                        " The invoice expired at {at}: it can no longer be paid."
+                    ));
+                } else {
+                    explanation.push_str(&format!(" The invoice is payable until {at}."));
+                }
+            }
+            if inv.amount_msat.is_none() {
+                explanation.push_str(" The invoice leaves the amount to the payer.");
+            }
+            if inv.network.is_test() {
+                explanation.push_str(&format!(
+                    " It is a {} invoice: pay it with a wallet on that network.",
+                    inv.network.display()
+                ));
+            }
+        }
+        _ => {}
+    }
+    d.explanation = explanation;
+
+    let mut steps = Vec::new();
+    if expired {
+        steps.push(Step::text(
+            "Send the request again without credentials to get a fresh challenge with a new \
+             invoice; the expired one cannot be paid.",
+        ));
+    } else if offer.is_some() && decoded.is_none() {
+        steps.push(Step::text(
+            "Request a fresh challenge; if its invoice is broken too, report it to the \
+             server's operator.",
+        ));
+    }
+    let full_invoice = challenge
+        .and_then(|c| c.param("invoice"))
+        .filter(|_| decoded.is_some() && !expired);
+    steps.extend(pay_steps(offer, scheme_name, full_invoice));
+    d.steps = steps;
+    d
+}
+
+fn rejected(
+    obs: &Observed,
+    scheme: &str,
+    credential: &str,
+    rechallenged: bool,
+    offer: Option<&LightningOffer>,
+) -> Diagnosis {
+    let confidence = if rechallenged {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+    d.summary = "L402: the credential was refused".into();
+    let mut explanation = format!(
+        "The request already carried an `Authorization: {scheme} …` credential and the server \
+         answered {} again, so it did not accept the token and preimage.",
+        obs.status
+    );
+    let problem = credential_problem(credential);
+    match problem {
+        Some(p) => explanation.push_str(&format!(" The credential is malformed: {p}.")),
+        None => explanation.push_str(
+            " Usual reasons: the preimage is not the one for the invoice tied to this token \
+             (a different or unpaid invoice), the token belongs to another challenge or \
+             service, or it has expired.",
+        ),
+    }
+    if rechallenged {
+        explanation.push_str(" The server sent a new challenge with this answer.");
+    }
+    d.explanation = explanation;
+    let mut steps = vec![Step::text(
+        "Check the credential: the token exactly as the challenge gave it, a ':' and the \
+         64-hex-character preimage your wallet returned for that challenge's invoice.",
+    )
+    .with_snippet(format!("Authorization: {scheme} <token>:<preimage hex>"))];
+    steps.push(Step::text(
+        "Check in your wallet that the invoice was actually paid and that the preimage \
+         matches its payment hash before paying again.",
+    ));
+    if rechallenged {
+        let amount = offer
+            .and_then(|o| o.terms.amount.as_deref())
+            .map(|a| format!(" ({a} sat)"))
+            .unwrap_or_default();
+        steps.push(Step::text(format!(
+            "If the earlier payment did not go through, pay the new invoice{amount} and retry \
+             with the new token and its preimage."
+        )));
+    }
+    d.steps = steps;
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::{Exchange, Header};
+
+    const SPEC_INVOICE: &str = "lnbc1500n1pw5kjhmpp5fu6xhthlt2vucmzkx6c7wtlh2r625r30cyjsfqhu8rsx4xpz5lwqdpa2fjkzep6yptksct5yp5hxgrrv96hx6twvusycn3qv9jx7ur5d9hkugr5dusx6cqzpgxqr23s79ruapxc4j5uskt4htly2salw4drq979d7rcela9wz02elhypmdzmzlnxuknpgfyfm86pntt8vvkvffma5qc9n50h4mvqhngadqy3ngqjcym5a";
+
+    fn exchange(status: u16, www: &[String], auth: Option<&str>) -> Exchange {
+        let mut ex = Exchange::default();
+        ex.response.status = status;
+        ex.response.headers = www
+            .iter()
+            .map(|v| Header::new("WWW-Authenticate", v.as_str()))
+            .collect();
+        if let Some(a) = auth {
+            ex.request.headers.push(Header::new("Authorization", a));
+        }
+        ex
+    }
+
+    fn run(ex: &Exchange, now: i64) -> Option<Diagnosis> {
+        detect(&Observed::new(ex, Some(now)))
+    }
+
+    #[test]
+    fn decimal_strings() {
+        assert_eq!(decimal_string("150000", 3).as_deref(), Some("150"));
+        assert_eq!(decimal_string("1500", 3).as_deref(), Some("1.5"));
+        assert_eq!(decimal_string("1", 3).as_deref(), Some("0.001"));
+        assert_eq!(decimal_string("0", 2).as_deref(), Some("0"));
+        assert_eq!(decimal_string("007", 0).as_deref(), Some("7"));
+        assert_eq!(decimal_string("1x", 2), None);
+        assert_eq!(decimal_string("", 2), None);
+    }
+
+    #[test]
+    fn spec_challenge_expired_then_fresh() {
+        let www = vec![format!(
+            "L402 version=\"0\", token=\"AGIAJEemVQUTEyNCR0exk7ek90Cg==\", invoice=\"{SPEC_INVOICE}\""
+        )];
+        let ex = exchange(402, &www, None);
+        let d = run(&ex, 1_764_028_800).unwrap();
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.confidence, Confidence::High);
+        let p = d.payment.as_ref().unwrap();
+        assert_eq!(p.amount.as_deref(), Some("150"));
+        assert_eq!(p.amount_atomic.as_deref(), Some("150000"));
+        assert_eq!(p.network_id.as_deref(), Some("lnbc"));
+        assert_eq!(p.created_at.as_deref(), Some("2019-08-07T22:04:43Z"));
+        assert_eq!(p.expires_at.as_deref(), Some("2019-08-08T01:04:43Z"));
+        assert_eq!(p.expired, Some(true));
+        assert!(d.steps[0].text.contains("fresh challenge"));
+        assert!(d
+            .steps
+            .iter()
+            .all(|s| s.snippet.as_deref() != Some(SPEC_INVOICE)));
+
+        let fresh = run(&ex, 1_565_216_000).unwrap();
+        assert_eq!(fresh.payment.as_ref().unwrap().expired, Some(false));
+        assert_eq!(fresh.steps[0].snippet.as_deref(), Some(SPEC_INVOICE));
+        assert!(fresh.steps.iter().any(|s| s
+            .snippet
+            .as_deref()
+            .is_some_and(|x| x.starts_with("Authorization: L402 "))));
+    }
+
+    #[test]
+    fn aperture_two_lines_and_lsat_only() {
+        let www = vec![
+            format!("LSAT macaroon=\"AgEEbHNhdA==\", invoice=\"{SPEC_INVOICE}\""),
+            format!("L402 macaroon=\"AgEEbHNhdA==\", invoice=\"{SPEC_INVOICE}\""),
+        ];
+        let d = run(&exchange(402, &www, None), 1_565_216_000).unwrap();
+        assert_eq!(d.protocol, Some(Protocol::L402));
+        assert_eq!(
+            d.evidence
+                .iter()
+                .filter(|e| e.location == "www-authenticate")
+                .count(),
+            2
+        );
+        let lsat = run(&exchange(402, &www[..1], None), 1_565_216_000).unwrap();
+        assert!(lsat.steps.iter().any(|s| s
+            .snippet
+            .as_deref()
+            .is_some_and(|x| x.starts_with("Authorization: LSAT "))));
+    }
+
+    #[test]
+    fn broken_invoice_is_still_a_challenge() {
+        let broken = SPEC_INVOICE.replacen("fu6x", "fu7x", 1);
+        let www = vec![format!("L402 token=\"abc\", invoice=\"{broken}\"")];
+        let d = run(&exchange(402, &www, None), 0).unwrap();
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.confidence, Confidence::Medium);
+        assert!(d.evidence.iter().any(|e| e.value.contains("checksum")));
+        assert!(d.payment.unwrap().amount.is_none());
+    }
+
+    #[test]
+    fn refused_credential() {
+        let www = vec![format!("L402 token=\"abc\", invoice=\"{SPEC_INVOICE}\"")];
+        let good = format!("L402 abc:{}", "ab".repeat(32));
+        let d = run(&exchange(402, &www, Some(&good)), 0).unwrap();
+        assert_eq!(d.cause, Cause::PaymentRejected);
+        assert_eq!(d.confidence, Confidence::High);
+        assert!(!d
+            .evidence
+            .iter()
+            .any(|e| e.value.contains(&"ab".repeat(32))));
+        let bad = run(&exchange(402, &[], Some("LSAT abc:xyz")), 0).unwrap();
+        assert_eq!(bad.cause, Cause::PaymentRejected);
+        assert!(bad.explanation.contains("64 hexadecimal"));
+    }
+
+    #[test]
+    fn not_l402() {
+        assert!(run(&exchange(402, &["Basic realm=\"x\"".into()], None), 0).is_none());
+        assert!(run(&exchange(401, &[], Some("L402 a:b")), 0).is_none());
+        assert!(run(&exchange(200, &["L402 token=\"a\"".into()], None), 0).is_none());
+        let d = run(&exchange(402, &["L402 token=\"a\"".into()], None), 0).unwrap();
+        assert_eq!(d.confidence, Confidence::Medium);
+        assert!(d.explanation.contains("no invoice"));
+    }
 }

@@ -1,8 +1,753 @@
-//! STUB: mpp detection.
+//! The `Payment` HTTP authentication scheme (Machine Payments Protocol, IETF
+//! draft-httpauth-payment): `WWW-Authenticate: Payment id=…, realm=…, method=…, intent=…,
+//! request=<base64url JCS JSON>`, with RFC 9457 problem+json bodies whose `type` lives under
+//! `https://paymentauth.org/problems/`. A server may offer several Payment challenges (one per
+//! method or intent) and, like aperture, L402 next to them: the first Payment offer is the
+//! top-level terms and every other offer, L402 included, is an alternative.
 
-use crate::core::diagnosis::Diagnosis;
-use crate::core::observed::Observed;
+use serde_json::Value;
 
-pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
-    None
+use crate::core::diagnosis::{
+    Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
+};
+use crate::core::evidence::{printable, truncate};
+use crate::core::observed::{json_str, Observed};
+use crate::decode::auth_challenge::{self, Challenge};
+use crate::decode::base64;
+use crate::decode::time::{format_rfc3339, parse_rfc3339};
+use crate::protocols::l402;
+
+const PROBLEM_BASE: &str = "https://paymentauth.org/problems/";
+const SPEC_LINK: &str = "https://paymentauth.org";
+const REQUIRED_PARAMS: [&str; 5] = ["id", "realm", "method", "intent", "request"];
+/// Offers kept per response; real servers send a handful.
+const MAX_OFFERS: usize = 16;
+
+/// A problem type that means a payment was presented and refused, with what to say about it.
+struct Rejection {
+    /// The part after `https://paymentauth.org/problems/`.
+    kind: &'static str,
+    summary: &'static str,
+    explanation: &'static str,
+    steps: &'static [&'static str],
+}
+
+const FRESH_CHALLENGE: &str =
+    "Send the request again to get a fresh challenge, then pay and present the credential \
+     before it expires.";
+const USE_NEW_CHALLENGE: &str =
+    "Build the credential for the newest challenge in this response (its `id`): each \
+     challenge is single-use and bound to its parameters.";
+
+const REJECTIONS: &[Rejection] = &[
+    Rejection {
+        kind: "verification-failed",
+        summary: "the payment proof failed verification",
+        explanation: "The request carried a Payment credential, but the server could not \
+                      verify its proof (signature, transaction or preimage) against the \
+                      challenge.",
+        steps: &[
+            USE_NEW_CHALLENGE,
+            "Make sure the proof in the credential's `payload` was produced for that exact \
+             challenge and method; never resend an old credential.",
+        ],
+    },
+    Rejection {
+        kind: "payment-insufficient",
+        summary: "the payment was less than the amount asked",
+        explanation: "The server received a payment for less than the challenge asked: fees \
+                      taken out of the amount, a unit mistake (amounts are in the currency's \
+                      base units) or a price that changed since the challenge.",
+        steps: &[
+            "Compare what was paid with the challenge's `request.amount` (base units of its \
+             currency) and pay the full amount.",
+            USE_NEW_CHALLENGE,
+        ],
+    },
+    Rejection {
+        kind: "payment-expired",
+        summary: "the payment or its challenge expired",
+        explanation: "The payment arrived after the challenge (or the payment it names) \
+                      expired, so the server no longer accepts it.",
+        steps: &[FRESH_CHALLENGE],
+    },
+    Rejection {
+        kind: "malformed-credential",
+        summary: "the Payment credential could not be parsed",
+        explanation: "The `Authorization: Payment` credential is not in the expected shape: \
+                      base64url without padding of a JSON object that echoes the `challenge` \
+                      and carries the proof in `payload`.",
+        steps: &[
+            "Encode the credential as base64url (no padding) of \
+             {\"challenge\":{…the challenge's parameters, unchanged…},\"payload\":{…proof…}}.",
+            USE_NEW_CHALLENGE,
+        ],
+    },
+    Rejection {
+        kind: "invalid-challenge",
+        summary: "the credential names an unknown, used or expired challenge",
+        explanation: "The credential refers to a challenge this server does not recognise: it \
+                      was already used, it expired, it came from another server, or its echoed \
+                      parameters were altered.",
+        steps: &[USE_NEW_CHALLENGE],
+    },
+    Rejection {
+        kind: "method-unsupported",
+        summary: "the payment method is not accepted here",
+        explanation: "The credential uses a payment method the server does not offer for this \
+                      resource.",
+        steps: &["Pay with one of the methods offered in this response's Payment challenges."],
+    },
+    Rejection {
+        kind: "lightning/malformed-credential",
+        summary: "the Lightning credential could not be parsed",
+        explanation: "The Lightning credential is not in the expected shape: its payload must \
+                      hold the payment preimage as 64 hexadecimal characters.",
+        steps: &[
+            "Put the preimage your wallet returned (64 hex characters) in the credential's \
+             `payload.preimage` and echo the challenge unchanged.",
+        ],
+    },
+    Rejection {
+        kind: "lightning/unknown-challenge",
+        summary: "the credential names an unknown challenge",
+        explanation: "The Lightning credential refers to a challenge this server does not \
+                      know (already used, from another server, or altered).",
+        steps: &[USE_NEW_CHALLENGE],
+    },
+    Rejection {
+        kind: "lightning/invalid-preimage",
+        summary: "the preimage does not match the invoice",
+        explanation: "The preimage in the credential does not hash to the invoice's payment \
+                      hash: it belongs to another invoice, or the payment never completed.",
+        steps: &[
+            "Check in your wallet that this challenge's invoice was paid, and send the \
+             preimage of that payment (64 hex characters).",
+        ],
+    },
+    Rejection {
+        kind: "lightning/expired-invoice",
+        summary: "the Lightning invoice expired",
+        explanation: "The Lightning invoice expired before it was paid, so the server will \
+                      not accept a payment for it.",
+        steps: &[FRESH_CHALLENGE],
+    },
+    Rejection {
+        kind: "lightning/challenge-expired",
+        summary: "the challenge expired",
+        explanation: "The challenge expired before the credential arrived.",
+        steps: &[FRESH_CHALLENGE],
+    },
+    Rejection {
+        kind: "lightning/session-not-found",
+        summary: "the payment session does not exist",
+        explanation: "The credential names a Lightning payment session the server does not \
+                      know (never opened, or forgotten).",
+        steps: &["Open a new session: request a fresh challenge with intent `session` and pay its deposit."],
+    },
+    Rejection {
+        kind: "lightning/session-closed",
+        summary: "the payment session is closed",
+        explanation: "The Lightning payment session named by the credential has been closed.",
+        steps: &["Open a new session: request a fresh challenge with intent `session` and pay its deposit."],
+    },
+    Rejection {
+        kind: "lightning/insufficient-balance",
+        summary: "the session balance is too low",
+        explanation: "The prepaid balance of the Lightning session does not cover this \
+                      request.",
+        steps: &["Top up the session, or open a new session with a larger deposit."],
+    },
+    Rejection {
+        kind: "lightning/invalid-return-invoice",
+        summary: "the return invoice is invalid",
+        explanation: "The return (refund) invoice in the credential is not a valid BOLT11 \
+                      invoice the server can pay back to.",
+        steps: &[
+            "Provide a fresh BOLT11 invoice from your wallet, on the same network as the \
+             challenge, for the refund.",
+        ],
+    },
+];
+
+/// ISO 4217 currencies whose minor unit is not 2 digits.
+const ISO_DECIMALS: &[(&str, u32)] = &[
+    ("bif", 0),
+    ("clp", 0),
+    ("djf", 0),
+    ("gnf", 0),
+    ("isk", 0),
+    ("jpy", 0),
+    ("kmf", 0),
+    ("krw", 0),
+    ("pyg", 0),
+    ("rwf", 0),
+    ("ugx", 0),
+    ("vnd", 0),
+    ("vuv", 0),
+    ("xaf", 0),
+    ("xof", 0),
+    ("xpf", 0),
+    ("bhd", 3),
+    ("jod", 3),
+    ("kwd", 3),
+    ("omr", 3),
+    ("tnd", 3),
+];
+
+/// One Payment challenge, with its decoded `request`.
+struct Offer<'c> {
+    challenge: &'c Challenge,
+    request: Option<Value>,
+    terms: PaymentTerms,
+    lightning: Option<l402::LightningOffer>,
+}
+
+fn is_complete(c: &Challenge) -> bool {
+    REQUIRED_PARAMS
+        .iter()
+        .all(|p| c.param(p).is_some_and(|v| !v.is_empty()))
+}
+
+/// The request's amount as a string of digits (some servers send a JSON number).
+fn amount_digits(request: &Value) -> Option<String> {
+    json_str(request, "amount").filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn offer<'c>(challenge: &'c Challenge, now: Option<i64>) -> Offer<'c> {
+    let request = challenge
+        .param("request")
+        .and_then(base64::decode_to_string)
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        .filter(Value::is_object);
+    let method = challenge.param("method").map(str::to_ascii_lowercase);
+    let mut terms = PaymentTerms {
+        scheme: method.clone(),
+        description: challenge.param("description").map(printable),
+        ..PaymentTerms::default()
+    };
+    if let Some(exp) = challenge.param("expires").and_then(parse_rfc3339) {
+        terms.expires_at = Some(format_rfc3339(exp));
+        terms.expired = now.map(|n| n >= exp);
+    }
+    let mut lightning = None;
+    if let Some(req) = &request {
+        let currency = json_str(req, "currency").unwrap_or_default();
+        let lower = currency.to_ascii_lowercase();
+        let decimals = if lower == "sat" {
+            terms.asset = Some("sat".into());
+            Some(0)
+        } else if lower.len() == 3 && lower.bytes().all(|b| b.is_ascii_alphabetic()) {
+            terms.asset = Some(lower.to_ascii_uppercase());
+            Some(
+                ISO_DECIMALS
+                    .iter()
+                    .find(|(c, _)| *c == lower)
+                    .map_or(2, |(_, d)| *d),
+            )
+        } else {
+            // A token (contract address, mint): its decimals are not in the challenge.
+            None
+        };
+        if !currency.is_empty() {
+            terms.asset_id = Some(printable(&currency));
+        }
+        terms.decimals = decimals;
+        terms.amount_atomic = amount_digits(req);
+        terms.amount = terms
+            .amount_atomic
+            .as_deref()
+            .zip(decimals)
+            .and_then(|(a, d)| l402::decimal_string(a, d));
+        terms.pay_to = json_str(req, "recipient").map(|r| printable(&r));
+        if let Some(d) = json_str(req, "description") {
+            terms.description = Some(printable(&d));
+        }
+        terms.network_id = json_str(req, "methodDetails.network")
+            .or_else(|| json_str(req, "methodDetails.chainId"))
+            .map(|n| printable(&n));
+        if let Some(invoice) = json_str(req, "methodDetails.invoice") {
+            let ln = l402::lightning_offer(&invoice, now);
+            terms.invoice = ln.terms.invoice.clone();
+            terms.payment_hash = ln
+                .terms
+                .payment_hash
+                .clone()
+                .or_else(|| json_str(req, "methodDetails.paymentHash"));
+            terms.created_at = ln.terms.created_at.clone();
+            if ln.decoded.is_ok() {
+                terms.network = ln.terms.network.clone();
+                terms.testnet = ln.terms.testnet;
+                if terms.expires_at.is_none() {
+                    terms.expires_at = ln.terms.expires_at.clone();
+                    terms.expired = ln.terms.expired;
+                }
+            }
+            lightning = Some(ln);
+        }
+    }
+    Offer {
+        challenge,
+        request,
+        terms,
+        lightning,
+    }
+}
+
+/// `10 USD`, `100 sat`, or the atomic amount with the token when decimals are unknown.
+fn price(t: &PaymentTerms) -> Option<String> {
+    match (&t.amount, &t.asset, &t.amount_atomic, &t.asset_id) {
+        (Some(a), Some(asset), _, _) => Some(format!("{a} {asset}")),
+        (None, _, Some(atomic), Some(id)) => {
+            Some(format!("{atomic} base units of {}", truncate(id, 24)))
+        }
+        _ => None,
+    }
+}
+
+fn request_credential<'a>(obs: &Observed<'a>) -> Option<&'a str> {
+    let value = obs.exchange.request_header("authorization")?.trim();
+    let (scheme, _) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("Payment").then_some(value)
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    let lines: Vec<&str> = obs.exchange.headers("www-authenticate").collect();
+    let challenges = auth_challenge::parse(lines.iter().copied());
+    let payment: Vec<&Challenge> = challenges.iter().filter(|c| c.is("Payment")).collect();
+    let l402_challenge = l402::find_challenge(&challenges);
+    let problem_type = obs.json_str("type").filter(|t| t.starts_with(PROBLEM_BASE));
+    let complete: Vec<&Challenge> = payment
+        .iter()
+        .copied()
+        .filter(|c| is_complete(c))
+        .take(MAX_OFFERS)
+        .collect();
+    let ours = !complete.is_empty()
+        || problem_type.is_some()
+        || (!payment.is_empty() && l402_challenge.is_none());
+    if !ours || (obs.status != 402 && problem_type.is_none()) {
+        return None;
+    }
+
+    let offers: Vec<Offer> = complete.iter().map(|c| offer(c, obs.now)).collect();
+    let l402_offer = l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now));
+
+    let mut evidence = Vec::new();
+    for line in &lines {
+        if auth_challenge::parse([*line])
+            .iter()
+            .any(|c| c.is("Payment"))
+        {
+            evidence.push(Evidence::header("www-authenticate", line));
+        }
+    }
+    for o in &offers {
+        if let Some(req) = &o.request {
+            evidence.push(Evidence::header(
+                "www-authenticate request (decoded)",
+                &req.to_string(),
+            ));
+        }
+        if let Some(ln) = &o.lightning {
+            evidence.push(l402::invoice_evidence(
+                "www-authenticate request invoice",
+                ln,
+            ));
+        }
+    }
+    if let Some(t) = &problem_type {
+        evidence.push(Evidence::body("type", t));
+        for key in ["title", "detail"] {
+            if let Some(v) = obs.json_str(key) {
+                evidence.push(Evidence::body(key, &v));
+            }
+        }
+    }
+    if let Some(o) = &l402_offer {
+        evidence.push(l402::invoice_evidence("www-authenticate L402 invoice", o));
+    }
+    let credential = request_credential(obs);
+    if let Some(c) = credential {
+        evidence.push(Evidence::request_header("authorization", c));
+    }
+
+    let findings = findings(obs, &payment, &offers, problem_type.is_some());
+    let kind = problem_type
+        .as_deref()
+        .and_then(|t| t.strip_prefix(PROBLEM_BASE))
+        .unwrap_or("");
+    let rejection = REJECTIONS.iter().find(|r| r.kind == kind);
+    let unknown_problem = !kind.is_empty() && kind != "payment-required" && rejection.is_none();
+
+    let confidence = if !offers.is_empty() || rejection.is_some() || kind == "payment-required" {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = if let Some(r) = rejection {
+        let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+        d.summary = format!("MPP: {}", r.summary);
+        d.explanation = r.explanation.to_string();
+        d.steps = r.steps.iter().map(|s| Step::text(*s)).collect();
+        d
+    } else if unknown_problem || (credential.is_some() && kind.is_empty()) {
+        let mut d = Diagnosis::new(Cause::PaymentRejected, Confidence::Medium, obs.status);
+        d.summary = "MPP: the payment credential was refused".into();
+        let detail = obs
+            .json_str("detail")
+            .or_else(|| obs.json_str("title"))
+            .map(|t| format!(" The server says: {:?}.", truncate(&printable(&t), 160)))
+            .unwrap_or_default();
+        d.explanation = format!(
+            "The server refused a Payment credential (problem type {:?}).{detail}",
+            if kind.is_empty() { "none given" } else { kind }
+        );
+        d.steps = vec![Step::text(USE_NEW_CHALLENGE)];
+        d
+    } else {
+        challenge_diagnosis(obs, confidence, &offers, l402_offer.is_some())
+    };
+    if d.cause == Cause::PaymentRejected && !offers.is_empty() {
+        d.explanation.push_str(&format!(
+            " The response also carries {} fresh challenge{}.",
+            offers.len(),
+            if offers.len() == 1 { "" } else { "s" }
+        ));
+    }
+    d.protocol = Some(Protocol::Mpp);
+    d.evidence = evidence;
+    d.findings = findings;
+
+    let mut all: Vec<PaymentTerms> = offers.into_iter().map(|o| o.terms).collect();
+    all.extend(l402_offer.map(|o| o.terms));
+    if !all.is_empty() {
+        let mut top = all.remove(0);
+        top.alternatives = all;
+        d.payment = Some(top);
+    }
+    Some(d)
+}
+
+fn challenge_diagnosis(
+    obs: &Observed,
+    confidence: Confidence,
+    offers: &[Offer],
+    also_l402: bool,
+) -> Diagnosis {
+    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
+    let Some(first) = offers.first() else {
+        d.summary = "MPP: payment required, but no usable Payment challenge".into();
+        d.explanation = "The server signals a Payment (MPP) 402 but sends no complete \
+                         `WWW-Authenticate: Payment` challenge (id, realm, method, intent and \
+                         request are all required), so a client has nothing to pay."
+            .into();
+        d.steps = vec![Step::text(
+            "Report it to the server's operator: a Payment 402 must carry at least one \
+             complete Payment challenge.",
+        )
+        .with_link(SPEC_LINK)];
+        return d;
+    };
+    let t = &first.terms;
+    let method = t.scheme.as_deref().unwrap_or("?");
+    let intent = first.challenge.param("intent").unwrap_or("charge");
+    let price = price(t);
+    let expired = t.expired.unwrap_or(false);
+    d.summary = match (&price, expired) {
+        (_, true) => "MPP: the payment challenge has expired; request a fresh one".into(),
+        (Some(p), false) => format!("MPP: pay {p} ({method}) to continue"),
+        (None, false) => format!("MPP: payment required ({method})"),
+    };
+
+    let mut explanation = format!(
+        "The server asks for payment with the Payment HTTP authentication scheme (Machine \
+         Payments Protocol): method `{method}`, intent `{intent}`"
+    );
+    if let Some(p) = &price {
+        explanation.push_str(&format!(", {p}"));
+    }
+    explanation.push('.');
+    if t.amount.is_none() && t.amount_atomic.is_some() && t.asset.is_none() {
+        explanation.push_str(
+            " The currency is a token whose decimals the challenge does not state, so the \
+             amount is shown in its base units.",
+        );
+    }
+    if first.request.is_none() {
+        explanation.push_str(" Its `request` parameter does not decode as base64url JSON.");
+    }
+    if let Some(at) = &t.expires_at {
+        explanation.push_str(&if expired {
+            format!(" The challenge expired at {at}.")
+        } else {
+            format!(" The offer is valid until {at}.")
+        });
+    }
+    let others = offers.len() - 1 + usize::from(also_l402);
+    if others > 0 {
+        explanation.push_str(&format!(
+            " {others} other payment option{} {} offered{}.",
+            if others == 1 { "" } else { "s" },
+            if others == 1 { "is" } else { "are" },
+            if also_l402 { " (including L402)" } else { "" }
+        ));
+    }
+    d.explanation = explanation;
+
+    let mut steps = Vec::new();
+    if expired {
+        steps.push(Step::text(FRESH_CHALLENGE));
+    }
+    let lightning_ok = first.lightning.as_ref().filter(|l| l.decoded.is_ok());
+    if method == "lightning" {
+        let mut pay = Step::text(
+            "Pay the Lightning invoice in the challenge's request with a Lightning wallet and \
+             keep the preimage it returns.",
+        );
+        if let (Some(_), false) = (lightning_ok, expired) {
+            pay.snippet = first
+                .request
+                .as_ref()
+                .and_then(|r| json_str(r, "methodDetails.invoice"));
+        }
+        steps.push(pay);
+    } else {
+        steps.push(
+            Step::text(format!(
+                "Pay {} with a client that supports the `{method}` method of the Payment \
+                 scheme; a wallet should show the requesting origin and ask you to confirm.",
+                price.as_deref().unwrap_or("the requested amount")
+            ))
+            .with_link("https://mpp.dev"),
+        );
+    }
+    let id = first
+        .challenge
+        .param("id")
+        .map(|i| truncate(&printable(i), 64))
+        .unwrap_or_default();
+    steps.push(
+        Step::text(
+            "Retry the request with a Payment credential: base64url (no padding) of JSON that \
+             echoes this challenge unchanged and carries the proof of payment.",
+        )
+        .with_link(SPEC_LINK)
+        .with_snippet(format!(
+            "Authorization: Payment <base64url of {{\"challenge\":{{\"id\":\"{id}\",…}},\"payload\":{{…proof…}}}}>"
+        )),
+    );
+    if also_l402 {
+        steps.push(Step::text(
+            "The server also accepts L402 for this resource (see the alternatives): pay the \
+             L402 invoice and send `Authorization: L402 <token>:<preimage hex>` instead.",
+        ));
+    }
+    d.steps = steps;
+    d
+}
+
+fn findings(
+    obs: &Observed,
+    payment: &[&Challenge],
+    offers: &[Offer],
+    problem_body: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if obs.status == 402 && problem_body && offers.is_empty() {
+        out.push(Finding {
+            code: "mpp_missing_challenge".into(),
+            severity: Severity::Error,
+            message: "The 402 has a Payment problem body but no complete `WWW-Authenticate: \
+                      Payment` challenge."
+                .into(),
+            fix: "Send at least one Payment challenge (id, realm, method, intent, request) \
+                  with every 402, including after a refused credential."
+                .into(),
+        });
+    }
+    let incomplete: Vec<&str> = payment
+        .iter()
+        .filter(|c| !is_complete(c))
+        .flat_map(|c| REQUIRED_PARAMS.iter().filter(|p| c.param(p).is_none()))
+        .copied()
+        .collect();
+    if !incomplete.is_empty() {
+        out.push(Finding {
+            code: "mpp_incomplete_challenge".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "A Payment challenge lacks required parameters ({}); clients skip it.",
+                dedup(&incomplete).join(", ")
+            ),
+            fix: "Give every Payment challenge id, realm, method, intent and request.".into(),
+        });
+    }
+    if offers.iter().any(|o| o.request.is_none()) {
+        out.push(Finding {
+            code: "mpp_request_undecodable".into(),
+            severity: Severity::Warning,
+            message: "A Payment challenge's `request` is not base64url-encoded JSON.".into(),
+            fix: "Encode `request` as base64url without padding of the JCS (RFC 8785) JSON \
+                  object."
+                .into(),
+        });
+    }
+    out
+}
+
+fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::{Exchange, Header};
+
+    fn exchange(status: u16, headers: &[(&str, &str)], body: Option<&str>) -> Exchange {
+        let mut ex = Exchange::default();
+        ex.response.status = status;
+        ex.response.headers = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
+        ex.response.content.text = body.map(str::to_string);
+        ex
+    }
+
+    fn b64url(json: &str) -> String {
+        base64::encode(json.as_bytes())
+            .trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_")
+    }
+
+    fn run(ex: &Exchange, now: i64) -> Diagnosis {
+        detect(&Observed::new(ex, Some(now))).unwrap()
+    }
+
+    const SPEC_REQUEST: &str =
+        "eyJhbW91bnQiOiIxMDAwIiwiY3VycmVuY3kiOiJVU0QiLCJpbnZvaWNlIjoiaW52XzEyMzQ1In0";
+
+    #[test]
+    fn spec_challenge() {
+        let www = format!(
+            "Payment id=\"qB3wErTyU7iOpAsD9fGhJk\", realm=\"api.example.com\", method=\"invoice\", intent=\"charge\", expires=\"2025-01-15T12:05:00Z\", request=\"{SPEC_REQUEST}\""
+        );
+        let body = r#"{"type":"https://paymentauth.org/problems/payment-required","title":"Payment Required","status":402}"#;
+        let ex = exchange(402, &[("WWW-Authenticate", &www)], Some(body));
+        let d = run(&ex, 1_736_942_000);
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.protocol, Some(Protocol::Mpp));
+        assert_eq!(d.confidence, Confidence::High);
+        let p = d.payment.unwrap();
+        assert_eq!(p.amount.as_deref(), Some("10"));
+        assert_eq!(p.asset.as_deref(), Some("USD"));
+        assert_eq!(p.decimals, Some(2));
+        assert_eq!(p.expired, Some(false));
+        assert!(d.summary.contains("10 USD"), "{}", d.summary);
+        assert!(d.findings.is_empty());
+        let later = run(&ex, 1_736_943_000);
+        assert_eq!(later.payment.unwrap().expired, Some(true));
+        assert_eq!(later.steps[0].text, FRESH_CHALLENGE);
+    }
+
+    #[test]
+    fn rejections_and_missing_challenge() {
+        let body = r#"{"type":"https://paymentauth.org/problems/verification-failed","title":"Payment Verification Failed","status":402,"detail":"Invalid payment proof."}"#;
+        let d = run(&exchange(402, &[], Some(body)), 0);
+        assert_eq!(d.cause, Cause::PaymentRejected);
+        assert!(d.findings.iter().any(|f| f.code == "mpp_missing_challenge"));
+        let ln = r#"{"type":"https://paymentauth.org/problems/lightning/invalid-preimage"}"#;
+        let d = run(&exchange(402, &[], Some(ln)), 0);
+        assert!(d.summary.contains("preimage"));
+        let odd = r#"{"type":"https://paymentauth.org/problems/something-new","detail":"nope"}"#;
+        let d = run(&exchange(402, &[], Some(odd)), 0);
+        assert_eq!(
+            (d.cause, d.confidence),
+            (Cause::PaymentRejected, Confidence::Medium)
+        );
+        assert!(d.explanation.contains("nope"));
+    }
+
+    #[test]
+    fn several_offers_tokens_and_l402_alternative() {
+        let tempo = b64url(
+            r#"{"amount":"1000000","currency":"0x20c0000000000000000000000000000000000000","recipient":"0x742d35Cc6634C0532925a3b844Bc9e7595f8fE00","methodDetails":{"chainId":4217}}"#,
+        );
+        let sat = b64url(
+            r#"{"amount":"100","currency":"sat","methodDetails":{"invoice":"lnbc1u1pexample","network":"mainnet","paymentHash":"bc230847"}}"#,
+        );
+        let www = format!(
+            "Payment id=\"a\", realm=\"r\", method=\"tempo\", intent=\"charge\", request=\"{tempo}\", Payment id=\"b\", realm=\"r\", method=\"lightning\", intent=\"charge\", request=\"{sat}\""
+        );
+        let l402 = "L402 macaroon=\"AgE=\", invoice=\"lnbc1500n1pw5kjhmpp5fu6xhthlt2vucmzkx6c7wtlh2r625r30cyjsfqhu8rsx4xpz5lwqdpa2fjkzep6yptksct5yp5hxgrrv96hx6twvusycn3qv9jx7ur5d9hkugr5dusx6cqzpgxqr23s79ruapxc4j5uskt4htly2salw4drq979d7rcela9wz02elhypmdzmzlnxuknpgfyfm86pntt8vvkvffma5qc9n50h4mvqhngadqy3ngqjcym5a\"";
+        let ex = exchange(
+            402,
+            &[("WWW-Authenticate", &www), ("WWW-Authenticate", l402)],
+            None,
+        );
+        let d = run(&ex, 0);
+        let p = d.payment.unwrap();
+        assert_eq!(p.scheme.as_deref(), Some("tempo"));
+        assert_eq!(p.amount, None);
+        assert_eq!(p.amount_atomic.as_deref(), Some("1000000"));
+        assert_eq!(p.network_id.as_deref(), Some("4217"));
+        assert!(d.explanation.contains("base units"));
+        assert_eq!(p.alternatives.len(), 2);
+        let ln = &p.alternatives[0];
+        assert_eq!(ln.amount.as_deref(), Some("100"));
+        assert_eq!(ln.payment_hash.as_deref(), Some("bc230847"));
+        assert_eq!(p.alternatives[1].scheme.as_deref(), Some("l402"));
+        assert_eq!(p.alternatives[1].amount.as_deref(), Some("150"));
+    }
+
+    #[test]
+    fn not_mpp_and_junk() {
+        let basic = exchange(402, &[("WWW-Authenticate", "Basic realm=\"x\"")], None);
+        assert!(detect(&Observed::new(&basic, None)).is_none());
+        let l402_only = exchange(
+            402,
+            &[("WWW-Authenticate", "L402 token=\"a\", invoice=\"b\"")],
+            None,
+        );
+        assert!(detect(&Observed::new(&l402_only, None)).is_none());
+        let not402 = exchange(
+            200,
+            &[(
+                "WWW-Authenticate",
+                "Payment id=a, realm=r, method=m, intent=charge, request=e30",
+            )],
+            None,
+        );
+        assert!(detect(&Observed::new(&not402, None)).is_none());
+        let junk = exchange(
+            402,
+            &[(
+                "WWW-Authenticate",
+                "Payment id=a, realm=r, method=m, intent=charge, request=☃",
+            )],
+            None,
+        );
+        let d = run(&junk, 0);
+        assert!(d
+            .findings
+            .iter()
+            .any(|f| f.code == "mpp_request_undecodable"));
+        let partial = exchange(
+            402,
+            &[("WWW-Authenticate", "Payment id=\"a\", realm=\"r\"")],
+            None,
+        );
+        let d = run(&partial, 0);
+        assert!(d
+            .findings
+            .iter()
+            .any(|f| f.code == "mpp_incomplete_challenge"));
+        assert!(d.payment.is_none());
+    }
 }

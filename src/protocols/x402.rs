@@ -1,8 +1,1409 @@
-//! STUB: x402 detection.
+//! x402: a payment challenge (v1 JSON body, v2 base64 `PAYMENT-REQUIRED` header, or the HTML
+//! paywall browsers get) or a refused payment (`error`, `invalidReason`, or a settlement
+//! response with `success: false`), decoded into terms and concrete steps.
+//!
+//! Wire facts: v1 carries `{x402Version:1, error, accepts[]}` in the body with `maxAmountRequired`
+//! and network names; v2 carries the same object base64-encoded in `PAYMENT-REQUIRED`, with
+//! CAIP-2 networks, `amount` and a top-level `resource` object, and usually an empty `{}` body.
+//! Clients pay with `X-PAYMENT` (v1) or `PAYMENT-SIGNATURE` (v2); settlement results come back in
+//! `X-PAYMENT-RESPONSE` / `PAYMENT-RESPONSE`.
 
-use crate::core::diagnosis::Diagnosis;
-use crate::core::observed::Observed;
+use serde_json::Value;
 
-pub fn detect(_obs: &Observed) -> Option<Diagnosis> {
+use crate::core::diagnosis::{
+    Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
+};
+use crate::core::observed::{json_at, json_str, parse_json, Observed};
+use crate::decode::base64;
+use crate::knowledge::chains;
+use crate::protocols::x402_lint;
+
+/// How much of an HTML page is searched for the paywall's embedded challenge.
+const MAX_SCAN_BYTES: usize = 128 * 1024;
+/// Options beyond this many are ignored (a hostile challenge can list thousands).
+const MAX_OPTIONS: usize = 16;
+/// Atomic amounts longer than this many digits are not converted.
+const MAX_AMOUNT_DIGITS: usize = 96;
+
+/// The canonical Permit2 contract (same address on every EVM chain).
+const PERMIT2_ADDRESS: &str = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
+const SPEC_URL: &str = "https://github.com/coinbase/x402";
+
+/// Where a challenge was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Header,
+    Body,
+    /// `window.x402 = {…}` in the paywall page.
+    Paywall,
+    /// `data-requirements='…'` in the built-in fallback paywall.
+    PaywallAttribute,
+}
+
+/// A decoded `PaymentRequired` object (v1 paywall arrays are wrapped into one).
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub json: Value,
+    pub origin: Origin,
+    /// Evidence location of the object's root (`payment-required`, ``, `window.x402.paymentRequired`).
+    pub root: String,
+    /// Evidence location of the accepts array.
+    pub accepts_path: String,
+    /// Placeholder text had to be cleaned up before it parsed (documentation `[...]`).
+    pub salvaged: bool,
+}
+
+impl Challenge {
+    pub fn version(&self) -> Option<u64> {
+        self.json.get("x402Version").and_then(Value::as_u64)
+    }
+
+    pub fn options(&self) -> Vec<&Value> {
+        match self.json.get("accepts") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter(|v| v.is_object())
+                .take(MAX_OPTIONS)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn path(&self, sub: &str) -> String {
+        join(&self.root, sub)
+    }
+
+    fn option_path(&self, i: usize, field: &str) -> String {
+        join(&self.accepts_path, &format!("{i}.{field}"))
+    }
+
+    fn evidence(&self, location: &str, value: &str) -> Evidence {
+        match self.origin {
+            Origin::Header => header_path(location, value),
+            _ => Evidence::body(location, value),
+        }
+    }
+}
+
+/// Evidence from inside a decoded header: `location` is `header.json.path`, the path keeping
+/// its case (JSON keys are case-sensitive, header names are not).
+fn header_path(location: &str, value: &str) -> Evidence {
+    let header = location.split('.').next().unwrap_or(location);
+    let mut e = Evidence::header(header, value);
+    e.location = match location.split_once('.') {
+        Some((_, path)) => format!("{}.{path}", header.to_ascii_lowercase()),
+        None => header.to_ascii_lowercase(),
+    };
+    e
+}
+
+fn join(root: &str, sub: &str) -> String {
+    if root.is_empty() {
+        sub.to_string()
+    } else {
+        format!("{root}.{sub}")
+    }
+}
+
+/// A base64 JSON header as decoded.
+enum Decoded {
+    Json {
+        value: Value,
+        salvaged: bool,
+    },
+    /// Base64 that decodes, but not to JSON.
+    NotJson,
+    NotBase64,
+}
+
+fn decode_header(raw: &str) -> Decoded {
+    let Some(text) = base64::decode_to_string(raw) else {
+        return Decoded::NotBase64;
+    };
+    // Only an object can be a PaymentRequired; an array or scalar is as unreadable as garbage.
+    match parse_salvaging(&text) {
+        Some((value, salvaged)) if value.is_object() => Decoded::Json { value, salvaged },
+        _ => Decoded::NotJson,
+    }
+}
+
+/// Parses JSON; failing that, retries with documentation placeholders (`[...]`, `{...}`)
+/// emptied, since examples copied from specs ship them verbatim.
+fn parse_salvaging(text: &str) -> Option<(Value, bool)> {
+    if let Some(v) = parse_json(text) {
+        return Some((v, false));
+    }
+    if !(text.contains("[...]") || text.contains("{...}")) {
+        return None;
+    }
+    let cleaned = text.replace("[...]", "[]").replace("{...}", "{}");
+    parse_json(&cleaned).map(|v| (v, true))
+}
+
+/// The settlement response header, decoded.
+struct Settlement {
+    header: &'static str,
+    raw: String,
+    json: Option<Value>,
+}
+
+impl Settlement {
+    fn failed(&self) -> bool {
+        self.json
+            .as_ref()
+            .and_then(|j| j.get("success"))
+            .and_then(Value::as_bool)
+            == Some(false)
+    }
+    fn str(&self, key: &str) -> Option<String> {
+        self.json
+            .as_ref()
+            .and_then(|j| json_str(j, key))
+            .filter(|s| !s.is_empty())
+    }
+}
+
+fn settlement(obs: &Observed) -> Option<Settlement> {
+    ["payment-response", "x-payment-response"]
+        .into_iter()
+        .find_map(|header| {
+            let raw = obs.header(header)?.trim();
+            let json = base64::decode_to_string(raw).and_then(|t| parse_json(&t));
+            Some(Settlement {
+                header,
+                raw: raw.to_string(),
+                json,
+            })
+        })
+}
+
+/// Everything x402 put on the wire, gathered before deciding.
+struct Wire {
+    header_raw: Option<String>,
+    header: Option<Decoded>,
+    header_challenge: Option<Challenge>,
+    body_challenge: Option<Challenge>,
+    settlement: Option<Settlement>,
+    /// The body names x402 but did not parse even after salvage.
+    body_mentions_x402: bool,
+}
+
+impl Wire {
+    fn challenge(&self) -> Option<&Challenge> {
+        self.header_challenge
+            .as_ref()
+            .or(self.body_challenge.as_ref())
+    }
+}
+
+fn gather(obs: &Observed) -> Wire {
+    let header_raw = obs.header("payment-required").map(|s| s.trim().to_string());
+    let header = header_raw.as_deref().map(decode_header);
+    let header_challenge = match &header {
+        Some(Decoded::Json { value, salvaged }) => Some(Challenge {
+            json: value.clone(),
+            origin: Origin::Header,
+            root: "payment-required".into(),
+            accepts_path: "payment-required.accepts".into(),
+            salvaged: *salvaged,
+        }),
+        _ => None,
+    };
+    let body_challenge = body_challenge(obs).or_else(|| paywall(obs.body_text()));
+    let body_mentions_x402 = body_challenge.is_none() && obs.body_lower.contains("\"x402version\"");
+    Wire {
+        header_raw,
+        header,
+        header_challenge,
+        body_challenge,
+        settlement: settlement(obs),
+        body_mentions_x402,
+    }
+}
+
+fn body_challenge(obs: &Observed) -> Option<Challenge> {
+    let (json, salvaged) = match &obs.json {
+        Some(v) => (v.clone(), false),
+        None if obs.body_lower.contains("x402version") => parse_salvaging(obs.body_text())?,
+        None => return None,
+    };
+    json.get("x402Version")?;
+    Some(Challenge {
+        json,
+        origin: Origin::Body,
+        root: String::new(),
+        accepts_path: "accepts".into(),
+        salvaged,
+    })
+}
+
+/// The challenge embedded in an x402 paywall page, if the body is one.
+fn paywall(text: &str) -> Option<Challenge> {
+    let end = crate::core::exchange::floor_char_boundary(text, MAX_SCAN_BYTES);
+    let text = &text[..end];
+    if let Some(at) = text.find("window.x402") {
+        let script = &text[at..];
+        for (key, v1) in [("paymentRequirements", true), ("paymentRequired", false)] {
+            let Some(raw) = value_after_key(script, key) else {
+                continue;
+            };
+            // The shape must fit the key: an array of requirements (v1) or a PaymentRequired.
+            let Some(parsed) = parse_json(raw).filter(|p| {
+                if v1 {
+                    p.is_array()
+                } else {
+                    p.get("x402Version").is_some() || p.get("accepts").is_some()
+                }
+            }) else {
+                continue;
+            };
+            let root = format!("window.x402.{key}");
+            return Some(if v1 {
+                // v1 embeds the bare requirements array.
+                let version = json_at(&parsed, "0.x402Version")
+                    .cloned()
+                    .unwrap_or(Value::from(1));
+                Challenge {
+                    json: serde_json::json!({ "x402Version": version, "accepts": parsed }),
+                    origin: Origin::Paywall,
+                    accepts_path: root.clone(),
+                    root,
+                    salvaged: false,
+                }
+            } else {
+                Challenge {
+                    json: parsed,
+                    origin: Origin::Paywall,
+                    accepts_path: format!("{root}.accepts"),
+                    root,
+                    salvaged: false,
+                }
+            });
+        }
+    }
+    let raw = attribute_value(text, "data-requirements")?;
+    let json = parse_json(&decode_entities(raw)).filter(|v| v.get("x402Version").is_some())?;
+    Some(Challenge {
+        json,
+        origin: Origin::PaywallAttribute,
+        root: "data-requirements".into(),
+        accepts_path: "data-requirements.accepts".into(),
+        salvaged: false,
+    })
+}
+
+/// The JSON object or array after `key:` (key bare or quoted) in a JS object literal.
+pub fn value_after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let mut from = 0;
+    // A few occurrences at most: each failed attempt may scan to the end of the text.
+    for _ in 0..8 {
+        let pos = text.get(from..)?.find(key)?;
+        let after = from + pos + key.len();
+        from = after;
+        let rest = text.get(after..)?;
+        let rest_trim = rest.trim_start_matches(['"', '\'']).trim_start();
+        let Some(value) = rest_trim.strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start();
+        if let Some(found) = balanced(value) {
+            return Some(found);
+        }
+    }
     None
+}
+
+/// The balanced `{…}` or `[…]` at the start of `text`, skipping brackets inside JSON strings.
+/// `None` when it never closes.
+pub fn balanced(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.first(), Some(b'{') | Some(b'[')) {
+        return None;
+    }
+    let mut depth: usize = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    // `i` is an ASCII byte, so `i + 1` is a char boundary.
+                    return text.get(..=i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of an HTML attribute (single- or double-quoted), raw.
+fn attribute_value<'t>(html: &'t str, name: &str) -> Option<&'t str> {
+    let at = html.find(name)?;
+    let rest = html
+        .get(at + name.len()..)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let inner = rest.get(1..)?;
+    let close = inner.find(quote)?;
+    inner.get(..close)
+}
+
+/// Decodes the HTML entities an attribute value uses for quoting.
+pub fn decode_entities(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        // Last, so `&amp;quot;` stays the text `&quot;`.
+        .replace("&amp;", "&")
+}
+
+/// `atomic` ÷ 10^`decimals` as an exact decimal string (`"10000"`, 6 → `"0.01"`). `None` for
+/// anything that is not a plain non-negative integer of sane length.
+pub fn atomic_to_human(atomic: &str, decimals: u32) -> Option<String> {
+    let s = atomic.trim();
+    if s.is_empty() || s.len() > MAX_AMOUNT_DIGITS || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let d = usize::try_from(decimals)
+        .ok()
+        .filter(|d| *d <= MAX_AMOUNT_DIGITS)?;
+    let digits = s.trim_start_matches('0');
+    let (int, frac) = if digits.len() > d {
+        let split = digits.len() - d;
+        (digits[..split].to_string(), digits[split..].to_string())
+    } else {
+        (
+            "0".to_string(),
+            format!("{}{digits}", "0".repeat(d - digits.len())),
+        )
+    };
+    let frac = frac.trim_end_matches('0');
+    Some(if frac.is_empty() {
+        int
+    } else {
+        format!("{int}.{frac}")
+    })
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    json_str(v, key)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// One `accepts[]` option as terms; `top` is the PaymentRequired object (v2 resource lives there).
+fn terms(option: &Value, top: &Value) -> PaymentTerms {
+    let network_id = str_field(option, "network");
+    let network = network_id.as_deref().and_then(chains::network);
+    let asset_id = str_field(option, "asset");
+    let known = match (&network_id, &asset_id) {
+        (Some(n), Some(a)) => chains::asset(n, a),
+        _ => None,
+    };
+    let atomic = str_field(option, "amount").or_else(|| str_field(option, "maxAmountRequired"));
+    let decimals = known.map(|a| a.decimals).or_else(|| {
+        json_at(option, "extra.decimals")
+            .and_then(Value::as_u64)
+            .and_then(|d| u32::try_from(d).ok())
+    });
+    let amount = match (&atomic, decimals) {
+        (Some(a), Some(d)) => atomic_to_human(a, d),
+        _ => None,
+    };
+    let asset = known
+        .map(|a| a.symbol.clone())
+        .or_else(|| asset_id.clone().filter(|a| is_currency_code(a)));
+    PaymentTerms {
+        scheme: str_field(option, "scheme"),
+        amount,
+        amount_atomic: atomic,
+        asset,
+        asset_id,
+        decimals,
+        network: network.map(|n| n.name.clone()),
+        network_id,
+        testnet: network.map(|n| n.testnet),
+        pay_to: str_field(option, "payTo"),
+        resource: str_field(option, "resource").or_else(|| str_field(top, "resource.url")),
+        description: str_field(option, "description")
+            .or_else(|| str_field(top, "resource.description")),
+        max_timeout_seconds: option.get("maxTimeoutSeconds").and_then(Value::as_u64),
+        ..PaymentTerms::default()
+    }
+}
+
+/// ISO 4217-shaped (`USD`): shown as the asset when no token table knows it.
+fn is_currency_code(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn all_terms(ch: &Challenge) -> Option<PaymentTerms> {
+    let mut options = ch.options().into_iter().map(|o| terms(o, &ch.json));
+    let mut first = options.next()?;
+    first.alternatives = options.collect();
+    Some(first)
+}
+
+/// The amount in words: "0.01 USDC", "10000 atomic units of 0xabc…", `None` when unstated.
+fn amount_text(t: &PaymentTerms) -> Option<String> {
+    let asset = t.asset.as_deref().or(t.asset_id.as_deref());
+    let of = asset.map(|a| format!(" of {a}")).unwrap_or_default();
+    match (&t.amount, &t.amount_atomic) {
+        (Some(a), _) => Some(match (&t.asset, &t.asset_id) {
+            (Some(s), _) => format!("{a} {s}"),
+            (None, Some(id)) => format!("{a} of token {id}"),
+            (None, None) => a.clone(),
+        }),
+        (None, Some(atomic)) if atomic.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("{atomic} atomic units{of}"))
+        }
+        (None, Some(atomic)) => Some(format!("`{atomic}` (not a valid atomic amount){of}")),
+        (None, None) => asset.map(|a| format!("an unstated amount of {a}")),
+    }
+}
+
+fn network_text(t: &PaymentTerms) -> Option<String> {
+    match (&t.network, &t.network_id) {
+        (Some(n), Some(id)) if n != id => Some(format!("{n} ({id})")),
+        (_, Some(id)) => Some(format!("network {id}")),
+        (Some(n), None) => Some(n.clone()),
+        (None, None) => None,
+    }
+}
+
+/// "0.01 USDC on Base Sepolia (eip155:84532)", with whatever is known.
+fn price(t: &PaymentTerms) -> String {
+    let amount = amount_text(t).unwrap_or_else(|| "an unstated amount".to_string());
+    match network_text(t) {
+        Some(n) => format!("{amount} on {n}"),
+        None => amount,
+    }
+}
+
+/// Families of rejection reasons: SDK generations spell them differently, so match by the
+/// stems they share rather than by a closed list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Permit2Approval,
+    Nonce,
+    Funds,
+    TooEarly,
+    Expired,
+    Signature,
+    NoMatchingOption,
+    Exactness,
+    OnChain,
+    Malformed,
+    /// A refusal whose reason fits no family.
+    Other,
+}
+
+/// Checked in order: the first family with a matching stem wins.
+const FAMILIES: &[(Family, &[&str])] = &[
+    (Family::Permit2Approval, &["allowance_required"]),
+    (Family::Nonce, &["nonce", "duplicate_settlement"]),
+    (Family::Funds, &["insufficient", "balance"]),
+    (
+        Family::TooEarly,
+        &["valid_after", "not_yet_valid", "too_early"],
+    ),
+    (
+        Family::Expired,
+        &[
+            "valid_before",
+            "expired",
+            "deadline",
+            "block_height_exceeded",
+        ],
+    ),
+    (
+        Family::Signature,
+        &[
+            "signature",
+            "token_name_mismatch",
+            "token_version_mismatch",
+            "eip712",
+        ],
+    ),
+    (
+        Family::NoMatchingOption,
+        &[
+            "network_mismatch",
+            "invalid_network",
+            "unsupported_network",
+            "unsupported_scheme",
+            "invalid_scheme",
+            "evm_scheme",
+            "scheme_mismatch",
+            "no_facilitator_for_network",
+            "unsupported_payload_type",
+            "eip3009_not_supported",
+            "no matching payment",
+            "unable to find matching",
+        ],
+    ),
+    (
+        Family::Exactness,
+        &[
+            "recipient_mismatch",
+            "receiver_mismatch",
+            "value_mismatch",
+            "authorization_value",
+            "amount",
+            "asset_mismatch",
+            "mint_mismatch",
+            "token_mismatch",
+            "invalid_destination",
+            "incorrect_payee",
+            "incorrect_asset",
+            "incorrect_ata",
+            "memo_mismatch",
+        ],
+    ),
+    (
+        Family::OnChain,
+        &[
+            "simulation_failed",
+            "transaction_failed",
+            "transaction_state",
+            "settle",
+            "confirmation",
+            "smart_wallet",
+            "receipt",
+            "not_deployed",
+        ],
+    ),
+    (
+        Family::Malformed,
+        &[
+            "invalid_payload",
+            "invalid_payment",
+            "malformed",
+            "version",
+            "could_not_be_decoded",
+            "instruction",
+            "missing",
+            "invalid_v1",
+            "invalid_v2",
+        ],
+    ),
+];
+
+/// Phrases servers use when no payment was sent yet.
+const CHALLENGE_PHRASES: &[&str] = &[
+    "header is required",
+    "header provided",
+    "payment required",
+    "payment_required",
+    "required to access",
+    "payment is required",
+];
+
+/// The family of a refusal reason; `None` for the phrases that mean "no payment sent yet"
+/// (checked first: "PAYMENT-SIGNATURE header is required" is not a signature problem).
+pub fn family(reason: &str) -> Option<Family> {
+    if is_challenge_phrase(reason) {
+        return None;
+    }
+    let r = reason.to_ascii_lowercase();
+    FAMILIES
+        .iter()
+        .find(|(_, stems)| stems.iter().any(|s| r.contains(s)))
+        .map(|(f, _)| *f)
+}
+
+fn is_challenge_phrase(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    CHALLENGE_PHRASES.iter().any(|p| r.contains(p))
+}
+
+/// The refusal reason and where it was read.
+struct Reason {
+    text: String,
+    message: Option<String>,
+    evidence: Evidence,
+}
+
+fn reason(obs: &Observed, wire: &Wire) -> Option<Reason> {
+    if let Some(s) = wire.settlement.as_ref().filter(|s| s.failed()) {
+        let text = s
+            .str("errorReason")
+            .unwrap_or_else(|| "settlement failed".into());
+        return Some(Reason {
+            evidence: header_path(&format!("{}.errorReason", s.header), &text),
+            message: s.str("errorMessage"),
+            text,
+        });
+    }
+    for key in ["invalidReason", "errorReason"] {
+        if let Some(text) = obs.json_str(key).filter(|t| !t.is_empty()) {
+            return Some(Reason {
+                evidence: Evidence::body(key, &text),
+                message: obs
+                    .json_str("invalidMessage")
+                    .or_else(|| obs.json_str("errorMessage")),
+                text,
+            });
+        }
+    }
+    let ch = wire.challenge()?;
+    let text = str_field(&ch.json, "error")?;
+    Some(Reason {
+        evidence: ch.evidence(&ch.path("error"), &text),
+        message: None,
+        text,
+    })
+}
+
+/// Which option a refusal concerns: the one on the settlement's network, else the first.
+fn chosen<'t>(terms: &'t PaymentTerms, settlement: Option<&Settlement>) -> &'t PaymentTerms {
+    let network = settlement
+        .and_then(|s| s.str("network"))
+        .and_then(|n| chains::network(&n));
+    std::iter::once(terms)
+        .chain(terms.alternatives.iter())
+        .find(|t| {
+            network.is_some_and(|n| {
+                t.network_id
+                    .as_deref()
+                    .and_then(chains::network)
+                    .is_some_and(|m| m.id == n.id)
+            })
+        })
+        .unwrap_or(terms)
+}
+
+/// Header name and payload shape clients must send for this version.
+fn pay_header(version: Option<u64>) -> (&'static str, &'static str) {
+    if version == Some(1) {
+        (
+            "X-PAYMENT",
+            "{\"x402Version\":1,\"scheme\":…,\"network\":…,\"payload\":{…}}",
+        )
+    } else {
+        (
+            "PAYMENT-SIGNATURE",
+            "{\"x402Version\":2,\"accepted\":{…the option you chose…},\"payload\":{…}}",
+        )
+    }
+}
+
+fn resend_step(version: Option<u64>) -> Step {
+    let (header, shape) = pay_header(version);
+    Step::text(format!(
+        "Resend the same request with the `{header}` header: standard base64 (with `=` padding, not base64url) of the JSON payment payload {shape}."
+    ))
+    .with_snippet(format!("{header}: <base64 of the payment payload JSON>"))
+    .with_link(SPEC_URL)
+}
+
+fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
+    let known = match (&t.network_id, &t.asset_id) {
+        (Some(n), Some(a)) => chains::asset(n, a),
+        _ => None,
+    };
+    let name = known
+        .and_then(|a| a.eip712_name.clone())
+        .or_else(|| str_field(option, "extra.name"))?;
+    let version = known
+        .and_then(|a| a.eip712_version.clone())
+        .or_else(|| str_field(option, "extra.version"));
+    Some(match version {
+        Some(v) => format!("name \"{name}\", version \"{v}\""),
+        None => format!("name \"{name}\""),
+    })
+}
+
+fn family_steps(
+    family: Family,
+    t: &PaymentTerms,
+    option: Option<&Value>,
+    payer: Option<&str>,
+    version: Option<u64>,
+) -> Vec<Step> {
+    let wallet = payer
+        .map(|p| format!("wallet {p}"))
+        .unwrap_or_else(|| "paying wallet".into());
+    let what = price(t);
+    let asset = t
+        .asset
+        .clone()
+        .or_else(|| t.asset_id.clone())
+        .unwrap_or_else(|| "the payment token".into());
+    let network = t
+        .network
+        .clone()
+        .or_else(|| t.network_id.clone())
+        .unwrap_or_else(|| "the network".into());
+    let mut steps = match family {
+        Family::Funds => {
+            let need = amount_text(t).unwrap_or_else(|| format!("the required amount of {asset}"));
+            let mut s = vec![Step::text(format!(
+                "Fund the {wallet} with at least {need} on {network}: the facilitator found its balance too low."
+            ))];
+            if t.testnet == Some(true) {
+                let tokens = t.asset.as_deref().unwrap_or("tokens");
+                s.push(Step::text(format!(
+                    "{network} is a test network: get test {tokens} from a faucet (Circle's faucet serves testnet USDC).",
+                ))
+                .with_link("https://faucet.circle.com/"));
+            }
+            s
+        }
+        Family::Signature => {
+            let domain = option
+                .and_then(|o| domain_text(o, t))
+                .map(|d| format!(" The token on {network} expects EIP-712 domain {d}."))
+                .unwrap_or_default();
+            vec![Step::text(format!(
+                "Re-sign the payment with the EIP-712 domain of the token contract ({asset} on {network}): the domain `name` and `version` come from the option's `extra` and must match the contract exactly, as must the chain id and verifying contract.{domain}"
+            ))]
+        }
+        Family::Expired => vec![Step::text(format!(
+            "Re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most {} seconds and send it right away.",
+            t.max_timeout_seconds.unwrap_or(60)
+        ))],
+        Family::TooEarly => vec![Step::text(
+            "The authorization is not valid yet: set `validAfter` a little in the past (e.g. now minus 60 s) and check the signing machine's clock.",
+        )],
+        Family::Exactness => vec![Step::text(format!(
+            "Sign exactly what the option requires: amount {} (atomic {}), asset {}, recipient (`payTo`) {}, on {network}. Do not round or change the recipient.",
+            t.amount.clone().unwrap_or_else(|| "as stated".into()),
+            t.amount_atomic.clone().unwrap_or_else(|| "?".into()),
+            t.asset_id.clone().unwrap_or_else(|| "as stated".into()),
+            t.pay_to.clone().unwrap_or_else(|| "as stated".into()),
+        ))],
+        Family::NoMatchingOption => vec![Step::text(format!(
+            "Pick one of the options in `accepts` and sign for that exact scheme and network (for example {what}); the payment sent matched none of them."
+        ))],
+        Family::Nonce => vec![Step::text(
+            "This authorization was already used: sign a new payment with a fresh random 32-byte nonce instead of replaying the old header.",
+        )],
+        Family::OnChain => vec![Step::text(format!(
+            "Settlement failed on chain: look up the {wallet} on a {network} explorer (balance, pending transactions, whether the token transfer would revert), then sign a new payment."
+        ))],
+        Family::Permit2Approval => vec![Step::text(format!(
+            "Approve the Permit2 contract to spend {asset} from the {wallet} on {network} (a one-time ERC-20 `approve` transaction, which needs a little gas), then retry the payment."
+        ))
+        .with_snippet(format!("approve(spender = {PERMIT2_ADDRESS}, amount = max)"))],
+        Family::Malformed => vec![Step::text(format!(
+            "The payment header did not parse: build it as standard base64 of the JSON payload for x402 version {}, following the option's scheme.",
+            version.unwrap_or(2)
+        ))],
+        Family::Other => vec![Step::text(format!(
+            "The server refused the payment for {what}; read the reason above, then sign a new payment for one of the offered options."
+        ))],
+    };
+    if family != Family::Permit2Approval {
+        steps.push(resend_step(version));
+    } else {
+        steps.push(Step::text(format!(
+            "Then resend with the same `{}` header; no new signature is needed unless it has expired.",
+            pay_header(version).0
+        )));
+    }
+    steps
+}
+
+fn family_plain(family: Family) -> &'static str {
+    match family {
+        Family::Permit2Approval => "the wallet has not approved Permit2 for this token yet",
+        Family::Nonce => "the payment authorization was already used",
+        Family::Funds => "the paying wallet does not hold enough of the asset",
+        Family::TooEarly => "the authorization is not valid yet (validAfter in the future)",
+        Family::Expired => "the signed authorization has expired",
+        Family::Signature => {
+            "the signature does not verify (usually the EIP-712 domain name or version)"
+        }
+        Family::NoMatchingOption => "the payment matches none of the offered options",
+        Family::Exactness => "the signed amount, asset or recipient differs from the requirement",
+        Family::OnChain => "settling the payment on chain failed",
+        Family::Malformed => "the payment payload is malformed",
+        Family::Other => "the server refused the payment",
+    }
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    let wire = gather(obs);
+    let settle_failed = wire.settlement.as_ref().is_some_and(Settlement::failed);
+    let settle_undecodable = wire.settlement.as_ref().is_some_and(|s| s.json.is_none());
+    let anything = wire.header.is_some()
+        || wire.body_challenge.is_some()
+        || settle_failed
+        || settle_undecodable
+        || wire.body_mentions_x402;
+    // x402 on a success response is a receipt, not a problem.
+    if !anything || obs.status < 400 {
+        return None;
+    }
+    if wire.header.is_none()
+        && wire.body_challenge.is_none()
+        && !settle_failed
+        && !settle_undecodable
+    {
+        // Only a body naming x402Version that did not parse: still x402, barely.
+        if !(obs.status == 402 || obs.status == 412) {
+            return None;
+        }
+    }
+
+    let ch = wire.challenge();
+    let version = ch.and_then(Challenge::version).or_else(|| {
+        wire.header_raw.as_ref().map(|_| 2).or_else(|| {
+            wire.settlement.as_ref().map(|s| {
+                if s.header == "x-payment-response" {
+                    1
+                } else {
+                    2
+                }
+            })
+        })
+    });
+    let terms = ch.and_then(all_terms);
+    let reason = reason(obs, &wire);
+    let sent_payment = ["x-payment", "payment-signature"]
+        .into_iter()
+        .find(|h| obs.exchange.request_header(h).is_some());
+
+    let family = reason.as_ref().and_then(|r| {
+        family(&r.text).or_else(|| {
+            let refused =
+                settle_failed || (sent_payment.is_some() && !is_challenge_phrase(&r.text));
+            refused.then_some(Family::Other)
+        })
+    });
+    let family = family.or(settle_failed.then_some(Family::Other));
+
+    let cloudflare = terms.as_ref().is_some_and(|t| {
+        std::iter::once(t).chain(t.alternatives.iter()).any(|o| {
+            o.network_id
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"))
+        })
+    });
+
+    let confidence = match (&wire.header, ch) {
+        (Some(Decoded::NotBase64), None) => Confidence::Low,
+        (_, Some(c)) if !c.salvaged => Confidence::High,
+        _ => Confidence::Medium,
+    };
+    let cause = if family.is_some() {
+        Cause::PaymentRejected
+    } else {
+        Cause::PaymentChallenge
+    };
+    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    d.protocol = Some(Protocol::X402);
+    if cloudflare {
+        d.provider = Some("cloudflare".into());
+    }
+    d.docs_url = Some(SPEC_URL.into());
+
+    // Evidence: where each fact came from.
+    if let Some(raw) = &wire.header_raw {
+        d.evidence.push(Evidence::header("PAYMENT-REQUIRED", raw));
+    }
+    if let Some(s) = &wire.settlement {
+        d.evidence.push(Evidence::header(s.header, &s.raw));
+    }
+    if let Some(r) = &reason {
+        d.evidence.push(r.evidence.clone());
+    }
+    if let Some(h) = sent_payment {
+        if let Some(v) = obs.exchange.request_header(h) {
+            d.evidence.push(Evidence::request_header(h, v));
+        }
+    }
+    if let Some(c) = ch {
+        if let Some(v) = c.json.get("x402Version") {
+            d.evidence
+                .push(c.evidence(&c.path("x402Version"), &v.to_string()));
+        }
+        for (i, option) in c.options().into_iter().enumerate().take(4) {
+            for field in ["network", "amount", "maxAmountRequired", "asset"] {
+                if let Some(v) = str_field(option, field) {
+                    d.evidence.push(c.evidence(&c.option_path(i, field), &v));
+                }
+            }
+        }
+    } else if wire.body_mentions_x402 {
+        d.evidence.push(Evidence::body(
+            "text",
+            "body names x402Version but is not valid JSON",
+        ));
+    }
+
+    // Findings for the server's developer.
+    if let Some(raw) = &wire.header_raw {
+        let decoded_json = matches!(wire.header, Some(Decoded::Json { .. }));
+        d.findings.extend(x402_lint::header_encoding(
+            "PAYMENT-REQUIRED",
+            raw,
+            decoded_json,
+        ));
+    }
+    if let Some(s) = wire.settlement.as_ref().filter(|s| s.json.is_none()) {
+        d.findings
+            .extend(x402_lint::header_encoding(s.header, &s.raw, false));
+    }
+    if let Some(c) = ch {
+        if c.salvaged {
+            d.findings.push(Finding {
+                code: "x402_placeholder_json".into(),
+                severity: Severity::Error,
+                message: format!(
+                    "The challenge in {} contains documentation placeholders (`[...]`) and is not valid JSON; clients will reject it.",
+                    if c.origin == Origin::Header { "PAYMENT-REQUIRED" } else { "the body" }
+                ),
+                fix: "Serialise the real PaymentRequired object with JSON.stringify (or equivalent) instead of pasting the spec's example.".into(),
+            });
+        }
+        d.findings
+            .extend(x402_lint::challenge(&c.json, obs.host.as_deref()));
+    } else if wire.body_mentions_x402 {
+        d.findings.push(Finding {
+            code: "x402_body_not_json".into(),
+            severity: Severity::Error,
+            message: "The body names x402Version but no payment requirements could be read from it (not valid JSON), so clients cannot pay.".into(),
+            fix: "Send the PaymentRequired object as valid JSON (v1) or base64 JSON in PAYMENT-REQUIRED (v2).".into(),
+        });
+    }
+    if let (Some(h), Some(b)) = (&wire.header_challenge, &wire.body_challenge) {
+        if b.origin == Origin::Body {
+            d.findings
+                .extend(x402_lint::header_body_mismatch(&h.json, &b.json));
+        }
+    }
+
+    // Wrong payment header for the server's version: it never looked at the payment.
+    let header_mismatch = match (sent_payment, version) {
+        (Some("x-payment"), Some(2)) => Some(("X-PAYMENT", "v1", "PAYMENT-SIGNATURE", "v2")),
+        (Some("payment-signature"), Some(1)) => {
+            Some(("PAYMENT-SIGNATURE", "v2", "X-PAYMENT", "v1"))
+        }
+        _ => None,
+    };
+
+    let payer = wire
+        .settlement
+        .as_ref()
+        .and_then(|s| s.str("payer"))
+        .or_else(|| obs.json_str("payer"));
+    let chosen_terms = terms.as_ref().map(|t| chosen(t, wire.settlement.as_ref()));
+    let chosen_option = chosen_terms.and_then(|ct| {
+        ch.and_then(|c| {
+            c.options()
+                .into_iter()
+                .find(|o| str_field(o, "network") == ct.network_id)
+        })
+    });
+    let fallback_terms = PaymentTerms {
+        network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
+        ..PaymentTerms::default()
+    };
+    let fallback_terms = PaymentTerms {
+        network: fallback_terms
+            .network_id
+            .as_deref()
+            .and_then(chains::network)
+            .map(|n| n.name.clone()),
+        testnet: fallback_terms
+            .network_id
+            .as_deref()
+            .and_then(chains::network)
+            .map(|n| n.testnet),
+        ..fallback_terms
+    };
+    let focus = chosen_terms.unwrap_or(&fallback_terms);
+
+    let origin_note = match ch.map(|c| c.origin) {
+        Some(Origin::Paywall) | Some(Origin::PaywallAttribute) => {
+            " The server sent its HTML paywall page (as it does for browsers) with the challenge embedded in the page."
+        }
+        Some(Origin::Header) => " The challenge is the base64 JSON in the PAYMENT-REQUIRED header.",
+        Some(Origin::Body) if version == Some(1) => " The challenge is the x402 v1 JSON body.",
+        _ => "",
+    };
+    let n_options = terms.as_ref().map_or(0, |t| 1 + t.alternatives.len());
+
+    match family {
+        Some(f) => {
+            let r = reason
+                .as_ref()
+                .map(|r| r.text.clone())
+                .unwrap_or_else(|| "settlement failed".into());
+            d.summary = format!("x402 payment refused: {r} ({})", family_plain(f));
+            d.explanation = format!(
+                "A payment was sent and the x402 server (or its facilitator) refused it with `{r}`: {}.{}{}{}",
+                family_plain(f),
+                reason.as_ref().and_then(|r| r.message.as_deref()).map(|m| format!(" Message: {m}.")).unwrap_or_default(),
+                if f == Family::Permit2Approval {
+                    " HTTP 412 is how x402 signals that a one-time Permit2 approval must happen before the payment can settle."
+                } else {
+                    ""
+                },
+                match (amount_text(focus), network_text(focus)) {
+                    (Some(a), Some(n)) => format!(" The offer was {a} on {n}."),
+                    (None, Some(n)) => format!(" The payment was on {n}."),
+                    (Some(a), None) => format!(" The offer was {a}."),
+                    (None, None) => String::new(),
+                },
+            );
+            d.steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
+        }
+        None => {
+            d.summary = match &terms {
+                Some(t) if cloudflare => format!("Cloudflare x402 payment requested: {}", price(t)),
+                Some(t) => format!("x402 payment requested: {}", price(t)),
+                None => "x402 payment requested (terms unreadable)".into(),
+            };
+            d.explanation = format!(
+                "The server asks for payment with x402{}.{origin_note} {}",
+                version.map(|v| format!(" version {v}")).unwrap_or_default(),
+                match &terms {
+                    Some(t) if n_options > 1 =>
+                        format!("It accepts {n_options} options; the first is {}.", price(t)),
+                    Some(t) => format!("It asks for {}.", price(t)),
+                    None => "The payment terms could not be decoded; see the findings.".into(),
+                }
+            );
+            d.steps = challenge_steps(ch, terms.as_ref(), version, cloudflare);
+        }
+    }
+    if let Some((sent, sent_v, want, want_v)) = header_mismatch {
+        d.steps.insert(
+            0,
+            Step::text(format!(
+                "The request carried `{sent}` ({sent_v}) but this server speaks x402 {want_v} and only reads `{want}`: the payment was ignored, which is why a fresh challenge came back."
+            )),
+        );
+    }
+    d.payment = terms;
+    Some(d)
+}
+
+fn challenge_steps(
+    ch: Option<&Challenge>,
+    terms: Option<&PaymentTerms>,
+    version: Option<u64>,
+    cloudflare: bool,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let Some(t) = terms else {
+        steps.push(Step::text(
+            "The payment requirements could not be decoded, so no client can pay: report the findings below to the server's developer.",
+        ));
+        return steps;
+    };
+    if cloudflare {
+        let registration = ch.and_then(|c| {
+            c.json
+                .get("extensions")
+                .and_then(Value::as_object)
+                .and_then(|ext| {
+                    ext.values()
+                        .find_map(|e| json_str(e, "info.registrationUrl"))
+                })
+        });
+        let mut s = Step::text(
+            "This is Cloudflare's x402 variant for crawlers: register the crawler with Web Bot Auth (Ed25519 key, signature tag `web-bot-auth`); the charge goes to your Cloudflare account, not a wallet.",
+        );
+        if let Some(url) = registration {
+            s = s.with_link(url);
+        }
+        steps.push(s);
+        steps.push(
+            Step::text(format!(
+                "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting {}) together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
+                price(t)
+            ))
+            .with_snippet("PAYMENT-SIGNATURE: <base64 JSON>\nSignature-Agent: \"https://your-crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\");tag=\"web-bot-auth\";…\nSignature: sig1=:…:"),
+        );
+        return steps;
+    }
+    let all: Vec<&PaymentTerms> = std::iter::once(t).chain(t.alternatives.iter()).collect();
+    if all.len() > 1 {
+        let list: Vec<String> = all
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                format!(
+                    "{}. {} via `{}`",
+                    i + 1,
+                    price(o),
+                    o.scheme.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        steps.push(Step::text(format!(
+            "Pick one of the {} options the server accepts (the first is preferred): {}.",
+            all.len(),
+            list.join("; ")
+        )));
+    }
+    steps.push(Step::text(format!(
+        "Make sure the paying wallet holds at least {}{}.",
+        price(t),
+        t.pay_to
+            .as_deref()
+            .map(|p| format!(", payable to {p}"))
+            .unwrap_or_default()
+    )));
+    if t.testnet == Some(true) {
+        steps.push(Step::text(format!(
+            "{} is a test network: test tokens come from a faucet and have no value.",
+            t.network.as_deref().unwrap_or("This")
+        )));
+    }
+    if let Some(option) = ch.and_then(|c| c.options().into_iter().next()) {
+        let evm = t
+            .network_id
+            .as_deref()
+            .and_then(chains::network)
+            .is_some_and(|n| n.is_evm());
+        if evm && t.scheme.as_deref() == Some("exact") {
+            if let Some(domain) = domain_text(option, t) {
+                steps.push(Step::text(format!(
+                    "Sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain {domain}, `value` = {} exactly, `to` = `payTo`, and a validity window within {} seconds.",
+                    t.amount_atomic.as_deref().unwrap_or("the amount"),
+                    t.max_timeout_seconds.unwrap_or(60)
+                )));
+            }
+        }
+    }
+    steps.push(resend_step(version));
+    if matches!(
+        ch.map(|c| c.origin),
+        Some(Origin::Paywall) | Some(Origin::PaywallAttribute)
+    ) {
+        steps.push(Step::text(
+            "For a program rather than a browser, request the URL without `text/html` in `Accept`: the server then answers with the machine-readable challenge.",
+        ));
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_formatting_edge_cases() {
+        assert_eq!(atomic_to_human("10000", 6).as_deref(), Some("0.01"));
+        assert_eq!(atomic_to_human("1", 6).as_deref(), Some("0.000001"));
+        assert_eq!(atomic_to_human("1000000", 6).as_deref(), Some("1"));
+        assert_eq!(atomic_to_human("0", 6).as_deref(), Some("0"));
+        assert_eq!(atomic_to_human("000120", 2).as_deref(), Some("1.2"));
+        assert_eq!(atomic_to_human("5", 0).as_deref(), Some("5"));
+        assert_eq!(
+            atomic_to_human("10000000000000000", 18).as_deref(),
+            Some("0.01")
+        );
+        // Beyond u64 and u128.
+        assert_eq!(
+            atomic_to_human("123456789012345678901234567890123456789012", 18).as_deref(),
+            Some("123456789012345678901234.567890123456789012")
+        );
+        for bad in ["", "0.01", "-1", "1e6", " ", "１２"] {
+            assert_eq!(atomic_to_human(bad, 6), None, "{bad}");
+        }
+        assert_eq!(atomic_to_human(&"9".repeat(500), 6), None);
+        assert_eq!(atomic_to_human("1", u32::MAX), None);
+    }
+
+    #[test]
+    fn brace_scanner_respects_strings_and_survives_hostile_input() {
+        assert_eq!(balanced(r#"{"a":"}{"} tail"#), Some(r#"{"a":"}{"}"#));
+        assert_eq!(balanced(r#"[{"a":"\"]"}],"#), Some(r#"[{"a":"\"]"}]"#));
+        assert_eq!(balanced("{\"é\":[1,{}]}x"), Some("{\"é\":[1,{}]}"));
+        assert_eq!(balanced("{\"open\": \"never closes}"), None);
+        assert_eq!(balanced("{{{{"), None);
+        assert_eq!(balanced("}"), None);
+        assert_eq!(balanced("nope"), None);
+        assert_eq!(balanced(""), None);
+        let deep = "[".repeat(100_000);
+        assert_eq!(balanced(&deep), None);
+        let text = "window.x402 = { paymentRequired: \"decoy\", paymentRequired : {\"x\":1}, }";
+        assert_eq!(value_after_key(text, "paymentRequired"), Some("{\"x\":1}"));
+    }
+
+    #[test]
+    fn entities_decode_in_order() {
+        assert_eq!(
+            decode_entities("{&quot;a&quot;:&#39;b&#39;}"),
+            "{\"a\":'b'}"
+        );
+        assert_eq!(decode_entities("&amp;quot;"), "&quot;");
+    }
+
+    #[test]
+    fn reasons_fall_into_families_across_spellings() {
+        let cases = [
+            ("insufficient_funds", Family::Funds),
+            ("invalid_exact_evm_insufficient_balance", Family::Funds),
+            ("invalid_exact_evm_signature", Family::Signature),
+            ("invalid_exact_evm_payload_signature", Family::Signature),
+            ("invalid_exact_evm_token_name_mismatch", Family::Signature),
+            (
+                "invalid_exact_evm_payload_authorization_valid_before",
+                Family::Expired,
+            ),
+            ("permit2_deadline_expired", Family::Expired),
+            (
+                "invalid_exact_evm_payload_authorization_valid_after",
+                Family::TooEarly,
+            ),
+            ("permit2_payment_too_early", Family::TooEarly),
+            (
+                "invalid_exact_evm_payload_recipient_mismatch",
+                Family::Exactness,
+            ),
+            (
+                "invalid_exact_evm_payload_authorization_value",
+                Family::Exactness,
+            ),
+            ("permit2_amount_mismatch", Family::Exactness),
+            (
+                "invalid_exact_evm_network_mismatch",
+                Family::NoMatchingOption,
+            ),
+            ("unsupported_scheme", Family::NoMatchingOption),
+            ("No matching payment requirements", Family::NoMatchingOption),
+            ("invalid_exact_evm_nonce_already_used", Family::Nonce),
+            ("duplicate_settlement", Family::Nonce),
+            (
+                "invalid_exact_evm_transaction_simulation_failed",
+                Family::OnChain,
+            ),
+            ("unexpected_settle_error", Family::OnChain),
+            ("settle_exact_svm_block_height_exceeded", Family::Expired),
+            ("permit2_allowance_required", Family::Permit2Approval),
+            ("invalid_payload", Family::Malformed),
+            (
+                "invalid_exact_svm_payload_transaction_instructions_length",
+                Family::Malformed,
+            ),
+        ];
+        for (reason, want) in cases {
+            assert_eq!(family(reason), Some(want), "{reason}");
+        }
+        for phrase in [
+            "X-PAYMENT header is required",
+            "Payment required",
+            "PAYMENT-SIGNATURE header is required",
+        ] {
+            assert_eq!(family(phrase), None, "{phrase}");
+            assert!(is_challenge_phrase(phrase));
+        }
+    }
+
+    #[test]
+    fn placeholder_json_is_salvaged_only_when_needed() {
+        assert_eq!(
+            parse_salvaging(r#"{"accepts":[...]}"#).map(|(_, s)| s),
+            Some(true)
+        );
+        assert_eq!(parse_salvaging(r#"{"a":1}"#).map(|(_, s)| s), Some(false));
+        assert!(parse_salvaging("{nope").is_none());
+    }
+
+    fn exchange(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> crate::core::exchange::Exchange {
+        let mut ex = crate::core::exchange::Exchange::default();
+        ex.request.url = "https://api.shop.io/x".into();
+        ex.response.status = status;
+        ex.response.headers = headers
+            .iter()
+            .map(|(n, v)| crate::core::exchange::Header::new(*n, *v))
+            .collect();
+        ex.response.content.text = Some(body.to_string());
+        ex
+    }
+
+    fn run(status: u16, headers: &[(&str, &str)], body: &str) -> Option<Diagnosis> {
+        let ex = exchange(status, headers, body);
+        detect(&Observed::new(&ex, None))
+    }
+
+    #[test]
+    fn hostile_inputs_stay_x402_without_panicking() {
+        let b64 = |s: &str| base64::encode(s.as_bytes());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let many = format!(
+            "{{\"x402Version\":2,\"accepts\":[{}]}}",
+            vec!["{\"network\":\"base\",\"amount\":\"1\"}"; 5000].join(",")
+        );
+        let odd = r#"{"x402Version":2,"accepts":["x",1,null,{"network":7,"amount":true,"asset":{},"payTo":[]},{"amount":1e400}]}"#;
+        for header in [
+            b64("[1,2,3]"),
+            b64(&deep),
+            b64(&many),
+            b64(odd),
+            "\u{1b}[31m==".into(),
+            b64("\"str\""),
+        ] {
+            let d = run(402, &[("PAYMENT-REQUIRED", &header)], "{}").expect("still x402");
+            assert_eq!(d.protocol, Some(Protocol::X402));
+            assert!(d
+                .payment
+                .as_ref()
+                .is_none_or(|p| p.alternatives.len() < MAX_OPTIONS));
+        }
+        let filler = "é".repeat(MAX_SCAN_BYTES / 2 - 3);
+        for body in [
+            "<script>window.x402 = { paymentRequirements: [[[[[[".to_string(),
+            "<script>window.x402 = { paymentRequired: {}, paymentRequirements: {} }".to_string(),
+            "<div data-requirements='{&quot;x402Version&quot;:2".to_string(),
+            format!("{filler}window.x402 = {{ paymentRequired: {{\"accepts\":[]}} }}"),
+        ] {
+            // Unreadable paywalls are not claimed: nothing on the wire says x402 for sure.
+            assert!(run(402, &[("Content-Type", "text/html")], &body).is_none());
+        }
+        // A body naming x402Version that does not parse is still x402, with a finding.
+        let d = run(
+            402,
+            &[],
+            "<script>window.x402 = { paymentRequired: {\"x402Version\":2, \"a\": \"\\",
+        )
+        .unwrap();
+        assert!(d.findings.iter().any(|f| f.code == "x402_body_not_json"));
+        let d = run(
+            402,
+            &[],
+            r#"{"x402Version": 2, "accepts": [...], "error": "Payment required"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn receipts_and_unrelated_responses_are_not_problems() {
+        let ok = base64::encode(br#"{"success":true,"transaction":"0x1","network":"eip155:8453"}"#);
+        assert!(run(200, &[("PAYMENT-RESPONSE", &ok)], "{}").is_none());
+        assert!(run(402, &[], r#"{"error":"Payment required"}"#).is_none());
+        assert!(run(402, &[], "x402 is great").is_none());
+    }
 }

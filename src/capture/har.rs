@@ -1,0 +1,333 @@
+//! HAR entries: built from webRequest details, and made safe to store (secrets redacted, body
+//! capped).
+
+use serde::Deserialize;
+
+use crate::core::exchange::{floor_char_boundary, Content, Exchange, Header, Request, Response};
+use crate::core::redact;
+use crate::decode::time::format_rfc3339;
+
+/// Stored bodies are cut to this many bytes: `chrome.storage.session` holds ~10 MB for all tabs.
+pub const MAX_STORED_BODY_BYTES: usize = 64 * 1024;
+
+/// A page error string is a short net error name; anything longer is cut.
+pub(super) const MAX_ERROR_CHARS: usize = 200;
+
+/// `requestId` is a string in Chrome and Firefox; accept a number too rather than drop the event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RequestId {
+    Text(String),
+    Number(f64),
+}
+
+impl RequestId {
+    pub fn as_text(&self) -> String {
+        match self {
+            RequestId::Text(s) => s.clone(),
+            RequestId::Number(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WebRequestHeader {
+    #[serde(default)]
+    pub name: String,
+    /// Absent when the browser gives `binaryValue` instead; treated as empty.
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// The fields of `chrome.webRequest.onHeadersReceived` details that matter here.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebRequestDetails {
+    pub request_id: RequestId,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub status_code: u16,
+    /// `HTTP/1.1 402 Payment Required`.
+    #[serde(default)]
+    pub status_line: Option<String>,
+    #[serde(default)]
+    pub response_headers: Vec<WebRequestHeader>,
+    #[serde(default = "no_tab")]
+    pub tab_id: i32,
+    /// Origin of the document that made the request.
+    #[serde(default)]
+    pub initiator: Option<String>,
+    /// Resource type: `xmlhttprequest` for fetch, `main_frame` for navigations, …
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// ms since the epoch.
+    #[serde(default)]
+    pub time_stamp: Option<f64>,
+}
+
+fn no_tab() -> i32 {
+    -1
+}
+
+/// Request types the browser sends with an `Origin` header and CORS checks on the response;
+/// navigations and subresources like images are not read by page script.
+fn is_cors_type(kind: Option<&str>) -> bool {
+    matches!(kind, None | Some("xmlhttprequest" | "fetch" | "other"))
+}
+
+/// `scheme://host[:port]` of a URL, lowercased, as browsers write it in `Origin`.
+pub(super) fn url_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    if scheme.is_empty() || host_port.is_empty() {
+        return None;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    let mut host_port = host_port.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" | "wss" => Some(":443"),
+        "http" | "ws" => Some(":80"),
+        _ => None,
+    };
+    if let Some(port) = default_port {
+        if host_port.ends_with(port) {
+            host_port.truncate(host_port.len() - port.len());
+        }
+    }
+    Some(format!("{scheme}://{host_port}"))
+}
+
+/// `HTTP/1.1 402 Payment Required` → `Payment Required`; HTTP/2 lines carry no reason phrase.
+fn reason_phrase(status_line: &str) -> String {
+    let mut parts = status_line.trim().splitn(3, ' ');
+    let _version = parts.next();
+    let _code = parts.next();
+    parts.next().unwrap_or("").trim().to_string()
+}
+
+impl WebRequestDetails {
+    /// The exchange as a HAR entry, without a body (webRequest never sees one).
+    pub fn to_entry(&self) -> Exchange {
+        let mut request_headers = Vec::new();
+        if let Some(initiator) = self.initiator.as_deref().filter(|i| !i.is_empty()) {
+            // The browser sent `Origin: <initiator>` on a cross-origin fetch; webRequest does not
+            // list it among response details, and the CORS check needs it.
+            let same_origin = url_origin(&self.url).is_some_and(|o| o == initiator);
+            if !same_origin && is_cors_type(self.kind.as_deref()) {
+                request_headers.push(Header::new("Origin", initiator));
+            }
+        }
+        Exchange {
+            started_date_time: self
+                .time_stamp
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .map(|t| format_rfc3339((t / 1000.0) as i64)),
+            request: Request {
+                method: self.method.clone(),
+                url: self.url.clone(),
+                headers: request_headers,
+            },
+            response: Response {
+                status: self.status_code,
+                status_text: self
+                    .status_line
+                    .as_deref()
+                    .map(reason_phrase)
+                    .unwrap_or_default(),
+                headers: self
+                    .response_headers
+                    .iter()
+                    .map(|h| Header::new(h.name.clone(), h.value.clone().unwrap_or_default()))
+                    .collect(),
+                content: Content::default(),
+            },
+        }
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a char boundary.
+pub(super) fn cap(s: &mut String, max: usize) {
+    let end = floor_char_boundary(s, max);
+    s.truncate(end);
+}
+
+/// The entry as stored and shown: credentials in request headers and `Set-Cookie` replaced,
+/// query secrets and key-shaped tokens in the body masked, the body decoded and capped.
+pub fn sanitize_entry(entry: &Exchange) -> Exchange {
+    let mut out = entry.clone();
+    out.request.url = redact::url(&entry.request.url);
+    // Request headers are ours (the user's credentials): scrub them all. Response headers are the
+    // server's terms and must stay byte-exact for a later re-diagnosis; only cookies go.
+    for h in &mut out.request.headers {
+        h.value = redact::header_value(&h.name, &h.value);
+    }
+    for h in &mut out.response.headers {
+        if redact::is_secret_header(&h.name) {
+            h.value = redact::header_value(&h.name, &h.value);
+        }
+    }
+    // Store the decoded text (base64 bodies become text) so redaction can see it.
+    out.response.content.encoding = None;
+    out.response.content.text = entry.body().map(|b| {
+        let mut text = redact::text(&b.text);
+        cap(&mut text, MAX_STORED_BODY_BYTES);
+        text
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn details(json: &str) -> WebRequestDetails {
+        serde_json::from_str(json).expect("test details parse")
+    }
+
+    const CROSS: &str = r#"{"requestId":"123","url":"https://api.example.com/v1/chat?key=AIzaSyABCDEFGHIJKLMNOPQRST&x=1",
+        "method":"POST","statusCode":402,"statusLine":"HTTP/1.1 402 Payment Required",
+        "responseHeaders":[{"name":"Content-Type","value":"application/json"},{"name":"X-Bin","binaryValue":[1,2]}],
+        "tabId":7,"initiator":"https://app.example.org","type":"xmlhttprequest","timeStamp":1764069780000.5}"#;
+
+    #[test]
+    fn web_request_maps_to_har_with_cross_origin_origin() {
+        let d = details(CROSS);
+        assert_eq!(d.request_id.as_text(), "123");
+        assert_eq!(d.tab_id, 7);
+        let e = d.to_entry();
+        assert_eq!(e.request.method, "POST");
+        assert_eq!(e.response.status, 402);
+        assert_eq!(e.response.status_text, "Payment Required");
+        assert_eq!(e.request_header("origin"), Some("https://app.example.org"));
+        assert_eq!(e.header("content-type"), Some("application/json"));
+        assert_eq!(e.header("x-bin"), Some(""));
+        assert_eq!(e.response.content.text, None);
+        assert_eq!(e.started_date_time.as_deref(), Some("2025-11-25T11:23:00Z"));
+    }
+
+    #[test]
+    fn same_origin_and_navigations_get_no_origin_header() {
+        let mut d = details(CROSS);
+        d.initiator = Some("https://api.example.com".into());
+        d.url = "https://API.example.com:443/v1".into();
+        assert_eq!(d.to_entry().request_header("origin"), None);
+        let mut d = details(CROSS);
+        d.kind = Some("main_frame".into());
+        assert_eq!(d.to_entry().request_header("origin"), None);
+        let mut d = details(CROSS);
+        d.initiator = None;
+        assert!(d.to_entry().request.headers.is_empty());
+        // A non-default port is a different origin.
+        let mut d = details(CROSS);
+        d.url = "https://app.example.org:8443/x".into();
+        assert_eq!(
+            d.to_entry().request_header("origin"),
+            Some("https://app.example.org")
+        );
+    }
+
+    #[test]
+    fn minimal_details_parse_with_defaults() {
+        let d = details(r#"{"requestId":5,"url":"https://x.test/","statusCode":402}"#);
+        assert_eq!(d.request_id.as_text(), "5");
+        assert_eq!(d.tab_id, -1);
+        let e = d.to_entry();
+        assert_eq!(e.response.status_text, "");
+        assert_eq!(e.started_date_time, None);
+    }
+
+    #[test]
+    fn reason_phrase_handles_http2_and_junk() {
+        assert_eq!(reason_phrase("HTTP/2 402"), "");
+        assert_eq!(
+            reason_phrase("HTTP/1.1 429 Too Many Requests"),
+            "Too Many Requests"
+        );
+        assert_eq!(reason_phrase(""), "");
+        assert_eq!(reason_phrase("🎉 🎉 🎉 🎉"), "🎉 🎉");
+    }
+
+    #[test]
+    fn url_origin_is_normalised() {
+        assert_eq!(
+            url_origin("HTTPS://Example.COM:443/a?b").as_deref(),
+            Some("https://example.com")
+        );
+        assert_eq!(
+            url_origin("http://u:p@h.test:8080").as_deref(),
+            Some("http://h.test:8080")
+        );
+        assert_eq!(url_origin("not a url"), None);
+        assert_eq!(url_origin("https://"), None);
+    }
+
+    #[test]
+    fn sanitize_redacts_request_secrets_url_and_body() {
+        let mut e = details(CROSS).to_entry();
+        e.request.headers.push(Header::new(
+            "Authorization",
+            "Bearer sk-live-abcdefghijklmnop",
+        ));
+        e.request
+            .headers
+            .push(Header::new("Cookie", "session=abcdef123456"));
+        e.request
+            .headers
+            .push(Header::new("X-Api-Key", "abcdef123456"));
+        e.response
+            .headers
+            .push(Header::new("Set-Cookie", "sid=abcdef123456"));
+        e.response
+            .headers
+            .push(Header::new("Payment-Required", "eyJ4NDAyVmVyc2lvbiI6Mn0="));
+        e.response.content.text =
+            Some(r#"{"error":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234"}"#.into());
+        let s = sanitize_entry(&e);
+        let all = serde_json::to_string(&s).unwrap_or_default();
+        for secret in ["abcdefghijklmnop", "abcdef123456", "ABCDEFGHIJ"] {
+            assert!(!all.contains(secret), "{secret} leaked: {all}");
+        }
+        assert_eq!(s.request_header("authorization"), Some("Bearer [redacted]"));
+        assert_eq!(s.request_header("x-api-key"), Some("[redacted]"));
+        assert!(s.request.url.contains("key=[redacted]") && s.request.url.contains("x=1"));
+        // The server's payment terms stay byte-exact.
+        assert_eq!(
+            s.header("payment-required"),
+            Some("eyJ4NDAyVmVyc2lvbiI6Mn0=")
+        );
+        assert_eq!(s.request_header("origin"), Some("https://app.example.org"));
+    }
+
+    #[test]
+    fn sanitize_caps_body_on_a_char_boundary() {
+        let mut e = Exchange::default();
+        // 3-byte chars so the cap falls inside one.
+        e.response.content.text = Some("€".repeat(MAX_STORED_BODY_BYTES));
+        let s = sanitize_entry(&e);
+        let text = s.response.content.text.unwrap_or_default();
+        assert!(text.len() <= MAX_STORED_BODY_BYTES && text.len() > MAX_STORED_BODY_BYTES - 3);
+        assert!(text.chars().all(|c| c == '€'));
+    }
+
+    #[test]
+    fn sanitize_decodes_base64_bodies() {
+        let mut e = Exchange::default();
+        e.response.content.text = Some("eyJrZXkiOiJzdXBlcnNlY3JldHZhbHVlIn0=".into());
+        e.response.content.encoding = Some("base64".into());
+        let s = sanitize_entry(&e);
+        assert_eq!(s.response.content.encoding, None);
+        let text = s.response.content.text.unwrap_or_default();
+        assert!(text.starts_with("{\"key\":"), "{text}");
+        assert!(!text.contains("supersecretvalue"), "{text}");
+    }
+
+    #[test]
+    fn sanitize_keeps_absent_body_absent() {
+        let s = sanitize_entry(&Exchange::default());
+        assert_eq!(s.response.content.text, None);
+    }
+}

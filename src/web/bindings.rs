@@ -1,0 +1,148 @@
+//! The functions JavaScript calls (see the extension contract). Conversion only: the logic is in
+//! `crate::capture` and the UI. Bad input never throws: it gives `undefined` or the list back
+//! unchanged, with a console warning.
+
+use std::cell::Cell;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::capture::{self, Record, Source, WebRequestDetails};
+use crate::core::exchange::Exchange;
+use crate::web::ui::{self, Kind};
+
+thread_local! {
+    /// Distinguishes records created in the same millisecond.
+    static SERIAL: Cell<u32> = const { Cell::new(0) };
+}
+
+fn warn(what: &str, detail: &JsValue) {
+    web_sys::console::warn_2(&JsValue::from_str(what), detail);
+}
+
+/// Plain objects for maps, `null` for missing values: what chrome.storage and JSON expect.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| {
+            warn("why402: cannot convert result", &e.into());
+            JsValue::UNDEFINED
+        })
+}
+
+fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| warn(what, &e.into()))
+        .ok()
+}
+
+/// A record list from JS; `None` when it is not an array of records.
+fn records_strict(value: &JsValue) -> Option<Vec<Record>> {
+    from_js("why402: not a record list", value.clone())
+}
+
+/// A record list for display: elements that are not records are skipped.
+fn records_lenient(value: JsValue) -> Vec<Record> {
+    if !js_sys::Array::is_array(&value) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&value)
+        .iter()
+        .filter_map(|v| from_js("why402: skipping a bad record", v))
+        .collect()
+}
+
+fn record_or_undefined(record: Option<Record>) -> JsValue {
+    record.map_or(JsValue::UNDEFINED, |r| to_js(&r))
+}
+
+/// A record from `chrome.webRequest.onHeadersReceived` details; `undefined` when the response
+/// shows no payment problem.
+#[wasm_bindgen]
+pub fn record_from_web_request(details: JsValue, now_ms: f64) -> JsValue {
+    let record = from_js::<WebRequestDetails>("why402: bad webRequest details", details)
+        .and_then(|d| capture::record_from_web_request(&d, now_ms));
+    record_or_undefined(record)
+}
+
+/// A record from a HAR entry; `source` is `"devtools"`, `"page"`, `"network"` or `"import"`.
+#[wasm_bindgen]
+pub fn record_from_entry(entry: JsValue, source: &str, tab_id: i32, now_ms: f64) -> JsValue {
+    let Some(source) = Source::from_id(source) else {
+        warn("why402: unknown source", &JsValue::from_str(source));
+        return JsValue::UNDEFINED;
+    };
+    let serial = SERIAL.with(|s| {
+        let n = s.get().wrapping_add(1);
+        s.set(n);
+        n
+    });
+    let record = from_js::<Exchange>("why402: bad HAR entry", entry)
+        .and_then(|e| capture::record_from_entry(&e, source, tab_id, now_ms, serial));
+    record_or_undefined(record)
+}
+
+/// The tab's list with `incoming` merged in (see `capture::merge_record`).
+#[wasm_bindgen]
+pub fn merge_record(records: JsValue, incoming: JsValue) -> JsValue {
+    let list = if records.is_undefined() || records.is_null() {
+        Some(Vec::new())
+    } else {
+        records_strict(&records)
+    };
+    let Some(list) = list else {
+        return records;
+    };
+    match from_js::<Record>("why402: bad incoming record", incoming) {
+        Some(r) => to_js(&capture::merge_record(list, r)),
+        None => records,
+    }
+}
+
+/// The tab's list with `page_error` set on the record `id`.
+#[wasm_bindgen]
+pub fn mark_page_error(records: JsValue, id: &str, error: &str) -> JsValue {
+    match records_strict(&records) {
+        Some(list) => to_js(&capture::mark_page_error(list, id, error)),
+        None => records,
+    }
+}
+
+/// Statuses whose response bodies the page script should copy.
+#[wasm_bindgen]
+pub fn is_payment_candidate(status: u16) -> bool {
+    capture::is_payment_candidate(status)
+}
+
+/// Renders the popup into `root` (class `why402-popup`).
+#[wasm_bindgen]
+pub fn render_popup(root: &Element, records: JsValue, tab_id: i32) {
+    let list: Vec<Record> = records_lenient(records)
+        .into_iter()
+        .filter(|r| r.tab_id == tab_id)
+        .collect();
+    ui::render(Kind::Popup, root, list);
+}
+
+/// Renders the DevTools panel into `root` (class `why402-panel`); call again on every change.
+#[wasm_bindgen]
+pub fn render_panel(root: &Element, records: JsValue) {
+    ui::render(Kind::Panel, root, records_lenient(records));
+}
+
+/// The Markdown report of a tab's records (secrets already redacted in records).
+#[wasm_bindgen]
+pub fn markdown_report(records: JsValue) -> String {
+    report(&records_lenient(records))
+}
+
+pub(crate) fn report(records: &[Record]) -> String {
+    let items: Vec<_> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r.method.clone(), r.url.clone(), r.diagnosis.clone()))
+        .collect();
+    crate::report::markdown(&items)
+}
