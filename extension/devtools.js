@@ -10,15 +10,15 @@ const tabId = chrome.devtools.inspectedWindow.tabId;
 chrome.devtools.panels.create('Why 402', 'icons/icon32.png', 'panel.html');
 
 function forward(harEntry, body, encoding) {
+  // Without a body, webRequest already recorded all there is (status and every header).
+  if (typeof body !== 'string' || body === '') return;
   // A plain JSON copy: drops getContent() and anything else that cannot be sent.
   const entry = JSON.parse(JSON.stringify(harEntry));
   delete entry._initiator; // large, and not part of the diagnosis
   const content = { ...(entry.response.content || {}) };
-  if (typeof body === 'string') {
-    content.text = body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body;
-    if (encoding) content.encoding = encoding;
-    else delete content.encoding;
-  }
+  content.text = body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body;
+  if (encoding) content.encoding = encoding;
+  else delete content.encoding;
   entry.response.content = content;
   chrome.runtime.sendMessage({ type: 'devtools-entry', tab_id: tabId, entry }).catch(() => {});
 }
@@ -36,7 +36,10 @@ chrome.devtools.network.onRequestFinished.addListener(onEntry);
 chrome.devtools.network.getHAR((har) => {
   for (const entry of (har && har.entries) || []) {
     if (typeof entry.getContent === 'function') onEntry(entry);
-    else if (CANDIDATES.has(entry.response && entry.response.status)) forward(entry);
+    else if (CANDIDATES.has(entry.response && entry.response.status)) {
+      const content = entry.response.content || {};
+      forward(entry, content.text, content.encoding);
+    }
   }
   // Tests wait for this before firing requests: earlier ones would be missed.
   globalThis.why402DevtoolsReady = true;

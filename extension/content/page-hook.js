@@ -42,9 +42,13 @@
   };
   if (!offer()) apply(addListener, document, ['why402-relay-ready', onRelayReady]);
 
+  // Only a body adds to what webRequest already recorded (status and all headers): an empty
+  // or unreadable one is not sent, so it cannot show up as a second record.
   function post(entry) {
     try {
-      if (port) port.postMessage({ source: 'why402-page', entry: stringify(entry) });
+      if (port && entry.response.content.text) {
+        port.postMessage({ source: 'why402-page', entry: stringify(entry) });
+      }
     } catch {
       // Never let a capture problem reach the page.
     }
