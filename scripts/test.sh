@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy, native tests, the fixture table in wasm (Node), the
 # wasm size budget, and the browser tests (Debian's Chromium driven by playwright-core).
-# Installs what it needs; builds first when the extension has not been built.
+# Installs what it needs; builds first when the extension has not been built. Every check runs
+# even when an earlier one failed; the last line sums them up and the exit code is non-zero if
+# any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
-passed=()
-current=setup
-# One closing line either way, e.g. "checks: 6 passed, 0 failed".
-trap 'status=$?; if [ $status -ne 0 ]; then printf "\nfailed at: %s\nchecks: %d passed, 1 failed\n" "$current" "${#passed[@]}"; fi' EXIT
 
 if [ ! -x /usr/bin/chromium ]; then
   log "installing chromium (apt)"
@@ -23,28 +21,23 @@ if [ ! -f extension/pkg/why402_bg.wasm ] || [ ! -f extension/manifest.json ] \
   scripts/build.sh
 fi
 
-current=fmt; log "cargo fmt --check"
-cargo fmt --check
-passed+=(fmt)
+passed=()
+failed=()
+check() {
+  local name=$1
+  shift
+  log "$name: $*"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
 
-current=clippy; log "cargo clippy"
-cargo clippy --all-targets -- -D warnings
-passed+=(clippy)
+check fmt cargo fmt --check
+check clippy cargo clippy --all-targets -- -D warnings
+check cargo-test cargo test
+check wasm-fixtures cargo test --target wasm32-unknown-unknown --test fixture_table
+check size-budget scripts/size.sh --check
+check e2e node --test --test-concurrency=1 tests/e2e/
 
-current=cargo-test; log "cargo test"
-cargo test
-passed+=(cargo-test)
-
-current=wasm-fixtures; log "fixture table in wasm (wasm-bindgen-test, Node)"
-cargo test --target wasm32-unknown-unknown --test fixture_table
-passed+=(wasm-fixtures)
-
-current=size; log "size budget"
-scripts/size.sh --check
-passed+=(size)
-
-current=e2e; log "browser tests"
-node --test --test-concurrency=1 tests/e2e/
-passed+=(e2e)
-
-printf '\nchecks run: %s\nchecks: %d passed, 0 failed\n' "${passed[*]}" "${#passed[@]}"
+printf '\npassed: %s\n' "${passed[*]:-none}"
+if [ ${#failed[@]} -gt 0 ]; then printf 'FAILED: %s\n' "${failed[*]}"; fi
+printf 'checks: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+[ ${#failed[@]} -eq 0 ]
