@@ -209,7 +209,8 @@ mod tests {
         let t = text(r#"{"api_key": "supersecretvalue"}"#);
         assert!(!t.contains("supersecretvalue"), "{t}");
         assert_eq!(text("plain words stay"), "plain words stay");
-        let t = text(r#"L402 version="0", token="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1""#);
+        let t =
+            text(r#"L402 version="0", token="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1""#);
         assert!(!t.contains("AGIAJEem"), "{t}");
         assert!(t.contains(r#"token="[redacted]""#), "{t}");
     }

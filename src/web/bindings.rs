@@ -22,19 +22,22 @@ fn warn(what: &str, detail: &JsValue) {
     web_sys::console::warn_2(&JsValue::from_str(what), detail);
 }
 
-/// Plain objects for maps, `null` for missing values: what chrome.storage and JSON expect.
+/// Values cross the boundary as JSON text: serde_json is already in the wasm for the
+/// knowledge data, so reusing it is smaller than a second serde backend (measured).
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| {
-            warn("why402: cannot convert result", &e.into());
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or_else(|| {
+            warn("why402: cannot convert result", &JsValue::NULL);
             JsValue::UNDEFINED
         })
 }
 
 fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| warn(what, &e.into()))
+    let text = js_sys::JSON::stringify(&value).ok()?.as_string()?;
+    serde_json::from_str(&text)
+        .map_err(|e| warn(what, &JsValue::from_str(&e.to_string())))
         .ok()
 }
 
