@@ -41,7 +41,9 @@ cargo build --release --bin why402
 
 log "wasm library (release)"
 cargo build --release --lib --target wasm32-unknown-unknown
-wasm-bindgen --target web --out-dir extension/pkg --out-name why402 \
+# Names and producer info only help debugging; they are not shipped.
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  --out-dir extension/pkg --out-name why402 \
   target/wasm32-unknown-unknown/release/why402.wasm
 
 # No wasm-opt: measured on this crate, binaryen's -Oz/-Os shrink the raw wasm by ~12% but grow
