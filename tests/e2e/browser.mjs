@@ -42,10 +42,10 @@ export function within(ms, what, promise) {
 
 /**
  * Launches Chromium with the extension in a fresh profile. Every host name resolves to
- * 127.0.0.1, so scenario URLs like http://api.stripe.com:<port>/v1/charges reach the local
- * scenario server and nothing else can leave the machine.
+ * 127.0.0.1 and port 443 goes to the scenario server's TLS port, so scenario URLs like
+ * https://api.stripe.com/v1/charges reach the local server and nothing can leave the machine.
  */
-export async function launch({ devtools = false } = {}) {
+export async function launch({ devtools = false, tlsPort } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-profile-'));
   const args = [
     '--no-sandbox',
@@ -54,7 +54,7 @@ export async function launch({ devtools = false } = {}) {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    '--host-resolver-rules=MAP * 127.0.0.1',
+    `--host-resolver-rules=MAP *:443 127.0.0.1:${tlsPort}, MAP * 127.0.0.1`,
     '--ignore-certificate-errors',
     `--disable-extensions-except=${EXT}`,
     `--load-extension=${EXT}`,

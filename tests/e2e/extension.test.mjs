@@ -117,7 +117,7 @@ describe('extension in Chromium', () => {
 
   before(async () => {
     ctx.server = await startServer({ mappedHosts: true });
-    Object.assign(ctx, await launch());
+    Object.assign(ctx, await launch({ tlsPort: ctx.server.tlsPort }));
     // Everything the extension itself loads: its pages and its service worker.
     ctx.context.on('request', (req) => {
       const fromWorker = req.serviceWorker()?.url().startsWith('chrome-extension://');
@@ -274,7 +274,7 @@ describe('DevTools panel (auto-opened DevTools)', () => {
 
   before(async () => {
     ctx.server = await startServer({ mappedHosts: true });
-    Object.assign(ctx, await launch({ devtools: true }));
+    Object.assign(ctx, await launch({ devtools: true, tlsPort: ctx.server.tlsPort }));
     cdp = await connectCdp(ctx.profile);
   });
 

@@ -7,9 +7,9 @@
 //   /scenarios/<name>      a page that fires the scenario's request on load
 //                          (with ?wait it only defines window.fireNow() for the test to call)
 //   /api/<name>            the scenario's recorded response (any method, CORS-readable)
-// With `mappedHosts` (the tests start Chromium with --host-resolver-rules mapping every host to
-// 127.0.0.1 and ignoring certificate errors), scenario pages request the real-looking URL
-// instead, e.g. https://api.anthropic.com:<port>/v1/messages, so the diagnosis sees the
+// With `mappedHosts` (the tests start Chromium with --host-resolver-rules sending every host's
+// port 443 to this server's TLS port, and ignoring certificate errors), scenario pages request
+// the real URL instead, e.g. https://api.anthropic.com/v1/messages, so the diagnosis sees the
 // provider's host. HTTPS because many such hosts are HSTS-preloaded (stripe.com, *.app): the
 // browser would upgrade plain http anyway. The certificate is a throwaway self-signed one.
 import http from 'node:http';
@@ -49,7 +49,7 @@ function listen(server) {
 }
 
 /**
- * Starts the server. Returns { origin, port, otherOrigin, pageUrl(name, {wait}), close() }.
+ * Starts the server. Returns { origin, port, otherOrigin, tlsPort, pageUrl(name, {wait}), close() }.
  */
 export async function startServer({ mappedHosts = false } = {}) {
   let port = 0;
@@ -62,7 +62,7 @@ export async function startServer({ mappedHosts = false } = {}) {
       // A different origin that sends no CORS headers.
       return `http://127.0.0.1:${otherPort}/api/${s.name}`;
     }
-    if (mappedHosts && s.host) return `https://${s.host}:${tlsPort}${s.path}`;
+    if (mappedHosts && s.host) return `https://${s.host}${s.path}`;
     return `/api/${s.name}`;
   }
 
@@ -207,6 +207,7 @@ extension loaded, its badge counts them and the popup explains them.</p><ul>${it
     port,
     origin,
     otherOrigin: `http://127.0.0.1:${otherPort}`,
+    tlsPort,
     pageUrl: (name, { wait = false } = {}) => `${origin}/scenarios/${name}${wait ? '?wait' : ''}`,
     targetUrl: (name) => new URL(targetUrl(byName.get(name)), origin).href,
     close: () => Promise.all(servers.map((srv) => {
