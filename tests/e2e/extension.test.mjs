@@ -187,6 +187,8 @@ describe('extension in Chromium', () => {
         .filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name))).length,
     }));
     assert.deepEqual(dangerous, { imgs: 0, scripts: 0, jsLinks: 0, handlers: 0 });
+    // The hostile strings are shown, as text: the checks above looked at rendered body content.
+    assert.match(await popup.locator('[data-testid=detail]').innerText(), /<img src=x onerror=/);
     await popup.close();
     await page.close();
   });
