@@ -41,17 +41,17 @@ const TYPES = {
 const escapeHtml = (s) =>
   String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function listen(server) {
+function listen(server, wanted = 0) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    server.listen(wanted, '127.0.0.1', () => resolve(server.address().port));
   });
 }
 
 /**
  * Starts the server. Returns { origin, port, otherOrigin, tlsPort, pageUrl(name, {wait}), close() }.
  */
-export async function startServer({ mappedHosts = false } = {}) {
+export async function startServer({ mappedHosts = false, port: wantedPort = 0 } = {}) {
   let port = 0;
   let otherPort = 0;
   let tlsPort = 0;
@@ -195,7 +195,7 @@ extension loaded, its badge counts them and the popup explains them.</p><ul>${it
   const main = http.createServer((req, res) => handle(req, res, false));
   const other = http.createServer((req, res) => handle(req, res, true));
   const servers = [main, other];
-  port = await listen(main);
+  port = await listen(main, wantedPort);
   otherPort = await listen(other);
   if (mappedHosts) {
     const tls = https.createServer(selfSignedCert(), (req, res) => handle(req, res, false));
@@ -275,13 +275,14 @@ function compatScript(target) {
     show(JSON.stringify(window.compat));`;
 }
 
-// `node tests/e2e/server.mjs --demo`: serve until Ctrl-C.
+// `node tests/e2e/server.mjs --demo` (`make demo`): serve until Ctrl-C, on $PORT if set.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const srv = await startServer();
+  const srv = await startServer({ port: Number(process.env.PORT) || 0 });
   const built = fs.existsSync(path.join(root, 'extension', 'manifest.json'));
-  console.log(`Why 402 demo
-  playground:        ${srv.origin}/
-  scenario gallery:  ${srv.origin}/scenarios/
+  const playground = fs.existsSync(path.join(root, 'www', 'index.html'))
+    ? `  playground:        ${srv.origin}/\n` : '';
+  console.log(`Why 402 demo (PORT=<n> make demo picks the port)
+${playground}  scenario gallery:  ${srv.origin}/scenarios/
 
 Load the extension: open chrome://extensions, switch on "Developer mode", click
 "Load unpacked" and pick ${path.join(root, 'extension')}${built ? '' : ' (run `make build` first)'}.
