@@ -35,7 +35,7 @@ check clippy cargo clippy --all-targets -- -D warnings
 check cargo-test cargo test
 check wasm-fixtures cargo test --target wasm32-unknown-unknown --test fixture_table
 check size-budget scripts/size.sh --check
-check e2e node --test --test-concurrency=1 tests/e2e/
+check e2e node --test tests/e2e/
 
 printf '\npassed: %s\n' "${passed[*]:-none}"
 if [ ${#failed[@]} -gt 0 ]; then printf 'FAILED: %s\n' "${failed[*]}"; fi
