@@ -2,7 +2,7 @@
 // entries of payment-related responses with their bodies (webRequest never sees bodies).
 // Holds no diagnosis logic: the background builds and stores the records.
 
-// Mirrors `is_payment_candidate` in the Rust library (src/web).
+// Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs).
 const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
 const MAX_BODY = 64 * 1024;
 const tabId = chrome.devtools.inspectedWindow.tabId;

@@ -7,7 +7,7 @@
 (() => {
   'use strict';
 
-  // Mirrors `is_payment_candidate` in the Rust library (src/web).
+  // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs).
   const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
   const MAX_BODY = 64 * 1024;
   const MAX_MESSAGE = 96 * 1024; // the body cap plus room for headers and URL
