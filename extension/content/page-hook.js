@@ -7,8 +7,8 @@
 (() => {
   'use strict';
 
-  // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs): the statuses whose bodies are
-  // worth copying. Kept here because the check must run before the wasm could be reached.
+  // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs): the statuses whose
+  // bodies are worth copying. Kept here because the check runs where the wasm is not loaded.
   const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
   const MAX_BODY = 64 * 1024;
 
