@@ -23,7 +23,7 @@ fn warn(what: &str, detail: &JsValue) {
 }
 
 /// Plain objects for maps, `null` for missing values: what chrome.storage and JSON expect.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_else(|e| {
