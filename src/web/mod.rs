@@ -3,6 +3,8 @@
 //! this module converts values and builds DOM.
 
 mod bindings;
+mod playground;
 mod ui;
 
 pub use bindings::*;
+pub use playground::*;
