@@ -24,7 +24,7 @@ fn warn(what: &str, detail: &JsValue) {
 
 /// Values cross the boundary as JSON text: serde_json is already in the wasm for the
 /// knowledge data, so reusing it is smaller than a second serde backend (measured).
-fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
