@@ -58,6 +58,8 @@ wasm_bindgen extension/pkg
 log "wasm library for the playground (release, feature playground)"
 cargo build --release --lib --target wasm32-unknown-unknown --features playground
 wasm_bindgen www/pkg
+# One stylesheet for the extension and the playground: extension/ui.css is the source.
+cp extension/ui.css www/ui.css
 
 log "extension manifests"
 node scripts/manifests.mjs
