@@ -81,12 +81,12 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
 
     if let Some(id) = d.provider.clone() {
         if let Some(p) = knowledge::providers::by_id(&id) {
-            d.provider_name.get_or_insert_with(|| p.name.clone());
+            d.provider_name.get_or_insert_with(|| p.name.into());
             if d.billing_url.is_none() {
-                d.billing_url = p.billing_url.clone();
+                d.billing_url = p.billing_url.map(String::from);
             }
             if d.docs_url.is_none() {
-                d.docs_url = p.docs_url.clone();
+                d.docs_url = p.docs_url.map(String::from);
             }
         }
     }

@@ -2,18 +2,17 @@
 //! and CAIP-2 ids, human names, testnet flags, and per-network token addresses with their
 //! symbol, decimals and EIP-712 domain (a wrong domain `name` is the classic signature failure).
 
-use std::sync::OnceLock;
+/// `chains.json`, validated and rendered as this value by `build.rs`.
+static TABLE: Table = include!(concat!(env!("OUT_DIR"), "/chains.rs"));
 
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct Network {
     /// CAIP-2 id (`eip155:8453`, `solana:5eykt…`, `cloudflare:402`).
-    pub id: String,
+    pub id: &'static str,
     /// The x402 v1 name (`base`), when v1 had one.
-    pub v1: Option<String>,
+    pub v1: Option<&'static str>,
     /// Human name (`Base Sepolia`).
-    pub name: String,
+    pub name: &'static str,
     pub testnet: bool,
 }
 
@@ -26,43 +25,31 @@ impl Network {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct Asset {
     /// CAIP-2 id of the network the asset lives on.
-    pub network: String,
+    pub network: &'static str,
     /// Token contract, mint or currency code.
-    pub address: String,
-    pub symbol: String,
+    pub address: &'static str,
+    pub symbol: &'static str,
     pub decimals: u32,
     /// EIP-712 domain `name` the token's contract checks signatures against (EVM only).
-    pub eip712_name: Option<String>,
-    pub eip712_version: Option<String>,
+    pub eip712_name: Option<&'static str>,
+    pub eip712_version: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
 struct Table {
-    networks: Vec<Network>,
-    assets: Vec<Asset>,
-}
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        // The file is compiled in and checked by the tests below; an empty table is the
-        // harmless fallback rather than a panic.
-        serde_json::from_str(include_str!("chains.json")).unwrap_or(Table {
-            networks: Vec::new(),
-            assets: Vec::new(),
-        })
-    })
+    networks: &'static [Network],
+    assets: &'static [Asset],
 }
 
 /// A network by CAIP-2 id or v1 name, case-insensitively.
 pub fn network(id: &str) -> Option<&'static Network> {
     let id = id.trim();
-    table().networks.iter().find(|n| {
-        n.id.eq_ignore_ascii_case(id) || n.v1.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(id))
-    })
+    TABLE
+        .networks
+        .iter()
+        .find(|n| n.id.eq_ignore_ascii_case(id) || n.v1.is_some_and(|v| v.eq_ignore_ascii_case(id)))
 }
 
 /// True when `id` is an x402 v1 network name (no CAIP-2 colon) that maps to a known network.
@@ -75,7 +62,7 @@ pub fn is_v1_name(id: &str) -> bool {
 pub fn asset(network_id: &str, address: &str) -> Option<&'static Asset> {
     let net = network(network_id)?;
     let address = address.trim();
-    table()
+    TABLE
         .assets
         .iter()
         .find(|a| a.network == net.id && a.address.eq_ignore_ascii_case(address))
@@ -87,11 +74,10 @@ mod tests {
 
     #[test]
     fn table_loads_and_is_consistent() {
-        let t = table();
-        assert!(t.networks.len() >= 28);
-        for a in &t.assets {
+        assert!(TABLE.networks.len() >= 28);
+        for a in TABLE.assets {
             assert!(
-                network(&a.network).is_some(),
+                network(a.network).is_some(),
                 "asset on unknown network {}",
                 a.network
             );
@@ -103,10 +89,7 @@ mod tests {
         let base = network("BASE").unwrap();
         assert_eq!(base.id, "eip155:8453");
         assert!(!base.testnet);
-        assert_eq!(
-            network("eip155:84532").unwrap().v1.as_deref(),
-            Some("base-sepolia")
-        );
+        assert_eq!(network("eip155:84532").unwrap().v1, Some("base-sepolia"));
         assert_eq!(network("solana-devnet").unwrap().name, "Solana devnet");
         assert!(
             network("solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z")
@@ -122,12 +105,11 @@ mod tests {
     #[test]
     fn assets_match_case_insensitively_per_network() {
         let usdc = asset("base", "0x833589FCD6EDB6E08F4C7C32D4F71B54BDA02913").unwrap();
-        assert_eq!(usdc.eip712_name.as_deref(), Some("USD Coin"));
+        assert_eq!(usdc.eip712_name, Some("USD Coin"));
         assert_eq!(
             asset("eip155:84532", "0x036cbd53842c5426634e7929541ec2318f3dcf7e")
                 .unwrap()
-                .eip712_name
-                .as_deref(),
+                .eip712_name,
             Some("USDC")
         );
         // The Base mainnet address is not an asset on Base Sepolia.

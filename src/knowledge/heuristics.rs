@@ -5,9 +5,6 @@
 //! A 402 always gets an answer (`unknown` when nothing matches). Any other 4xx only gets one for a
 //! strong billing phrase, never for a plain rate limit; other statuses never do.
 
-use std::sync::OnceLock;
-
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
@@ -22,41 +19,19 @@ const MAX_SEARCH_BYTES: usize = 64 * 1024;
 /// At most this many JSON nodes are visited when collecting string values.
 const MAX_JSON_NODES: usize = 4096;
 
-#[derive(Debug, Deserialize)]
+/// `phrases.json`, validated and rendered as this value by `build.rs`, phrases lowercased.
+static BOOK: PhraseBook = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
+
 struct PhraseBook {
-    #[serde(default)]
-    auth: Vec<String>,
-    #[serde(default)]
-    causes: Vec<CausePhrases>,
+    auth: &'static [&'static str],
+    /// In the order they are tried.
+    causes: &'static [CausePhrases],
 }
 
-#[derive(Debug, Deserialize)]
 struct CausePhrases {
     cause: Cause,
-    #[serde(default)]
-    strong: Vec<String>,
-    #[serde(default)]
-    weak: Vec<String>,
-}
-
-fn book() -> &'static PhraseBook {
-    static BOOK: OnceLock<PhraseBook> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        let mut b: PhraseBook =
-            serde_json::from_str(include_str!("phrases.json")).unwrap_or(PhraseBook {
-                auth: Vec::new(),
-                causes: Vec::new(),
-            });
-        for p in b.auth.iter_mut() {
-            *p = p.to_lowercase();
-        }
-        for c in b.causes.iter_mut() {
-            for p in c.strong.iter_mut().chain(c.weak.iter_mut()) {
-                *p = p.to_lowercase();
-            }
-        }
-        b
-    })
+    strong: &'static [&'static str],
+    weak: &'static [&'static str],
 }
 
 /// What the heuristics found.
@@ -85,9 +60,8 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     }
     let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
-    let book = book();
 
-    let strong = book.causes.iter().find_map(|c| {
+    let strong = BOOK.causes.iter().find_map(|c| {
         c.strong
             .iter()
             .find(|p| contains_phrase(&text.lower, p))
@@ -104,7 +78,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !is_402 {
         return None;
     }
-    if let Some(phrase) = book.auth.iter().find(|p| contains_phrase(&text.lower, p)) {
+    if let Some(phrase) = BOOK.auth.iter().find(|p| contains_phrase(&text.lower, p)) {
         return Some(Signal {
             cause: Cause::Unknown,
             confidence: Confidence::Low,
@@ -112,7 +86,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
             auth: true,
         });
     }
-    let weak = book.causes.iter().find_map(|c| {
+    let weak = BOOK.causes.iter().find_map(|c| {
         c.weak
             .iter()
             .find(|p| contains_phrase(&text.lower, p))
@@ -388,8 +362,8 @@ mod tests {
 
     #[test]
     fn phrase_book_parses() {
-        assert!(book().causes.len() >= 6);
-        assert!(!book().auth.is_empty());
+        assert!(BOOK.causes.len() >= 6);
+        assert!(!BOOK.auth.is_empty());
     }
 
     #[test]

@@ -3,158 +3,118 @@
 //! provider (host first, then body/header signatures), take the first rule that matches, and for
 //! an unexplained 402 fall back to the keyword heuristics while keeping the provider's steps.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::observed::{host_matches, json_at, Observed};
 
 use super::heuristics::{self, contains_phrase};
 
+/// Every provider, in file order: `build.rs` validates `providers.json` and renders it as this
+/// value, with phrases already lowercased so matching never has to.
+static PROVIDERS: &[Provider] = &include!(concat!(env!("OUT_DIR"), "/providers.rs"));
+
 /// A provider's identity, links and rules.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct Provider {
     /// Stable lowercase id (`openrouter`, `google`).
-    pub id: String,
-    pub name: String,
+    pub id: &'static str,
+    pub name: &'static str,
     /// `llm_api`, `payment_processor`, `platform`, `data_api`, …
-    #[serde(default)]
-    pub kind: String,
+    pub kind: &'static str,
     /// Domains; a request host matches a domain or any subdomain of it.
-    #[serde(default)]
-    pub hosts: Vec<String>,
+    pub hosts: &'static [&'static str],
     /// Domains where the provider's customers run their own apps (`vercel.app`): they identify
     /// the provider only when one of its rules matches, since the app's own 402s are not the
     /// platform's.
-    #[serde(default)]
-    pub app_hosts: Vec<String>,
+    pub app_hosts: &'static [&'static str],
     /// How to recognise the provider when the host is unknown (proxied, custom domain).
-    #[serde(default)]
     pub signatures: Signatures,
-    #[serde(default)]
-    pub billing_url: Option<String>,
-    #[serde(default)]
-    pub docs_url: Option<String>,
+    pub billing_url: Option<&'static str>,
+    pub docs_url: Option<&'static str>,
     /// Tried in order; the first that matches decides.
-    #[serde(default)]
-    pub rules: Vec<Rule>,
-    /// Steps per cause id, plus `default`.
-    #[serde(default)]
-    pub steps: BTreeMap<String, Vec<StepDef>>,
+    pub rules: &'static [Rule],
+    /// Steps per cause, plus the default ones.
+    pub steps: &'static [CauseSteps],
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug)]
 pub struct Signatures {
     /// Phrases (any one) only this provider says.
-    #[serde(default)]
-    pub body_any: Vec<String>,
+    pub body_any: &'static [&'static str],
     /// Headers (any one) only this provider sends.
-    #[serde(default)]
-    pub headers: Vec<HeaderCond>,
+    pub headers: &'static [HeaderCond],
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct Rule {
     pub when: Condition,
     pub then: Outcome,
 }
 
 /// Every listed condition must hold. With no `status` list, any client error status (4xx) does.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug)]
 pub struct Condition {
-    #[serde(default)]
-    pub status: Vec<u16>,
-    #[serde(default)]
-    pub json: Vec<JsonCond>,
+    pub status: &'static [u16],
+    pub json: &'static [JsonCond],
     /// The body contains any of these phrases (case-insensitive).
-    #[serde(default)]
-    pub body_any: Vec<String>,
-    #[serde(default)]
-    pub headers: Vec<HeaderCond>,
+    pub body_any: &'static [&'static str],
+    pub headers: &'static [HeaderCond],
 }
 
 /// A JSON path that must exist, equal a value, or equal one of several (case-insensitive).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct JsonCond {
-    pub path: String,
-    #[serde(default)]
-    pub equals: Option<String>,
-    #[serde(default)]
-    pub one_of: Vec<String>,
+    pub path: &'static str,
+    pub equals: Option<&'static str>,
+    pub one_of: &'static [&'static str],
 }
 
 /// A header that must be present, optionally with this value (case-insensitive).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct HeaderCond {
-    pub name: String,
-    #[serde(default)]
-    pub equals: Option<String>,
+    pub name: &'static str,
+    pub equals: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct Outcome {
     pub cause: Cause,
     pub confidence: Confidence,
-    #[serde(default)]
-    pub summary: Option<String>,
-    #[serde(default)]
-    pub explanation: Option<String>,
+    pub summary: Option<&'static str>,
+    pub explanation: Option<&'static str>,
     /// Steps for this rule only, instead of the provider's steps for the cause.
-    #[serde(default)]
-    pub steps: Option<Vec<StepDef>>,
+    pub steps: Option<&'static [StepDef]>,
     /// The response says nothing about this provider's billing (e.g. a bare auth failure):
     /// answer without naming the provider, so it is not read as the provider's billing problem.
-    #[serde(default)]
     pub hide_provider: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A provider's steps for one cause, or for every other cause (`None`, `default` in the file).
+#[derive(Debug)]
+pub struct CauseSteps {
+    pub cause: Option<Cause>,
+    pub steps: &'static [StepDef],
+}
+
+#[derive(Debug)]
 pub struct StepDef {
-    pub text: String,
-    #[serde(default)]
-    pub link: Option<String>,
-    #[serde(default)]
-    pub snippet: Option<String>,
+    pub text: &'static str,
+    pub link: Option<&'static str>,
+    pub snippet: Option<&'static str>,
 }
 
 impl StepDef {
     fn to_step(&self) -> Step {
         Step {
-            text: self.text.clone(),
-            link: self.link.clone(),
-            snippet: self.snippet.clone(),
+            text: self.text.into(),
+            link: self.link.map(String::from),
+            snippet: self.snippet.map(String::from),
         }
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct Catalog {
-    providers: Vec<Provider>,
-}
-
-/// Every provider, parsed once. Phrases are lowercased here so matching never has to.
+/// Every provider, in file order.
 pub fn all() -> &'static [Provider] {
-    static CATALOG: OnceLock<Vec<Provider>> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        let mut providers = serde_json::from_str::<Catalog>(include_str!("providers.json"))
-            .map(|c| c.providers)
-            .unwrap_or_default();
-        for p in providers.iter_mut() {
-            lowercase_all(&mut p.signatures.body_any);
-            for r in p.rules.iter_mut() {
-                lowercase_all(&mut r.when.body_any);
-            }
-        }
-        providers
-    })
-}
-
-fn lowercase_all(phrases: &mut [String]) {
-    for s in phrases.iter_mut() {
-        *s = s.to_lowercase();
-    }
+    PROVIDERS
 }
 
 pub fn by_id(id: &str) -> Option<&'static Provider> {
@@ -182,7 +142,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
         all()
             .iter()
             .flat_map(|p| {
-                let domains = if app { &p.app_hosts } else { &p.hosts };
+                let domains = if app { p.app_hosts } else { p.hosts };
                 domains.iter().map(move |d| (p, d))
             })
             .filter(|(_, d)| host_matches(host, d))
@@ -204,7 +164,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
                 Some(phrase) => phrase_evidence(obs, phrase),
                 None => {
                     let h = p.signatures.headers.iter().find(|h| header_holds(obs, h))?;
-                    Evidence::header(&h.name, obs.header(&h.name).unwrap_or_default())
+                    Evidence::header(h.name, obs.header(h.name).unwrap_or_default())
                 }
             };
             Some(Found {
@@ -263,9 +223,9 @@ fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) ->
     if !out.hide_provider {
         set_provider(&mut d, p, found_by);
     }
-    d.summary = out.summary.clone().unwrap_or_default();
-    d.explanation = out.explanation.clone().unwrap_or_default();
-    d.steps = match &out.steps {
+    d.summary = out.summary.unwrap_or_default().into();
+    d.explanation = out.explanation.unwrap_or_default().into();
+    d.steps = match out.steps {
         Some(steps) => steps.iter().map(StepDef::to_step).collect(),
         None => provider_steps(p, out.cause),
     };
@@ -273,22 +233,23 @@ fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) ->
 }
 
 fn set_provider(d: &mut Diagnosis, p: &Provider, found_by: Evidence) {
-    d.provider = Some(p.id.clone());
-    d.provider_name = Some(p.name.clone());
-    d.billing_url = p.billing_url.clone();
-    d.docs_url = p.docs_url.clone();
+    d.provider = Some(p.id.into());
+    d.provider_name = Some(p.name.into());
+    d.billing_url = p.billing_url.map(String::from);
+    d.docs_url = p.docs_url.map(String::from);
     d.evidence.push(found_by);
 }
 
 /// The provider's steps for `cause` (or its default), else the generic steps led by a link to
 /// the provider's billing page.
 fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
-    if let Some(steps) = p.steps.get(cause.id()).or_else(|| p.steps.get("default")) {
-        return steps.iter().map(StepDef::to_step).collect();
+    let for_cause = |c: Option<Cause>| p.steps.iter().find(|s| s.cause == c);
+    if let Some(s) = for_cause(Some(cause)).or_else(|| for_cause(None)) {
+        return s.steps.iter().map(StepDef::to_step).collect();
     }
     let mut steps = super::generic::steps(cause);
     let billing_related = !matches!(cause, Cause::RateLimited | Cause::PaymentChallenge);
-    if let (Some(url), true) = (&p.billing_url, billing_related) {
+    if let (Some(url), true) = (p.billing_url, billing_related) {
         // Name the provider in the generic "open the billing page" step, or add one.
         match steps.first_mut() {
             Some(first) if first.text.starts_with(GENERIC_BILLING_STEP) => {
@@ -297,7 +258,7 @@ fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
                     &format!("Open the {} billing page", p.name),
                     1,
                 );
-                first.link = Some(url.clone());
+                first.link = Some(url.into());
             }
             _ => steps.insert(
                 0,
@@ -305,7 +266,7 @@ fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
                     "Open the {} billing page and check the account's status there.",
                     p.name
                 ))
-                .with_link(url.clone()),
+                .with_link(url),
             ),
         }
     }
@@ -326,8 +287,8 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         return None;
     }
     let mut evidence = Vec::new();
-    for j in &c.json {
-        let value = obs.json.as_ref().and_then(|v| json_at(v, &j.path))?;
+    for j in c.json {
+        let value = obs.json.as_ref().and_then(|v| json_at(v, j.path))?;
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
@@ -338,7 +299,7 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
-        evidence.push(Evidence::body(&j.path, &text));
+        evidence.push(Evidence::body(j.path, &text));
     }
     if !c.body_any.is_empty() {
         let phrase = c
@@ -347,18 +308,18 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
             .find(|p| contains_phrase(&obs.body_lower, p))?;
         evidence.push(phrase_evidence(obs, phrase));
     }
-    for h in &c.headers {
+    for h in c.headers {
         if !header_holds(obs, h) {
             return None;
         }
-        let value = obs.header(&h.name).unwrap_or_default();
-        evidence.push(Evidence::header(&h.name, value));
+        let value = obs.header(h.name).unwrap_or_default();
+        evidence.push(Evidence::header(h.name, value));
     }
     Some(evidence)
 }
 
 fn header_holds(obs: &Observed, h: &HeaderCond) -> bool {
-    match (obs.header(&h.name), &h.equals) {
+    match (obs.header(h.name), h.equals) {
         (None, _) => false,
         (Some(_), None) => true,
         (Some(v), Some(want)) => v.trim().eq_ignore_ascii_case(want),
@@ -392,7 +353,7 @@ mod tests {
         assert!(all.len() >= 30, "only {} providers", all.len());
         let mut seen = HashSet::new();
         for p in all {
-            assert!(seen.insert(p.id.as_str()), "duplicate id {}", p.id);
+            assert!(seen.insert(p.id), "duplicate id {}", p.id);
             assert!(
                 p.id.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
@@ -408,14 +369,7 @@ mod tests {
                     p.id
                 );
             }
-            for key in p.steps.keys() {
-                assert!(
-                    key == "default" || Cause::from_id(key).is_some(),
-                    "{}: {key}",
-                    p.id
-                );
-            }
-            for r in &p.rules {
+            for r in p.rules {
                 let w = &r.when;
                 assert!(
                     !w.status.is_empty()
@@ -445,7 +399,7 @@ mod tests {
         assert!(steps[0]
             .text
             .starts_with("Open the Mistral AI billing page"));
-        assert_eq!(steps[0].link, p.billing_url);
+        assert_eq!(steps[0].link.as_deref(), p.billing_url);
         let steps = provider_steps(p, Cause::Unknown);
         assert_eq!(steps.len(), 6);
         assert!(provider_steps(p, Cause::RateLimited)

@@ -5,18 +5,16 @@
 //! Stripe is recognised by its host, or by the error's shape when a proxy or the merchant's own
 //! backend passes the object through.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::observed::Observed;
 
+/// `stripe_declines.json`, validated and rendered as this value by `build.rs`.
+static TABLE: Table = include!(concat!(env!("OUT_DIR"), "/stripe_declines.rs"));
+
 /// Whether retrying the same payment can work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryAdvice {
     /// The same card will be declined again.
     Never,
@@ -29,57 +27,46 @@ pub enum RetryAdvice {
 }
 
 /// What one code means and what to do about it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 pub struct CodeInfo {
-    /// Defaults to `payment_declined`.
-    #[serde(default)]
+    /// `None` means `payment_declined`.
     pub cause: Option<Cause>,
-    pub meaning: String,
+    pub meaning: &'static str,
     pub retry: RetryAdvice,
     /// Next step for the merchant.
-    pub merchant: String,
+    pub merchant: &'static str,
     /// What to tell the customer (decline codes only).
-    #[serde(default)]
-    pub customer: Option<String>,
+    pub customer: Option<&'static str>,
     /// Stripe asks merchants not to reveal this reason to the customer.
-    #[serde(default)]
     pub hide: bool,
     /// A decline code of a local payment method (wallets, bank debits), not a card.
-    #[serde(default)]
     pub local_payment_method: bool,
 }
 
-#[derive(Debug, Deserialize)]
+/// Code to meaning, per kind of code.
 struct Table {
-    declines: BTreeMap<String, CodeInfo>,
-    codes: BTreeMap<String, CodeInfo>,
-    advice: BTreeMap<String, String>,
+    declines: &'static [(&'static str, CodeInfo)],
+    codes: &'static [(&'static str, CodeInfo)],
+    advice: &'static [(&'static str, &'static str)],
 }
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!("stripe_declines.json")).unwrap_or(Table {
-            declines: BTreeMap::new(),
-            codes: BTreeMap::new(),
-            advice: BTreeMap::new(),
-        })
-    })
+fn lookup<T>(table: &'static [(&'static str, T)], code: &str) -> Option<&'static T> {
+    table.iter().find(|(k, _)| *k == code).map(|(_, v)| v)
 }
 
 /// A `decline_code` (card or local payment method).
 pub fn decline(code: &str) -> Option<&'static CodeInfo> {
-    table().declines.get(code)
+    lookup(TABLE.declines, code)
 }
 
 /// An error `code` (the field next to `decline_code`).
 pub fn error_code(code: &str) -> Option<&'static CodeInfo> {
-    table().codes.get(code)
+    lookup(TABLE.codes, code)
 }
 
 /// The step an `advice_code` adds.
 pub fn advice(code: &str) -> Option<&'static str> {
-    table().advice.get(code).map(String::as_str)
+    lookup(TABLE.advice, code).copied()
 }
 
 const ERROR_TYPES: [&str; 4] = [
@@ -234,7 +221,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 
 fn explanation(info: Option<&CodeInfo>, err: &StripeError) -> String {
     let mut text = match info {
-        Some(i) => i.meaning.clone(),
+        Some(i) => i.meaning.to_string(),
         None => "Stripe could not complete the payment (402 Request Failed): the parameters were valid but the charge did not go through.".to_string(),
     };
     if info.is_some_and(|i| i.hide) {
@@ -259,7 +246,7 @@ fn steps(info: Option<&CodeInfo>, err: &StripeError, shown_code: &str) -> Vec<St
                 steps.push(Step::text(format!(
                     "Do not tell the customer the real reason ({shown_code}): show only a generic decline, e.g. \"{GENERIC_CUSTOMER_MESSAGE}\""
                 )));
-            } else if let Some(msg) = &i.customer {
+            } else if let Some(msg) = i.customer {
                 steps.push(Step::text(format!("Tell the customer: \"{msg}\"")));
             }
             steps.push(Step::text(retry_text(i.retry)));

@@ -430,7 +430,7 @@ fn terms(option: &Value, top: &Value) -> PaymentTerms {
         _ => None,
     };
     let asset = known
-        .map(|a| a.symbol.clone())
+        .map(|a| a.symbol.to_string())
         .or_else(|| asset_id.clone().filter(|a| is_currency_code(a)));
     PaymentTerms {
         scheme: str_field(option, "scheme"),
@@ -439,7 +439,7 @@ fn terms(option: &Value, top: &Value) -> PaymentTerms {
         asset,
         asset_id,
         decimals,
-        network: network.map(|n| n.name.clone()),
+        network: network.map(|n| n.name.to_string()),
         network_id,
         testnet: network.map(|n| n.testnet),
         pay_to: str_field(option, "payTo"),
@@ -722,10 +722,10 @@ fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
         _ => None,
     };
     let name = known
-        .and_then(|a| a.eip712_name.clone())
+        .and_then(|a| a.eip712_name.map(String::from))
         .or_else(|| str_field(option, "extra.name"))?;
     let version = known
-        .and_then(|a| a.eip712_version.clone())
+        .and_then(|a| a.eip712_version.map(String::from))
         .or_else(|| str_field(option, "extra.version"));
     Some(match version {
         Some(v) => format!("name \"{name}\", version \"{v}\""),
@@ -1025,7 +1025,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             .network_id
             .as_deref()
             .and_then(chains::network)
-            .map(|n| n.name.clone()),
+            .map(|n| n.name.to_string()),
         testnet: fallback_terms
             .network_id
             .as_deref()

@@ -240,21 +240,21 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                 ));
             }
             if let (Some(asset), Some(name)) = (known, name.as_deref()) {
-                if let Some(want) = asset.eip712_name.as_deref().filter(|w| *w != name) {
+                if let Some(want) = asset.eip712_name.filter(|w| *w != name) {
                     out.push(finding(
                         "x402_eip712_name_mismatch",
                         Severity::Error,
-                        format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name.as_str())),
+                        format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name)),
                         format!("Set extra.name to \"{want}\"."),
                     ));
                 }
             }
             if let (Some(asset), Some(ver)) = (known, ver.as_deref()) {
-                if let Some(want) = asset.eip712_version.as_deref().filter(|w| *w != ver) {
+                if let Some(want) = asset.eip712_version.filter(|w| *w != ver) {
                     out.push(finding(
                         "x402_eip712_version_mismatch",
                         Severity::Error,
-                        format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name.as_str())),
+                        format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name)),
                         format!("Set extra.version to \"{want}\"."),
                     ));
                 }
@@ -321,7 +321,9 @@ fn option_keys(required: &Value) -> Vec<(String, String, String, String)> {
         .take(16)
         .map(|o| {
             let net = option_str(o, "network").unwrap_or_default();
-            let net = chains::network(&net).map(|n| n.id.clone()).unwrap_or(net);
+            let net = chains::network(&net)
+                .map(|n| n.id.to_string())
+                .unwrap_or(net);
             let amount = option_str(o, "amount")
                 .or_else(|| option_str(o, "maxAmountRequired"))
                 .unwrap_or_default();

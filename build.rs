@@ -1,0 +1,484 @@
+//! Turns the knowledge files in src/knowledge/*.json (the one place to edit them) into static
+//! Rust values in OUT_DIR, which src/knowledge/*.rs `include!`. Parsing here instead of at run
+//! time keeps serde's deserialisers and the JSON text out of the wasm build, and bad data fails
+//! the build with the file and entry named.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// The cause ids of `core::diagnosis::Cause`, in its order. A new cause goes in both places;
+/// the generated code names the enum variants, so a mismatch does not compile.
+const CAUSES: [&str; 10] = [
+    "payment_method_missing",
+    "insufficient_balance",
+    "plan_limit_reached",
+    "payment_declined",
+    "payment_processing_error",
+    "rate_limited",
+    "account_suspended",
+    "payment_challenge",
+    "payment_rejected",
+    "unknown",
+];
+const CONFIDENCES: [&str; 3] = ["low", "medium", "high"];
+/// `stripe::RetryAdvice`.
+const RETRY: [&str; 4] = ["never", "after_fix", "later", "now"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let result = (|| -> Result<(), String> {
+        generate("providers.json", "providers.rs", providers)?;
+        generate("stripe_declines.json", "stripe_declines.rs", stripe)?;
+        generate("chains.json", "chains.rs", chains)?;
+        generate("phrases.json", "phrases.rs", phrases)
+    })();
+    if let Err(e) = result {
+        eprintln!("error in src/knowledge/{e}");
+        std::process::exit(1);
+    }
+}
+
+/// Reads `src/knowledge/{file}`, renders it with `render` and writes `OUT_DIR/{out}`. Errors
+/// come back prefixed with the file name.
+fn generate<T: DeserializeOwned>(
+    file: &str,
+    out: &str,
+    render: fn(T) -> Result<String, String>,
+) -> Result<(), String> {
+    let path = Path::new("src/knowledge").join(file);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{file}: {e}"))?;
+    let data = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+    let code = render(data).map_err(|e| format!("{file}: {e}"))?;
+    let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("{file}: OUT_DIR: {e}"))?;
+    std::fs::write(Path::new(&out_dir).join(out), code).map_err(|e| format!("{file}: {e}"))
+}
+
+// ---- The files' shapes. Unknown fields are errors, so a misspelt key is caught. ----
+
+#[derive(Deserialize)]
+struct ProvidersFile {
+    providers: Vec<ProviderDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderDef {
+    id: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    app_hosts: Vec<String>,
+    #[serde(default)]
+    signatures: SignaturesDef,
+    billing_url: Option<String>,
+    docs_url: Option<String>,
+    #[serde(default)]
+    rules: Vec<RuleDef>,
+    /// Cause id (or `default`) to steps.
+    #[serde(default)]
+    steps: Entries<Vec<StepDef>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SignaturesDef {
+    #[serde(default)]
+    body_any: Vec<String>,
+    #[serde(default)]
+    headers: Vec<HeaderDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    when: ConditionDef,
+    then: OutcomeDef,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionDef {
+    #[serde(default)]
+    status: Vec<u16>,
+    #[serde(default)]
+    json: Vec<JsonCondDef>,
+    #[serde(default)]
+    body_any: Vec<String>,
+    #[serde(default)]
+    headers: Vec<HeaderDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonCondDef {
+    path: String,
+    equals: Option<String>,
+    #[serde(default)]
+    one_of: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderDef {
+    name: String,
+    equals: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeDef {
+    cause: String,
+    confidence: String,
+    summary: Option<String>,
+    explanation: Option<String>,
+    steps: Option<Vec<StepDef>>,
+    #[serde(default)]
+    hide_provider: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDef {
+    text: String,
+    link: Option<String>,
+    snippet: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StripeFile {
+    declines: Entries<CodeDef>,
+    codes: Entries<CodeDef>,
+    advice: Entries<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeDef {
+    cause: Option<String>,
+    meaning: String,
+    retry: String,
+    merchant: String,
+    customer: Option<String>,
+    #[serde(default)]
+    hide: bool,
+    #[serde(default)]
+    local_payment_method: bool,
+}
+
+#[derive(Deserialize)]
+struct ChainsFile {
+    networks: Vec<NetworkDef>,
+    assets: Vec<AssetDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkDef {
+    id: String,
+    v1: Option<String>,
+    name: String,
+    testnet: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssetDef {
+    network: String,
+    address: String,
+    symbol: String,
+    decimals: u32,
+    eip712_name: Option<String>,
+    eip712_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PhrasesFile {
+    auth: Vec<String>,
+    causes: Vec<CausePhrasesDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CausePhrasesDef {
+    cause: String,
+    #[serde(default)]
+    strong: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+}
+
+/// A JSON object as its entries in file order, refusing a key seen twice (a map would keep
+/// only the last one, silently).
+struct Entries<T>(Vec<(String, T)>);
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Entries<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<T>, A::Error> {
+                let mut entries: Vec<(String, T)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, T>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+// ---- Rendering: each file becomes one Rust expression of the module's own types. ----
+
+fn providers(file: ProvidersFile) -> Result<String, String> {
+    let mut ids = BTreeSet::new();
+    let mut out = String::from("[\n");
+    for (n, p) in file.providers.iter().enumerate() {
+        let at = format!("provider `{}`", p.id);
+        if p.id.is_empty() || p.name.is_empty() || p.kind.is_empty() {
+            return Err(format!("providers[{n}]: empty id, name or kind"));
+        }
+        if !ids.insert(&p.id) {
+            return Err(format!("{at}: duplicate id"));
+        }
+        let mut rules = Vec::new();
+        for (r, rule) in p.rules.iter().enumerate() {
+            let at = format!("{at}, rules[{r}]");
+            let w = &rule.when;
+            if w.status.is_empty()
+                && w.json.is_empty()
+                && w.body_any.is_empty()
+                && w.headers.is_empty()
+            {
+                return Err(format!("{at}: no condition"));
+            }
+            let t = &rule.then;
+            let steps = match &t.steps {
+                Some(s) => format!("Some({})", steps(s)),
+                None => "None".into(),
+            };
+            rules.push(format!(
+                "Rule {{ when: Condition {{ status: &{:?}, json: {}, body_any: {}, headers: {} }}, then: Outcome {{ cause: {}, confidence: {}, summary: {}, explanation: {}, steps: {steps}, hide_provider: {} }} }}",
+                w.status,
+                list(&w.json, |j| format!(
+                    "JsonCond {{ path: {:?}, equals: {}, one_of: {} }}",
+                    j.path,
+                    opt(&j.equals),
+                    strs(&j.one_of)
+                )),
+                phrases_lit(&w.body_any),
+                headers(&w.headers),
+                cause(&t.cause, &at)?,
+                variant("Confidence", &CONFIDENCES, &t.confidence, &at)?,
+                opt(&t.summary),
+                opt(&t.explanation),
+                t.hide_provider,
+            ));
+        }
+        let mut by_cause = Vec::new();
+        for (key, s) in &p.steps.0 {
+            let key = match key.as_str() {
+                "default" => "None".to_string(),
+                id => format!("Some({})", cause(id, &format!("{at}, steps"))?),
+            };
+            by_cause.push(format!(
+                "CauseSteps {{ cause: {key}, steps: {} }}",
+                steps(s)
+            ));
+        }
+        out += &format!(
+            "Provider {{ id: {:?}, name: {:?}, kind: {:?}, hosts: {}, app_hosts: {}, signatures: Signatures {{ body_any: {}, headers: {} }}, billing_url: {}, docs_url: {}, rules: &[\n{}], steps: &[{}] }},\n",
+            p.id,
+            p.name,
+            p.kind,
+            strs(&p.hosts),
+            strs(&p.app_hosts),
+            phrases_lit(&p.signatures.body_any),
+            headers(&p.signatures.headers),
+            opt(&p.billing_url),
+            opt(&p.docs_url),
+            rules.join(",\n"),
+            by_cause.join(", "),
+        );
+    }
+    Ok(out + "]\n")
+}
+
+fn stripe(file: StripeFile) -> Result<String, String> {
+    let codes = |name: &str, entries: &Entries<CodeDef>| -> Result<String, String> {
+        let mut out = Vec::new();
+        for (code, c) in &entries.0 {
+            let at = format!("{name}.{code}");
+            let cause = match &c.cause {
+                Some(id) => format!("Some({})", cause(id, &at)?),
+                None => "None".into(),
+            };
+            out.push(format!(
+                "({code:?}, CodeInfo {{ cause: {cause}, meaning: {:?}, retry: {}, merchant: {:?}, customer: {}, hide: {}, local_payment_method: {} }})",
+                c.meaning,
+                variant("RetryAdvice", &RETRY, &c.retry, &at)?,
+                c.merchant,
+                opt(&c.customer),
+                c.hide,
+                c.local_payment_method,
+            ));
+        }
+        Ok(format!("&[\n{}]", out.join(",\n")))
+    };
+    let advice = list(&file.advice.0, |(code, text)| {
+        format!("({code:?}, {text:?})")
+    });
+    Ok(format!(
+        "Table {{ declines: {}, codes: {}, advice: {advice} }}\n",
+        codes("declines", &file.declines)?,
+        codes("codes", &file.codes)?,
+    ))
+}
+
+fn chains(file: ChainsFile) -> Result<String, String> {
+    let mut names = BTreeSet::new();
+    for n in &file.networks {
+        for name in std::iter::once(&n.id).chain(&n.v1) {
+            if !names.insert(name.to_ascii_lowercase()) {
+                return Err(format!("network `{}`: `{name}` is already used", n.id));
+            }
+        }
+    }
+    for a in &file.assets {
+        if !file.networks.iter().any(|n| n.id == a.network) {
+            return Err(format!(
+                "asset {}: unknown network `{}`",
+                a.address, a.network
+            ));
+        }
+    }
+    let networks = list(&file.networks, |n| {
+        format!(
+            "Network {{ id: {:?}, v1: {}, name: {:?}, testnet: {} }}",
+            n.id,
+            opt(&n.v1),
+            n.name,
+            n.testnet
+        )
+    });
+    let assets = list(&file.assets, |a| {
+        format!(
+            "Asset {{ network: {:?}, address: {:?}, symbol: {:?}, decimals: {}, eip712_name: {}, eip712_version: {} }}",
+            a.network,
+            a.address,
+            a.symbol,
+            a.decimals,
+            opt(&a.eip712_name),
+            opt(&a.eip712_version)
+        )
+    });
+    Ok(format!(
+        "Table {{ networks: {networks}, assets: {assets} }}\n"
+    ))
+}
+
+fn phrases(file: PhrasesFile) -> Result<String, String> {
+    let mut causes = Vec::new();
+    for (n, c) in file.causes.iter().enumerate() {
+        causes.push(format!(
+            "CausePhrases {{ cause: {}, strong: {}, weak: {} }}",
+            cause(&c.cause, &format!("causes[{n}]"))?,
+            phrases_lit(&c.strong),
+            phrases_lit(&c.weak)
+        ));
+    }
+    Ok(format!(
+        "PhraseBook {{ auth: {}, causes: &[\n{}] }}\n",
+        phrases_lit(&file.auth),
+        causes.join(",\n")
+    ))
+}
+
+// ---- Literals. `{:?}` of a str is a valid Rust string literal. ----
+
+fn list<T>(items: &[T], item: impl Fn(&T) -> String) -> String {
+    format!(
+        "&[{}]",
+        items.iter().map(item).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn strs(items: &[String]) -> String {
+    list(items, |s| format!("{s:?}"))
+}
+
+/// Phrases are matched against lowercased text, so they are lowercased here once.
+fn phrases_lit(items: &[String]) -> String {
+    list(items, |s| format!("{:?}", s.to_lowercase()))
+}
+
+fn opt(s: &Option<String>) -> String {
+    match s {
+        Some(s) => format!("Some({s:?})"),
+        None => "None".into(),
+    }
+}
+
+fn steps(steps: &[StepDef]) -> String {
+    list(steps, |s| {
+        format!(
+            "StepDef {{ text: {:?}, link: {}, snippet: {} }}",
+            s.text,
+            opt(&s.link),
+            opt(&s.snippet)
+        )
+    })
+}
+
+fn headers(headers: &[HeaderDef]) -> String {
+    list(headers, |h| {
+        format!(
+            "HeaderCond {{ name: {:?}, equals: {} }}",
+            h.name,
+            opt(&h.equals)
+        )
+    })
+}
+
+fn cause(id: &str, at: &str) -> Result<String, String> {
+    variant("Cause", &CAUSES, id, at)
+}
+
+/// `Enum::Variant` for a snake_case id from `known`, else an error listing the known ids.
+fn variant(ty: &str, known: &[&str], id: &str, at: &str) -> Result<String, String> {
+    if !known.contains(&id) {
+        return Err(format!(
+            "{at}: unknown {} `{id}` (known: {})",
+            ty.to_lowercase(),
+            known.join(", ")
+        ));
+    }
+    let camel: String = id
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    Ok(format!("{ty}::{camel}"))
+}
