@@ -78,29 +78,6 @@ fn is_cors_type(kind: Option<&str>) -> bool {
     matches!(kind, None | Some("xmlhttprequest" | "fetch" | "other"))
 }
 
-/// `scheme://host[:port]` of a URL, lowercased, as browsers write it in `Origin`.
-pub(super) fn url_origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    if scheme.is_empty() || host_port.is_empty() {
-        return None;
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    let mut host_port = host_port.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" | "wss" => Some(":443"),
-        "http" | "ws" => Some(":80"),
-        _ => None,
-    };
-    if let Some(port) = default_port {
-        if host_port.ends_with(port) {
-            host_port.truncate(host_port.len() - port.len());
-        }
-    }
-    Some(format!("{scheme}://{host_port}"))
-}
-
 /// `HTTP/1.1 402 Payment Required` → `Payment Required`; HTTP/2 lines carry no reason phrase.
 fn reason_phrase(status_line: &str) -> String {
     let mut parts = status_line.trim().splitn(3, ' ');
@@ -116,7 +93,8 @@ impl WebRequestDetails {
         if let Some(initiator) = self.initiator.as_deref().filter(|i| !i.is_empty()) {
             // The browser sent `Origin: <initiator>` on a cross-origin fetch; webRequest does not
             // list it among response details, and the CORS check needs it.
-            let same_origin = url_origin(&self.url).is_some_and(|o| o == initiator);
+            let same_origin =
+                crate::protocols::cors::origin_of(&self.url).is_some_and(|o| o == initiator);
             if !same_origin && is_cors_type(self.kind.as_deref()) {
                 request_headers.push(Header::new("Origin", initiator));
             }
@@ -249,20 +227,6 @@ mod tests {
         );
         assert_eq!(reason_phrase(""), "");
         assert_eq!(reason_phrase("🎉 🎉 🎉 🎉"), "🎉 🎉");
-    }
-
-    #[test]
-    fn url_origin_is_normalised() {
-        assert_eq!(
-            url_origin("HTTPS://Example.COM:443/a?b").as_deref(),
-            Some("https://example.com")
-        );
-        assert_eq!(
-            url_origin("http://u:p@h.test:8080").as_deref(),
-            Some("http://h.test:8080")
-        );
-        assert_eq!(url_origin("not a url"), None);
-        assert_eq!(url_origin("https://"), None);
     }
 
     #[test]

@@ -28,12 +28,12 @@ pub fn origin_of(url: &str) -> Option<String> {
     let scheme = scheme.to_ascii_lowercase();
     let authority = rest.split(['/', '?', '#']).next()?;
     let host_port = authority.rsplit('@').next()?.to_ascii_lowercase();
-    if host_port.is_empty() {
+    if scheme.is_empty() || host_port.is_empty() {
         return None;
     }
     let default_port = match scheme.as_str() {
-        "https" => ":443",
-        "http" => ":80",
+        "https" | "wss" => ":443",
+        "http" | "ws" => ":80",
         _ => "",
     };
     let host_port = if !default_port.is_empty() {
@@ -181,6 +181,11 @@ mod tests {
             Some("http://a.b:8080")
         );
         assert_eq!(origin_of("nonsense"), None);
+        assert_eq!(origin_of("https://"), None);
+        assert_eq!(
+            origin_of("http://u:p@h.test:8080").as_deref(),
+            Some("http://h.test:8080")
+        );
     }
 
     #[test]
