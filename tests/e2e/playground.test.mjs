@@ -9,48 +9,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const WWW = path.join(ROOT, 'www');
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
 const SCREENSHOT = path.join(ROOT, 'docs', 'screenshots', 'playground.png');
-
-// ui.css has one source, extension/ui.css; the build copies it into www/. Serve it from there
-// when this checkout has not been built.
-const FILES = new Map([['/ui.css', path.join(ROOT, 'extension', 'ui.css')]]);
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-/** A static server for www/ on 127.0.0.1, random port. */
-function serve() {
-  const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const rel = urlPath === '/' ? '/index.html' : urlPath;
-    let file = path.join(WWW, path.normalize(rel));
-    if (!file.startsWith(WWW + path.sep)) file = '';
-    if (file && !fs.existsSync(file) && FILES.has(rel)) file = FILES.get(rel);
-    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /** Fixture cases (see tests/fixture_table.rs) as { entry, cause, provider }. */
 function fixtureCases() {
@@ -111,8 +78,9 @@ describe('playground', { timeout: 240_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(WWW, 'pkg', 'why402_bg.wasm')),
       'www/pkg is missing: build the wasm first (see the comment at the top)');
-    server = await serve();
-    origin = `http://127.0.0.1:${server.address().port}`;
+    // The same server as the extension tests and `make demo`: it serves www/ at /.
+    server = await startServer();
+    origin = server.origin;
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
@@ -132,8 +100,7 @@ describe('playground', { timeout: 240_000 }, () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-    server?.closeAllConnections?.();
+    if (server) await server.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
