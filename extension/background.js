@@ -53,10 +53,17 @@ async function updateBadge(tabId, count) {
   }
 }
 
+/**
+ * Runs `fn` once the wasm is ready. Every event goes through here, so the order in which the
+ * events arrived is the order in which their tasks enter the queue, even on a cold start.
+ */
+function whenReady(fn) {
+  return ready.then(fn);
+}
+
 /** Applies `change(records) -> records` to the tab's list, inside the queue. */
 function updateTab(tabId, change) {
   return enqueue(async () => {
-    await ready;
     const before = await readTab(tabId);
     const after = change(before);
     if (after !== before) await writeTab(tabId, after);
@@ -64,10 +71,12 @@ function updateTab(tabId, change) {
 }
 
 function clearTab(tabId) {
-  return enqueue(async () => {
-    await chrome.storage.session.remove(tabKey(tabId));
-    await updateBadge(tabId, 0);
-  });
+  return whenReady(() =>
+    enqueue(async () => {
+      await chrome.storage.session.remove(tabKey(tabId));
+      await updateBadge(tabId, 0);
+    }),
+  );
 }
 
 const allUrls = { urls: ['<all_urls>'] };
@@ -90,9 +99,11 @@ chrome.webRequest.onHeadersReceived.addListener(
   (details) => {
     if (details.tabId < 0) return; // the extension's own or the browser's requests
     const now = Date.now();
-    updateTab(details.tabId, (records) => {
+    // Diagnose before touching storage: most responses are not payment failures and must cost
+    // no storage round trip.
+    whenReady(() => {
       const record = record_from_web_request(details, now);
-      return record ? merge_record(records, record) : records;
+      if (record) updateTab(details.tabId, (records) => merge_record(records, record));
     });
   },
   allUrls,
@@ -104,16 +115,18 @@ chrome.webRequest.onHeadersReceived.addListener(
 chrome.webRequest.onErrorOccurred.addListener((details) => {
   if (details.tabId < 0) return;
   const id = `wr-${details.requestId}`;
-  updateTab(details.tabId, (records) =>
-    records.some((r) => r.id === id) ? mark_page_error(records, id, details.error) : records,
+  whenReady(() =>
+    updateTab(details.tabId, (records) =>
+      records.some((r) => r.id === id) ? mark_page_error(records, id, details.error) : records,
+    ),
   );
 }, allUrls);
 
 function addEntry(tabId, entry, source) {
   const now = Date.now();
-  return updateTab(tabId, (records) => {
+  return whenReady(() => {
     const record = record_from_entry(entry, source, tabId, now);
-    return record ? merge_record(records, record) : records;
+    return record ? updateTab(tabId, (records) => merge_record(records, record)) : true;
   });
 }
 
@@ -133,5 +146,5 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
-  enqueue(() => chrome.storage.session.remove(tabKey(tabId)));
+  whenReady(() => enqueue(() => chrome.storage.session.remove(tabKey(tabId))));
 });
