@@ -9,10 +9,15 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  log "installing chromium (apt)"
+# Debian's Chromium for the browser tests; openssl makes the scenario server's throwaway
+# TLS certificate.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]} (apt)"
   apt-get update
-  apt-get install -y chromium
+  apt-get install -y "${missing[@]}"
 fi
 
 if [ ! -f extension/pkg/why402_bg.wasm ] || [ ! -f extension/manifest.json ] \
