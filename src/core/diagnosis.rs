@@ -32,6 +32,7 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// Every cause, in declaration order.
     pub const ALL: [Cause; 10] = [
         Cause::PaymentMethodMissing,
         Cause::InsufficientBalance,
@@ -59,10 +60,6 @@ impl Cause {
             Cause::PaymentRejected => "payment_rejected",
             Cause::Unknown => "unknown",
         }
-    }
-
-    pub fn from_id(id: &str) -> Option<Cause> {
-        Cause::ALL.into_iter().find(|c| c.id() == id)
     }
 
     /// The cause in plain words, for people.
