@@ -105,16 +105,6 @@ fn plain_404() -> Value {
     entry("GET", "https://api.example.com/nope", 404, json!([]), "{}")
 }
 
-/// Whether the detectors are built in. On the `cli` branch they are stubs (no provider data);
-/// the tests marked "pass after merge" check real diagnoses and only run once they are there.
-fn detectors_ready() -> bool {
-    let ready = why402::knowledge::providers::by_id("openrouter").is_some();
-    if !ready {
-        eprintln!("skipped: the detectors are stubs in this build");
-    }
-    ready
-}
-
 fn json_doc(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)))
@@ -187,9 +177,6 @@ fn json_document_shape_is_stable() {
 /// Pass after merge (needs the detectors): the diagnoses themselves and their indices.
 #[test]
 fn json_reports_payment_entries_by_index() {
-    if !detectors_ready() {
-        return;
-    }
     let input = har(vec![
         plain_404(),
         openrouter_402(),
@@ -338,9 +325,6 @@ fn outside_code(md: &str) -> String {
 /// Pass after merge: needs a diagnosis (any 402 gets one) to have something to render.
 #[test]
 fn markdown_output_is_inert() {
-    if !detectors_ready() {
-        return;
-    }
     let input = har(vec![entry(
         "POST",
         "https://openrouter.ai/api/v1/chat/completions",
@@ -367,9 +351,6 @@ fn markdown_output_is_inert() {
 /// Pass after merge: text output with colours needs a diagnosis to show.
 #[test]
 fn colour_follows_the_flags_and_no_color() {
-    if !detectors_ready() {
-        return;
-    }
     let input = har(vec![openrouter_402()]);
     let always = run(&["diagnose", "-", "--color", "always"], &input);
     assert!(stdout(&always).contains("\x1b["), "{}", stdout(&always));
@@ -460,9 +441,6 @@ fn explain_reads_a_curl_dump_from_stdin() {
 /// Pass after merge: the diagnosis of the curl dump.
 #[test]
 fn explain_diagnoses_the_last_response() {
-    if !detectors_ready() {
-        return;
-    }
     let out = run(
         &[
             "explain",
