@@ -74,7 +74,7 @@ impl Challenge {
     }
 
     fn option_path(&self, i: usize, field: &str) -> String {
-        join(&self.accepts_path, &format!("{i}.{field}"))
+        join(&self.accepts_path, &cat(&[&i.to_string(), ".", field]))
     }
 
     fn evidence(&self, location: &str, value: &str) -> Evidence {
@@ -90,10 +90,11 @@ impl Challenge {
 fn header_path(location: &str, value: &str) -> Evidence {
     let header = location.split('.').next().unwrap_or(location);
     let mut e = Evidence::header(header, value);
-    e.location = match location.split_once('.') {
-        Some((_, path)) => format!("{}.{path}", header.to_ascii_lowercase()),
-        None => header.to_ascii_lowercase(),
-    };
+    e.location = header.to_ascii_lowercase();
+    if let Some((_, path)) = location.split_once('.') {
+        e.location.push('.');
+        e.location.push_str(path);
+    }
     e
 }
 
@@ -101,8 +102,14 @@ fn join(root: &str, sub: &str) -> String {
     if root.is_empty() {
         sub.to_string()
     } else {
-        format!("{root}.{sub}")
+        cat(&[root, ".", sub])
     }
+}
+
+/// Splices text pieces: one shared non-generic call, much smaller in wasm than `format!`.
+#[inline(never)]
+fn cat(parts: &[&str]) -> String {
+    parts.concat()
 }
 
 /// A base64 JSON header as decoded.
@@ -257,7 +264,7 @@ fn paywall(text: &str) -> Option<Challenge> {
             }) else {
                 continue;
             };
-            let root = format!("window.x402.{key}");
+            let root = cat(&["window.x402.", key]);
             return Some(if v1 {
                 // v1 embeds the bare requirements array.
                 let version = json_at(&parsed, "0.x402Version")
@@ -274,7 +281,7 @@ fn paywall(text: &str) -> Option<Challenge> {
                 Challenge {
                     json: parsed,
                     origin: Origin::Paywall,
-                    accepts_path: format!("{root}.accepts"),
+                    accepts_path: cat(&[&root, ".accepts"]),
                     root,
                     salvaged: false,
                 }
@@ -387,27 +394,33 @@ pub fn atomic_to_human(atomic: &str, decimals: u32) -> Option<String> {
         .ok()
         .filter(|d| *d <= MAX_AMOUNT_DIGITS)?;
     let digits = s.trim_start_matches('0');
-    let (int, frac) = if digits.len() > d {
-        let split = digits.len() - d;
-        (digits[..split].to_string(), digits[split..].to_string())
+    // `digits` is ASCII, so any split is on a char boundary.
+    let (int, frac, pad) = if digits.len() > d {
+        let (int, frac) = digits.split_at(digits.len() - d);
+        (int, frac, 0)
     } else {
-        (
-            "0".to_string(),
-            format!("{}{digits}", "0".repeat(d - digits.len())),
-        )
+        ("0", digits, d - digits.len())
     };
     let frac = frac.trim_end_matches('0');
-    Some(if frac.is_empty() {
-        int
-    } else {
-        format!("{int}.{frac}")
-    })
+    let mut out = int.to_string();
+    if !frac.is_empty() {
+        out.push('.');
+        for _ in 0..pad {
+            out.push('0');
+        }
+        out.push_str(frac);
+    }
+    Some(out)
 }
 
 fn str_field(v: &Value, key: &str) -> Option<String> {
-    json_str(v, key)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    let s = json_str(v, key)?;
+    let s = s.trim();
+    if s.is_empty() {
+        None
+    } else {
+        Some(s.to_string())
+    }
 }
 
 /// One `accepts[]` option as terms; `top` is the PaymentRequired object (v2 resource lives there).
@@ -466,37 +479,41 @@ fn all_terms(ch: &Challenge) -> Option<PaymentTerms> {
 /// The amount in words: "0.01 USDC", "10000 atomic units of 0xabc…", `None` when unstated.
 fn amount_text(t: &PaymentTerms) -> Option<String> {
     let asset = t.asset.as_deref().or(t.asset_id.as_deref());
-    let of = asset.map(|a| format!(" of {a}")).unwrap_or_default();
-    match (&t.amount, &t.amount_atomic) {
-        (Some(a), _) => Some(match (&t.asset, &t.asset_id) {
-            (Some(s), _) => format!("{a} {s}"),
-            (None, Some(id)) => format!("{a} of token {id}"),
+    let (of, a) = match asset {
+        Some(a) => (" of ", a),
+        None => ("", ""),
+    };
+    Some(match (&t.amount, &t.amount_atomic) {
+        (Some(a), _) => match (&t.asset, &t.asset_id) {
+            (Some(s), _) => cat(&[a, " ", s]),
+            (None, Some(id)) => cat(&[a, " of token ", id]),
             (None, None) => a.clone(),
-        }),
+        },
         (None, Some(atomic)) if atomic.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(format!("{atomic} atomic units{of}"))
+            cat(&[atomic, " atomic units", of, a])
         }
-        (None, Some(atomic)) => Some(format!("`{atomic}` (not a valid atomic amount){of}")),
-        (None, None) => asset.map(|a| format!("an unstated amount of {a}")),
-    }
+        (None, Some(atomic)) => cat(&["`", atomic, "` (not a valid atomic amount)", of, a]),
+        (None, None) => cat(&["an unstated amount of ", asset?]),
+    })
 }
 
 fn network_text(t: &PaymentTerms) -> Option<String> {
-    match (&t.network, &t.network_id) {
-        (Some(n), Some(id)) if n != id => Some(format!("{n} ({id})")),
-        (_, Some(id)) => Some(format!("network {id}")),
-        (Some(n), None) => Some(n.clone()),
-        (None, None) => None,
-    }
+    Some(match (&t.network, &t.network_id) {
+        (Some(n), Some(id)) if n != id => cat(&[n, " (", id, ")"]),
+        (_, Some(id)) => cat(&["network ", id]),
+        (Some(n), None) => n.clone(),
+        (None, None) => return None,
+    })
 }
 
 /// "0.01 USDC on Base Sepolia (eip155:84532)", with whatever is known.
 fn price(t: &PaymentTerms) -> String {
-    let amount = amount_text(t).unwrap_or_else(|| "an unstated amount".to_string());
-    match network_text(t) {
-        Some(n) => format!("{amount} on {n}"),
-        None => amount,
+    let mut out = amount_text(t).unwrap_or_else(|| "an unstated amount".to_string());
+    if let Some(n) = network_text(t) {
+        out.push_str(" on ");
+        out.push_str(&n);
     }
+    out
 }
 
 /// Families of rejection reasons: SDK generations spell them differently, so match by the
@@ -649,7 +666,7 @@ fn reason(obs: &Observed, wire: &Wire) -> Option<Reason> {
             .str("errorReason")
             .unwrap_or_else(|| "settlement failed".into());
         return Some(Reason {
-            evidence: header_path(&format!("{}.errorReason", s.header), &text),
+            evidence: header_path(&cat(&[s.header, ".errorReason"]), &text),
             message: s.str("errorMessage"),
             text,
         });
@@ -709,10 +726,14 @@ fn pay_header(version: Option<u64>) -> (&'static str, &'static str) {
 
 fn resend_step(version: Option<u64>) -> Step {
     let (header, shape) = pay_header(version);
-    Step::text(format!(
-        "Resend the same request with the `{header}` header: standard base64 (with `=` padding, not base64url) of the JSON payment payload {shape}."
-    ))
-    .with_snippet(format!("{header}: <base64 of the payment payload JSON>"))
+    Step::text(cat(&[
+        "Resend the same request with the `",
+        header,
+        "` header: standard base64 (with `=` padding, not base64url) of the JSON payment payload ",
+        shape,
+        ".",
+    ]))
+    .with_snippet(cat(&[header, ": <base64 of the payment payload JSON>"]))
     .with_link(SPEC_URL)
 }
 
@@ -727,10 +748,11 @@ fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
     let version = known
         .and_then(|a| a.eip712_version.map(String::from))
         .or_else(|| str_field(option, "extra.version"));
-    Some(match version {
-        Some(v) => format!("name \"{name}\", version \"{v}\""),
-        None => format!("name \"{name}\""),
-    })
+    let mut out = cat(&["name \"", &name, "\""]);
+    if let Some(v) = version {
+        out.push_str(&cat(&[", version \"", &v, "\""]));
+    }
+    Some(out)
 }
 
 fn family_steps(
@@ -740,87 +762,140 @@ fn family_steps(
     payer: Option<&str>,
     version: Option<u64>,
 ) -> Vec<Step> {
-    let wallet = payer
-        .map(|p| format!("wallet {p}"))
-        .unwrap_or_else(|| "paying wallet".into());
+    let wallet = match payer {
+        Some(p) => cat(&["wallet ", p]),
+        None => "paying wallet".into(),
+    };
     let what = price(t);
     let asset = t
         .asset
-        .clone()
-        .or_else(|| t.asset_id.clone())
-        .unwrap_or_else(|| "the payment token".into());
+        .as_deref()
+        .or(t.asset_id.as_deref())
+        .unwrap_or("the payment token");
     let network = t
         .network
-        .clone()
-        .or_else(|| t.network_id.clone())
-        .unwrap_or_else(|| "the network".into());
-    let mut steps = match family {
+        .as_deref()
+        .or(t.network_id.as_deref())
+        .unwrap_or("the network");
+    let timeout = t.max_timeout_seconds.unwrap_or(60).to_string();
+    let mut steps = Vec::new();
+    let step = match family {
         Family::Funds => {
-            let need = amount_text(t).unwrap_or_else(|| format!("the required amount of {asset}"));
-            let mut s = vec![Step::text(format!(
-                "Fund the {wallet} with at least {need} on {network}: the facilitator found its balance too low."
-            ))];
-            if t.testnet == Some(true) {
-                let tokens = t.asset.as_deref().unwrap_or("tokens");
-                s.push(Step::text(format!(
-                    "{network} is a test network: get test {tokens} from a faucet (Circle's faucet serves testnet USDC).",
-                ))
-                .with_link("https://faucet.circle.com/"));
+            let need = amount_text(t)
+                .unwrap_or_else(|| cat(&["the required amount of ", asset]));
+            steps.push(Step::text(cat(&[
+                "Fund the ",
+                &wallet,
+                " with at least ",
+                &need,
+                " on ",
+                network,
+                ": the facilitator found its balance too low.",
+            ])));
+            if t.testnet != Some(true) {
+                return with_resend(steps, family, version);
             }
-            s
+            let tokens = t.asset.as_deref().unwrap_or("tokens");
+            Step::text(cat(&[
+                network,
+                " is a test network: get test ",
+                tokens,
+                " from a faucet (Circle's faucet serves testnet USDC).",
+            ]))
+            .with_link("https://faucet.circle.com/")
         }
         Family::Signature => {
-            let domain = option
-                .and_then(|o| domain_text(o, t))
-                .map(|d| format!(" The token on {network} expects EIP-712 domain {d}."))
-                .unwrap_or_default();
-            vec![Step::text(format!(
-                "Re-sign the payment with the EIP-712 domain of the token contract ({asset} on {network}): the domain `name` and `version` come from the option's `extra` and must match the contract exactly, as must the chain id and verifying contract.{domain}"
-            ))]
+            let domain = option.and_then(|o| domain_text(o, t));
+            let mut text = cat(&[
+                "Re-sign the payment with the EIP-712 domain of the token contract (",
+                asset,
+                " on ",
+                network,
+                "): the domain `name` and `version` come from the option's `extra` and must match the contract exactly, as must the chain id and verifying contract.",
+            ]);
+            if let Some(d) = domain {
+                text.push_str(&cat(&[
+                    " The token on ",
+                    network,
+                    " expects EIP-712 domain ",
+                    &d,
+                    ".",
+                ]));
+            }
+            Step::text(text)
         }
-        Family::Expired => vec![Step::text(format!(
-            "Re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most {} seconds and send it right away.",
-            t.max_timeout_seconds.unwrap_or(60)
-        ))],
-        Family::TooEarly => vec![Step::text(
+        Family::Expired => Step::text(cat(&[
+            "Re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most ",
+            &timeout,
+            " seconds and send it right away.",
+        ])),
+        Family::TooEarly => Step::text(
             "The authorization is not valid yet: set `validAfter` a little in the past (e.g. now minus 60 s) and check the signing machine's clock.",
-        )],
-        Family::Exactness => vec![Step::text(format!(
-            "Sign exactly what the option requires: amount {} (atomic {}), asset {}, recipient (`payTo`) {}, on {network}. Do not round or change the recipient.",
-            t.amount.clone().unwrap_or_else(|| "as stated".into()),
-            t.amount_atomic.clone().unwrap_or_else(|| "?".into()),
-            t.asset_id.clone().unwrap_or_else(|| "as stated".into()),
-            t.pay_to.clone().unwrap_or_else(|| "as stated".into()),
-        ))],
-        Family::NoMatchingOption => vec![Step::text(format!(
-            "Pick one of the options in `accepts` and sign for that exact scheme and network (for example {what}); the payment sent matched none of them."
-        ))],
-        Family::Nonce => vec![Step::text(
+        ),
+        Family::Exactness => Step::text(cat(&[
+            "Sign exactly what the option requires: amount ",
+            t.amount.as_deref().unwrap_or("as stated"),
+            " (atomic ",
+            t.amount_atomic.as_deref().unwrap_or("?"),
+            "), asset ",
+            t.asset_id.as_deref().unwrap_or("as stated"),
+            ", recipient (`payTo`) ",
+            t.pay_to.as_deref().unwrap_or("as stated"),
+            ", on ",
+            network,
+            ". Do not round or change the recipient.",
+        ])),
+        Family::NoMatchingOption => Step::text(cat(&[
+            "Pick one of the options in `accepts` and sign for that exact scheme and network (for example ",
+            &what,
+            "); the payment sent matched none of them.",
+        ])),
+        Family::Nonce => Step::text(
             "This authorization was already used: sign a new payment with a fresh random 32-byte nonce instead of replaying the old header.",
-        )],
-        Family::OnChain => vec![Step::text(format!(
-            "Settlement failed on chain: look up the {wallet} on a {network} explorer (balance, pending transactions, whether the token transfer would revert), then sign a new payment."
-        ))],
-        Family::Permit2Approval => vec![Step::text(format!(
-            "Approve the Permit2 contract to spend {asset} from the {wallet} on {network} (a one-time ERC-20 `approve` transaction, which needs a little gas), then retry the payment."
-        ))
-        .with_snippet(format!("approve(spender = {PERMIT2_ADDRESS}, amount = max)"))],
-        Family::Malformed => vec![Step::text(format!(
-            "The payment header did not parse: build it as standard base64 of the JSON payload for x402 version {}, following the option's scheme.",
-            version.unwrap_or(2)
-        ))],
-        Family::Other => vec![Step::text(format!(
-            "The server refused the payment for {what}; read the reason above, then sign a new payment for one of the offered options."
-        ))],
+        ),
+        Family::OnChain => Step::text(cat(&[
+            "Settlement failed on chain: look up the ",
+            &wallet,
+            " on a ",
+            network,
+            " explorer (balance, pending transactions, whether the token transfer would revert), then sign a new payment.",
+        ])),
+        Family::Permit2Approval => Step::text(cat(&[
+            "Approve the Permit2 contract to spend ",
+            asset,
+            " from the ",
+            &wallet,
+            " on ",
+            network,
+            " (a one-time ERC-20 `approve` transaction, which needs a little gas), then retry the payment.",
+        ]))
+        .with_snippet(cat(&["approve(spender = ", PERMIT2_ADDRESS, ", amount = max)"])),
+        Family::Malformed => Step::text(cat(&[
+            "The payment header did not parse: build it as standard base64 of the JSON payload for x402 version ",
+            &version.unwrap_or(2).to_string(),
+            ", following the option's scheme.",
+        ])),
+        Family::Other => Step::text(cat(&[
+            "The server refused the payment for ",
+            &what,
+            "; read the reason above, then sign a new payment for one of the offered options.",
+        ])),
     };
-    if family != Family::Permit2Approval {
-        steps.push(resend_step(version));
+    steps.push(step);
+    with_resend(steps, family, version)
+}
+
+/// Appends the closing step: resend (or, after a Permit2 approval, resend unchanged).
+fn with_resend(mut steps: Vec<Step>, family: Family, version: Option<u64>) -> Vec<Step> {
+    steps.push(if family == Family::Permit2Approval {
+        Step::text(cat(&[
+            "Then resend with the same `",
+            pay_header(version).0,
+            "` header; no new signature is needed unless it has expired.",
+        ]))
     } else {
-        steps.push(Step::text(format!(
-            "Then resend with the same `{}` header; no new signature is needed unless it has expired.",
-            pay_header(version).0
-        )));
-    }
+        resend_step(version)
+    });
     steps
 }
 
@@ -970,10 +1045,11 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             d.findings.push(Finding {
                 code: "x402_placeholder_json".into(),
                 severity: Severity::Error,
-                message: format!(
-                    "The challenge in {} contains documentation placeholders (`[...]`) and is not valid JSON; clients will reject it.",
-                    if c.origin == Origin::Header { "PAYMENT-REQUIRED" } else { "the body" }
-                ),
+                message: cat(&[
+                    "The challenge in ",
+                    if c.origin == Origin::Header { "PAYMENT-REQUIRED" } else { "the body" },
+                    " contains documentation placeholders (`[...]`) and is not valid JSON; clients will reject it.",
+                ]),
                 fix: "Serialise the real PaymentRequired object with JSON.stringify (or equivalent) instead of pasting the spec's example.".into(),
             });
         }
@@ -1047,54 +1123,95 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 
     match family {
         Some(f) => {
-            let r = reason
-                .as_ref()
-                .map(|r| r.text.clone())
-                .unwrap_or_else(|| "settlement failed".into());
-            d.summary = format!("x402 payment refused: {r} ({})", family_plain(f));
-            d.explanation = format!(
-                "A payment was sent and the x402 server (or its facilitator) refused it with `{r}`: {}.{}{}{}",
-                family_plain(f),
-                reason.as_ref().and_then(|r| r.message.as_deref()).map(|m| format!(" Message: {m}.")).unwrap_or_default(),
-                if f == Family::Permit2Approval {
-                    " HTTP 412 is how x402 signals that a one-time Permit2 approval must happen before the payment can settle."
+            let r = reason.as_ref().map_or("settlement failed", |r| &r.text);
+            let plain = family_plain(f);
+            d.summary = cat(&["x402 payment refused: ", r, " (", plain, ")"]);
+            let mut e = cat(&[
+                "A payment was sent and the x402 server (or its facilitator) refused it with `",
+                r,
+                "`: ",
+                plain,
+                ".",
+            ]);
+            if let Some(m) = reason.as_ref().and_then(|r| r.message.as_deref()) {
+                e.push_str(&cat(&[" Message: ", m, "."]));
+            }
+            if f == Family::Permit2Approval {
+                e.push_str(" HTTP 412 is how x402 signals that a one-time Permit2 approval must happen before the payment can settle.");
+            }
+            let amount = amount_text(focus);
+            let network = network_text(focus);
+            if amount.is_some() || network.is_some() {
+                e.push_str(if amount.is_some() {
+                    " The offer was "
                 } else {
-                    ""
-                },
-                match (amount_text(focus), network_text(focus)) {
-                    (Some(a), Some(n)) => format!(" The offer was {a} on {n}."),
-                    (None, Some(n)) => format!(" The payment was on {n}."),
-                    (Some(a), None) => format!(" The offer was {a}."),
-                    (None, None) => String::new(),
-                },
-            );
+                    " The payment was on "
+                });
+                if let Some(a) = &amount {
+                    e.push_str(a);
+                    if network.is_some() {
+                        e.push_str(" on ");
+                    }
+                }
+                if let Some(n) = &network {
+                    e.push_str(n);
+                }
+                e.push('.');
+            }
+            d.explanation = e;
             d.steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
         }
         None => {
             d.summary = match &terms {
-                Some(t) if cloudflare => format!("Cloudflare x402 payment requested: {}", price(t)),
-                Some(t) => format!("x402 payment requested: {}", price(t)),
+                Some(t) => cat(&[
+                    if cloudflare { "Cloudflare " } else { "" },
+                    "x402 payment requested: ",
+                    &price(t),
+                ]),
                 None => "x402 payment requested (terms unreadable)".into(),
             };
-            d.explanation = format!(
-                "The server asks for payment with x402{}.{origin_note} {}",
-                version.map(|v| format!(" version {v}")).unwrap_or_default(),
-                match &terms {
-                    Some(t) if n_options > 1 =>
-                        format!("It accepts {n_options} options; the first is {}.", price(t)),
-                    Some(t) => format!("It asks for {}.", price(t)),
-                    None => "The payment terms could not be decoded; see the findings.".into(),
+            let mut e = String::from("The server asks for payment with x402");
+            if let Some(v) = version {
+                e.push_str(" version ");
+                e.push_str(&v.to_string());
+            }
+            e.push('.');
+            e.push_str(origin_note);
+            e.push(' ');
+            match &terms {
+                Some(t) => {
+                    if n_options > 1 {
+                        e.push_str(&cat(&[
+                            "It accepts ",
+                            &n_options.to_string(),
+                            " options; the first is ",
+                        ]));
+                    } else {
+                        e.push_str("It asks for ");
+                    }
+                    e.push_str(&price(t));
+                    e.push('.');
                 }
-            );
+                None => e.push_str("The payment terms could not be decoded; see the findings."),
+            }
+            d.explanation = e;
             d.steps = challenge_steps(ch, terms.as_ref(), version, cloudflare);
         }
     }
     if let Some((sent, sent_v, want, want_v)) = header_mismatch {
         d.steps.insert(
             0,
-            Step::text(format!(
-                "The request carried `{sent}` ({sent_v}) but this server speaks x402 {want_v} and only reads `{want}`: the payment was ignored, which is why a fresh challenge came back."
-            )),
+            Step::text(cat(&[
+                "The request carried `",
+                sent,
+                "` (",
+                sent_v,
+                ") but this server speaks x402 ",
+                want_v,
+                " and only reads `",
+                want,
+                "`: the payment was ignored, which is why a fresh challenge came back.",
+            ])),
         );
     }
     d.payment = terms;
@@ -1132,47 +1249,49 @@ fn challenge_steps(
         }
         steps.push(s);
         steps.push(
-            Step::text(format!(
-                "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting {}) together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
-                price(t)
-            ))
+            Step::text(cat(&[
+                "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting ",
+                &price(t),
+                ") together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
+            ]))
             .with_snippet("PAYMENT-SIGNATURE: <base64 JSON>\nSignature-Agent: \"https://your-crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\");tag=\"web-bot-auth\";…\nSignature: sig1=:…:"),
         );
         return steps;
     }
-    let all: Vec<&PaymentTerms> = std::iter::once(t).chain(t.alternatives.iter()).collect();
-    if all.len() > 1 {
-        let list: Vec<String> = all
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                format!(
-                    "{}. {} via `{}`",
-                    i + 1,
-                    price(o),
-                    o.scheme.as_deref().unwrap_or("?")
-                )
-            })
-            .collect();
-        steps.push(Step::text(format!(
-            "Pick one of the {} options the server accepts (the first is preferred): {}.",
-            all.len(),
-            list.join("; ")
-        )));
+    if !t.alternatives.is_empty() {
+        let mut text = cat(&[
+            "Pick one of the ",
+            &(1 + t.alternatives.len()).to_string(),
+            " options the server accepts (the first is preferred): ",
+        ]);
+        for (i, o) in std::iter::once(t).chain(&t.alternatives).enumerate() {
+            if i > 0 {
+                text.push_str("; ");
+            }
+            text.push_str(&cat(&[
+                &(i + 1).to_string(),
+                ". ",
+                &price(o),
+                " via `",
+                o.scheme.as_deref().unwrap_or("?"),
+                "`",
+            ]));
+        }
+        text.push('.');
+        steps.push(Step::text(text));
     }
-    steps.push(Step::text(format!(
-        "Make sure the paying wallet holds at least {}{}.",
-        price(t),
-        t.pay_to
-            .as_deref()
-            .map(|p| format!(", payable to {p}"))
-            .unwrap_or_default()
-    )));
+    let mut text = cat(&["Make sure the paying wallet holds at least ", &price(t)]);
+    if let Some(p) = &t.pay_to {
+        text.push_str(", payable to ");
+        text.push_str(p);
+    }
+    text.push('.');
+    steps.push(Step::text(text));
     if t.testnet == Some(true) {
-        steps.push(Step::text(format!(
-            "{} is a test network: test tokens come from a faucet and have no value.",
-            t.network.as_deref().unwrap_or("This")
-        )));
+        steps.push(Step::text(cat(&[
+            t.network.as_deref().unwrap_or("This"),
+            " is a test network: test tokens come from a faucet and have no value.",
+        ])));
     }
     if let Some(option) = ch.and_then(|c| c.options().into_iter().next()) {
         let evm = t
@@ -1182,11 +1301,15 @@ fn challenge_steps(
             .is_some_and(|n| n.is_evm());
         if evm && t.scheme.as_deref() == Some("exact") {
             if let Some(domain) = domain_text(option, t) {
-                steps.push(Step::text(format!(
-                    "Sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain {domain}, `value` = {} exactly, `to` = `payTo`, and a validity window within {} seconds.",
+                steps.push(Step::text(cat(&[
+                    "Sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain ",
+                    &domain,
+                    ", `value` = ",
                     t.amount_atomic.as_deref().unwrap_or("the amount"),
-                    t.max_timeout_seconds.unwrap_or(60)
-                )));
+                    " exactly, `to` = `payTo`, and a validity window within ",
+                    &t.max_timeout_seconds.unwrap_or(60).to_string(),
+                    " seconds.",
+                ])));
             }
         }
     }
