@@ -270,8 +270,11 @@ fn paywall(text: &str) -> Option<Challenge> {
                 let version = json_at(&parsed, "0.x402Version")
                     .cloned()
                     .unwrap_or(Value::from(1));
+                let mut json = serde_json::Map::new();
+                json.insert("x402Version".into(), version);
+                json.insert("accepts".into(), parsed);
                 Challenge {
-                    json: serde_json::json!({ "x402Version": version, "accepts": parsed }),
+                    json: Value::Object(json),
                     origin: Origin::Paywall,
                     accepts_path: root.clone(),
                     root,

@@ -9,12 +9,12 @@ use crate::core::observed::{json_at, json_str};
 use crate::decode::base64;
 use crate::knowledge::chains;
 
-fn finding(code: &str, severity: Severity, message: String, fix: impl Into<String>) -> Finding {
+fn finding(code: &str, severity: Severity, message: String, fix: &str) -> Finding {
     Finding {
         code: code.to_string(),
         severity,
         message,
-        fix: fix.into(),
+        fix: fix.to_string(),
     }
 }
 
@@ -27,7 +27,7 @@ pub fn header_encoding(name: &str, raw: &str, decoded_json: bool) -> Vec<Finding
             "x402_header_undecodable",
             Severity::Error,
             format!("The {name} header does not decode to JSON, so no x402 client can read it."),
-            format!("Set {name} to standard base64 (RFC 4648 §4, with `=` padding) of the JSON object, e.g. Buffer.from(JSON.stringify(obj)).toString('base64')."),
+            &format!("Set {name} to standard base64 (RFC 4648 §4, with `=` padding) of the JSON object, e.g. Buffer.from(JSON.stringify(obj)).toString('base64')."),
         ));
     }
     if !raw.is_empty() && !base64::is_strict_standard(raw.trim()) {
@@ -143,17 +143,19 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
         } else {
             V2_FIELDS
         };
-        let missing: Vec<&str> = required_fields
-            .iter()
-            .copied()
+        let mut missing: Vec<&str> = Vec::new();
+        for &f in required_fields {
             // Cloudflare may withhold the amount until the crawler is recognised.
-            .filter(|f| !(cloudflare && *f == "amount"))
-            .filter(|f| {
-                option
-                    .get(*f)
-                    .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
-            })
-            .collect();
+            if cloudflare && f == "amount" {
+                continue;
+            }
+            if option
+                .get(f)
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+            {
+                missing.push(f);
+            }
+        }
         if !missing.is_empty() {
             let hint = if version == Some(2) && option.get("maxAmountRequired").is_some() {
                 " (v2 renamed `maxAmountRequired` to `amount`)"
@@ -168,7 +170,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     version.unwrap_or(2),
                     missing.join(", ")
                 ),
-                format!("Add {} to every accepts[] entry.", missing.join(", ")),
+                &format!("Add {} to every accepts[] entry.", missing.join(", ")),
             ));
         }
 
@@ -181,7 +183,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     "x402_legacy_network_in_v2",
                     Severity::Error,
                     format!("accepts[{i}].network is the v1 name `{id}` in a v2 challenge; v2 clients expect a CAIP-2 id."),
-                    format!("Use the CAIP-2 network id{caip}."),
+                    &format!("Use the CAIP-2 network id{caip}."),
                 ));
             }
         }
@@ -205,7 +207,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     "x402_amount_not_string",
                     Severity::Warning,
                     format!("accepts[{i}].{key} is a JSON number; x402 amounts are strings (large values lose precision as numbers)."),
-                    format!("Quote it: \"{key}\": \"{text}\"."),
+                    &format!("Quote it: \"{key}\": \"{text}\"."),
                 ));
             }
         }
@@ -236,7 +238,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     "x402_missing_eip712_domain",
                     Severity::Error,
                     format!("accepts[{i}] is an EVM `exact` option without `extra.name` and `extra.version`; clients need the token's EIP-712 domain to sign."),
-                    format!("Add `extra: {{\"name\": …, \"version\": …}}` with the token contract's EIP-712 domain{want}."),
+                    &format!("Add `extra: {{\"name\": …, \"version\": …}}` with the token contract's EIP-712 domain{want}."),
                 ));
             }
             if let (Some(asset), Some(name)) = (known, name.as_deref()) {
@@ -245,7 +247,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                         "x402_eip712_name_mismatch",
                         Severity::Error,
                         format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name)),
-                        format!("Set extra.name to \"{want}\"."),
+                        &format!("Set extra.name to \"{want}\"."),
                     ));
                 }
             }
@@ -255,7 +257,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                         "x402_eip712_version_mismatch",
                         Severity::Error,
                         format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name)),
-                        format!("Set extra.version to \"{want}\"."),
+                        &format!("Set extra.version to \"{want}\"."),
                     ));
                 }
             }
@@ -289,26 +291,35 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
         }
     }
 
-    let networks: Vec<&chains::Network> = options
-        .iter()
-        .filter_map(|o| option_str(o, "network"))
-        .filter_map(|n| chains::network(&n))
-        .collect();
-    if let Some(host) = host {
-        if !networks.is_empty() && networks.iter().all(|n| n.testnet) && !is_dev_host(host) {
+    // The first known network, and whether every known network is a test network.
+    let mut first_network: Option<&chains::Network> = None;
+    let mut all_testnet = true;
+    for o in &options {
+        if let Some(n) = option_str(o, "network").and_then(|n| chains::network(&n)) {
+            first_network = first_network.or(Some(n));
+            all_testnet &= n.testnet;
+        }
+    }
+    if let (Some(host), Some(first)) = (host, first_network) {
+        if all_testnet && !is_dev_host(host) {
             out.push(finding(
                 "x402_testnet_on_production_host",
                 Severity::Warning,
-                format!("{host} looks like a production host but only accepts test-network payments ({}): real users cannot pay, and test tokens are worthless.", networks[0].name),
+                format!("{host} looks like a production host but only accepts test-network payments ({}): real users cannot pay, and test tokens are worthless.", first.name),
                 "If this is production, switch the price to a mainnet network and asset (e.g. Base `eip155:8453` USDC); otherwise serve it from a staging host.",
             ));
         }
     }
 
-    // One finding per code is enough for the reader; the first says which option.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|f| seen.insert(f.code.clone()));
-    out
+    // One finding per code is enough for the reader; the first says which option. A linear
+    // scan: there are a few dozen findings at most, and a hash set costs kilobytes of wasm.
+    let mut kept: Vec<Finding> = Vec::new();
+    for f in out {
+        if !kept.iter().any(|k| k.code == f.code) {
+            kept.push(f);
+        }
+    }
+    kept
 }
 
 /// The comparable core of each option: network (resolved), amount, asset, recipient.
@@ -316,21 +327,25 @@ fn option_keys(required: &Value) -> Vec<(String, String, String, String)> {
     let Some(Value::Array(items)) = required.get("accepts") else {
         return Vec::new();
     };
-    items
-        .iter()
-        .take(16)
-        .map(|o| {
-            let net = option_str(o, "network").unwrap_or_default();
-            let net = chains::network(&net)
-                .map(|n| n.id.to_string())
-                .unwrap_or(net);
-            let amount = option_str(o, "amount")
-                .or_else(|| option_str(o, "maxAmountRequired"))
-                .unwrap_or_default();
-            let low = |k: &str| option_str(o, k).unwrap_or_default().to_ascii_lowercase();
-            (net, amount, low("asset"), low("payTo"))
-        })
-        .collect()
+    let mut keys = Vec::new();
+    for o in items.iter().take(16) {
+        let net = option_str(o, "network").unwrap_or_default();
+        let net = match chains::network(&net) {
+            Some(n) => n.id.to_string(),
+            None => net,
+        };
+        let amount = option_str(o, "amount")
+            .or_else(|| option_str(o, "maxAmountRequired"))
+            .unwrap_or_default();
+        keys.push((net, amount, lower_str(o, "asset"), lower_str(o, "payTo")));
+    }
+    keys
+}
+
+fn lower_str(option: &Value, key: &str) -> String {
+    option_str(option, key)
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// A challenge in both the `PAYMENT-REQUIRED` header and the JSON body that disagree.
