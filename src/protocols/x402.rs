@@ -8,6 +8,8 @@
 //! Clients pay with `X-PAYMENT` (v1) or `PAYMENT-SIGNATURE` (v2); settlement results come back in
 //! `X-PAYMENT-RESPONSE` / `PAYMENT-RESPONSE`.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::core::diagnosis::{
@@ -42,8 +44,9 @@ pub enum Origin {
 
 /// A decoded `PaymentRequired` object (v1 paywall arrays are wrapped into one).
 #[derive(Debug, Clone)]
-pub struct Challenge {
-    pub json: Value,
+pub struct Challenge<'a> {
+    /// Borrowed when it is the response's own JSON body.
+    pub json: Cow<'a, Value>,
     pub origin: Origin,
     /// Evidence location of the object's root (`payment-required`, ``, `window.x402.paymentRequired`).
     pub root: String,
@@ -53,7 +56,7 @@ pub struct Challenge {
     pub salvaged: bool,
 }
 
-impl Challenge {
+impl Challenge<'_> {
     pub fn version(&self) -> Option<u64> {
         self.json.get("x402Version").and_then(Value::as_u64)
     }
@@ -108,16 +111,13 @@ fn join(root: &str, sub: &str) -> String {
 
 /// Splices text pieces: one shared non-generic call, much smaller in wasm than `format!`.
 #[inline(never)]
-fn cat(parts: &[&str]) -> String {
+pub(crate) fn cat(parts: &[&str]) -> String {
     parts.concat()
 }
 
 /// A base64 JSON header as decoded.
 enum Decoded {
-    Json {
-        value: Value,
-        salvaged: bool,
-    },
+    Json(Challenge<'static>),
     /// Base64 that decodes, but not to JSON.
     NotJson,
     NotBase64,
@@ -129,7 +129,13 @@ fn decode_header(raw: &str) -> Decoded {
     };
     // Only an object can be a PaymentRequired; an array or scalar is as unreadable as garbage.
     match parse_salvaging(&text) {
-        Some((value, salvaged)) if value.is_object() => Decoded::Json { value, salvaged },
+        Some((value, salvaged)) if value.is_object() => Decoded::Json(Challenge {
+            json: Cow::Owned(value),
+            origin: Origin::Header,
+            root: "payment-required".into(),
+            accepts_path: "payment-required.accepts".into(),
+            salvaged,
+        }),
         _ => Decoded::NotJson,
     }
 }
@@ -185,53 +191,49 @@ fn settlement(obs: &Observed) -> Option<Settlement> {
 }
 
 /// Everything x402 put on the wire, gathered before deciding.
-struct Wire {
+struct Wire<'a> {
     header_raw: Option<String>,
     header: Option<Decoded>,
-    header_challenge: Option<Challenge>,
-    body_challenge: Option<Challenge>,
+    body_challenge: Option<Challenge<'a>>,
     settlement: Option<Settlement>,
     /// The body names x402 but did not parse even after salvage.
     body_mentions_x402: bool,
 }
 
-impl Wire {
-    fn challenge(&self) -> Option<&Challenge> {
-        self.header_challenge
-            .as_ref()
-            .or(self.body_challenge.as_ref())
+impl<'a> Wire<'a> {
+    fn header_challenge(&self) -> Option<&Challenge<'a>> {
+        match &self.header {
+            Some(Decoded::Json(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn challenge(&self) -> Option<&Challenge<'a>> {
+        self.header_challenge().or(self.body_challenge.as_ref())
     }
 }
 
-fn gather(obs: &Observed) -> Wire {
+fn gather<'a>(obs: &'a Observed) -> Wire<'a> {
     let header_raw = obs.header("payment-required").map(|s| s.trim().to_string());
     let header = header_raw.as_deref().map(decode_header);
-    let header_challenge = match &header {
-        Some(Decoded::Json { value, salvaged }) => Some(Challenge {
-            json: value.clone(),
-            origin: Origin::Header,
-            root: "payment-required".into(),
-            accepts_path: "payment-required.accepts".into(),
-            salvaged: *salvaged,
-        }),
-        _ => None,
-    };
     let body_challenge = body_challenge(obs).or_else(|| paywall(obs.body_text()));
     let body_mentions_x402 = body_challenge.is_none() && obs.body_lower.contains("\"x402version\"");
     Wire {
         header_raw,
         header,
-        header_challenge,
         body_challenge,
         settlement: settlement(obs),
         body_mentions_x402,
     }
 }
 
-fn body_challenge(obs: &Observed) -> Option<Challenge> {
+fn body_challenge<'a>(obs: &'a Observed) -> Option<Challenge<'a>> {
     let (json, salvaged) = match &obs.json {
-        Some(v) => (v.clone(), false),
-        None if obs.body_lower.contains("x402version") => parse_salvaging(obs.body_text())?,
+        Some(v) => (Cow::Borrowed(v), false),
+        None if obs.body_lower.contains("x402version") => {
+            let (v, salvaged) = parse_salvaging(obs.body_text())?;
+            (Cow::Owned(v), salvaged)
+        }
         None => return None,
     };
     json.get("x402Version")?;
@@ -245,7 +247,7 @@ fn body_challenge(obs: &Observed) -> Option<Challenge> {
 }
 
 /// The challenge embedded in an x402 paywall page, if the body is one.
-fn paywall(text: &str) -> Option<Challenge> {
+fn paywall(text: &str) -> Option<Challenge<'static>> {
     let end = crate::core::exchange::floor_char_boundary(text, MAX_SCAN_BYTES);
     let text = &text[..end];
     if let Some(at) = text.find("window.x402") {
@@ -274,7 +276,7 @@ fn paywall(text: &str) -> Option<Challenge> {
                 json.insert("x402Version".into(), version);
                 json.insert("accepts".into(), parsed);
                 Challenge {
-                    json: Value::Object(json),
+                    json: Cow::Owned(Value::Object(json)),
                     origin: Origin::Paywall,
                     accepts_path: root.clone(),
                     root,
@@ -282,7 +284,7 @@ fn paywall(text: &str) -> Option<Challenge> {
                 }
             } else {
                 Challenge {
-                    json: parsed,
+                    json: Cow::Owned(parsed),
                     origin: Origin::Paywall,
                     accepts_path: cat(&[&root, ".accepts"]),
                     root,
@@ -294,7 +296,7 @@ fn paywall(text: &str) -> Option<Challenge> {
     let raw = attribute_value(text, "data-requirements")?;
     let json = parse_json(&decode_entities(raw)).filter(|v| v.get("x402Version").is_some())?;
     Some(Challenge {
-        json,
+        json: Cow::Owned(json),
         origin: Origin::PaywallAttribute,
         root: "data-requirements".into(),
         accepts_path: "data-requirements.accepts".into(),
@@ -971,13 +973,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     });
     let family = family.or(settle_failed.then_some(Family::Other));
 
-    let cloudflare = terms.as_ref().is_some_and(|t| {
-        std::iter::once(t).chain(t.alternatives.iter()).any(|o| {
-            o.network_id
+    let mut cloudflare = false;
+    if let Some(t) = &terms {
+        for o in std::iter::once(t).chain(&t.alternatives) {
+            cloudflare |= o
+                .network_id
                 .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"))
-        })
-    });
+                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"));
+        }
+    }
 
     let confidence = match (&wire.header, ch) {
         (Some(Decoded::NotBase64), None) => Confidence::Low,
@@ -1032,7 +1036,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 
     // Findings for the server's developer.
     if let Some(raw) = &wire.header_raw {
-        let decoded_json = matches!(wire.header, Some(Decoded::Json { .. }));
+        let decoded_json = wire.header_challenge().is_some();
         d.findings.extend(x402_lint::header_encoding(
             "PAYMENT-REQUIRED",
             raw,
@@ -1066,7 +1070,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             fix: "Send the PaymentRequired object as valid JSON (v1) or base64 JSON in PAYMENT-REQUIRED (v2).".into(),
         });
     }
-    if let (Some(h), Some(b)) = (&wire.header_challenge, &wire.body_challenge) {
+    if let (Some(h), Some(b)) = (wire.header_challenge(), &wire.body_challenge) {
         if b.origin == Origin::Body {
             d.findings
                 .extend(x402_lint::header_body_mismatch(&h.json, &b.json));
@@ -1095,23 +1099,18 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 .find(|o| str_field(o, "network") == ct.network_id)
         })
     });
-    let fallback_terms = PaymentTerms {
+    let mut fallback_terms = PaymentTerms {
         network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
         ..PaymentTerms::default()
     };
-    let fallback_terms = PaymentTerms {
-        network: fallback_terms
-            .network_id
-            .as_deref()
-            .and_then(chains::network)
-            .map(|n| n.name.to_string()),
-        testnet: fallback_terms
-            .network_id
-            .as_deref()
-            .and_then(chains::network)
-            .map(|n| n.testnet),
-        ..fallback_terms
-    };
+    if let Some(n) = fallback_terms
+        .network_id
+        .as_deref()
+        .and_then(chains::network)
+    {
+        fallback_terms.network = Some(n.name.to_string());
+        fallback_terms.testnet = Some(n.testnet);
+    }
     let focus = chosen_terms.unwrap_or(&fallback_terms);
 
     let origin_note = match ch.map(|c| c.origin) {
