@@ -8,7 +8,6 @@ use crate::core::exchange::url_host;
 use crate::core::observed::{json_at, json_str};
 use crate::decode::base64;
 use crate::knowledge::chains;
-use crate::protocols::x402::cat;
 
 fn finding(code: &str, severity: Severity, message: String, fix: &str) -> Finding {
     Finding {
@@ -27,15 +26,15 @@ pub fn header_encoding(name: &str, raw: &str, decoded_json: bool) -> Vec<Finding
         out.push(finding(
             "x402_header_undecodable",
             Severity::Error,
-            cat(&["The ", name, " header does not decode to JSON, so no x402 client can read it."]),
-            &cat(&["Set ", name, " to standard base64 (RFC 4648 §4, with `=` padding) of the JSON object, e.g. Buffer.from(JSON.stringify(obj)).toString('base64')."]),
+            format!("The {name} header does not decode to JSON, so no x402 client can read it."),
+            &format!("Set {name} to standard base64 (RFC 4648 §4, with `=` padding) of the JSON object, e.g. Buffer.from(JSON.stringify(obj)).toString('base64')."),
         ));
     }
     if !raw.is_empty() && !base64::is_strict_standard(raw.trim()) {
         out.push(finding(
             "x402_header_not_standard_base64",
             Severity::Error,
-            cat(&["The ", name, " header is not strict standard base64 (base64url alphabet, missing padding or stray characters); the reference client rejects anything outside [A-Za-z0-9+/] with `=` padding."]),
+            format!("The {name} header is not strict standard base64 (base64url alphabet, missing padding or stray characters); the reference client rejects anything outside [A-Za-z0-9+/] with `=` padding."),
             "Encode with the standard alphabet and keep the `=` padding (not base64url).",
         ));
     }
@@ -138,8 +137,6 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
         let network_id = option_str(option, "network");
         let network = network_id.as_deref().and_then(chains::network);
         let cloudflare = network.is_some_and(|n| n.id == "cloudflare:402");
-        let network_name = network.map_or("this network", |n| n.name);
-        let at = cat(&["accepts[", &i.to_string(), "]"]);
 
         let required_fields: &[&str] = if version == Some(1) {
             V1_FIELDS
@@ -160,7 +157,6 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
             }
         }
         if !missing.is_empty() {
-            let missing = missing.join(", ");
             let hint = if version == Some(2) && option.get("maxAmountRequired").is_some() {
                 " (v2 renamed `maxAmountRequired` to `amount`)"
             } else {
@@ -169,34 +165,25 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
             out.push(finding(
                 "x402_missing_field",
                 Severity::Error,
-                cat(&[
-                    &at,
-                    " lacks required x402 v",
-                    &version.unwrap_or(2).to_string(),
-                    " field(s): ",
-                    &missing,
-                    hint,
-                    ".",
-                ]),
-                &cat(&["Add ", &missing, " to every accepts[] entry."]),
+                format!(
+                    "accepts[{i}] lacks required x402 v{} field(s): {}{hint}.",
+                    version.unwrap_or(2),
+                    missing.join(", ")
+                ),
+                &format!("Add {} to every accepts[] entry.", missing.join(", ")),
             ));
         }
 
         if let Some(id) = network_id.as_deref() {
             if version == Some(2) && !id.contains(':') {
                 let caip = network
-                    .map(|n| cat(&[" (`", n.id, "`)"]))
+                    .map(|n| format!(" (`{}`)", n.id))
                     .unwrap_or_default();
                 out.push(finding(
                     "x402_legacy_network_in_v2",
                     Severity::Error,
-                    cat(&[
-                        &at,
-                        ".network is the v1 name `",
-                        id,
-                        "` in a v2 challenge; v2 clients expect a CAIP-2 id.",
-                    ]),
-                    &cat(&["Use the CAIP-2 network id", &caip, "."]),
+                    format!("accepts[{i}].network is the v1 name `{id}` in a v2 challenge; v2 clients expect a CAIP-2 id."),
+                    &format!("Use the CAIP-2 network id{caip}."),
                 ));
             }
         }
@@ -212,15 +199,15 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                 out.push(finding(
                     "x402_decimal_amount",
                     Severity::Error,
-                    cat(&[&at, ".", key, " is `", &text, "`, a decimal; x402 amounts are integer strings in the asset's smallest unit."]),
+                    format!("accepts[{i}].{key} is `{text}`, a decimal; x402 amounts are integer strings in the asset's smallest unit."),
                     "Send the atomic amount as a string: for USDC (6 decimals) $0.01 is \"10000\".",
                 ));
             } else if v.is_number() {
                 out.push(finding(
                     "x402_amount_not_string",
                     Severity::Warning,
-                    cat(&[&at, ".", key, " is a JSON number; x402 amounts are strings (large values lose precision as numbers)."]),
-                    &cat(&["Quote it: \"", key, "\": \"", &text, "\"."]),
+                    format!("accepts[{i}].{key} is a JSON number; x402 amounts are strings (large values lose precision as numbers)."),
+                    &format!("Quote it: \"{key}\": \"{text}\"."),
                 ));
             }
         }
@@ -235,19 +222,23 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
             let name = option_str(option, "extra.name");
             let ver = option_str(option, "extra.version");
             if name.is_none() || ver.is_none() {
-                let mut want = String::new();
-                if let Some(n) = known.and_then(|a| a.eip712_name) {
-                    want = cat(&[" (for this token: name \"", n, "\""]);
-                    if let Some(v) = known.and_then(|a| a.eip712_version) {
-                        want.push_str(&cat(&[", version \"", v, "\""]));
-                    }
-                    want.push(')');
-                }
+                let want = known
+                    .and_then(|a| a.eip712_name.as_ref())
+                    .map(|n| {
+                        format!(
+                            " (for this token: name \"{n}\"{})",
+                            known
+                                .and_then(|a| a.eip712_version.as_ref())
+                                .map(|v| format!(", version \"{v}\""))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default();
                 out.push(finding(
                     "x402_missing_eip712_domain",
                     Severity::Error,
-                    cat(&[&at, " is an EVM `exact` option without `extra.name` and `extra.version`; clients need the token's EIP-712 domain to sign."]),
-                    &cat(&["Add `extra: {\"name\": …, \"version\": …}` with the token contract's EIP-712 domain", &want, "."]),
+                    format!("accepts[{i}] is an EVM `exact` option without `extra.name` and `extra.version`; clients need the token's EIP-712 domain to sign."),
+                    &format!("Add `extra: {{\"name\": …, \"version\": …}}` with the token contract's EIP-712 domain{want}."),
                 ));
             }
             if let (Some(asset), Some(name)) = (known, name.as_deref()) {
@@ -255,19 +246,8 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     out.push(finding(
                         "x402_eip712_name_mismatch",
                         Severity::Error,
-                        cat(&[
-                            &at,
-                            ".extra.name is \"",
-                            name,
-                            "\", but ",
-                            asset.symbol,
-                            " on ",
-                            network_name,
-                            " signs with EIP-712 name \"",
-                            want,
-                            "\"; every signature made from this challenge will be rejected.",
-                        ]),
-                        &cat(&["Set extra.name to \"", want, "\"."]),
+                        format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name)),
+                        &format!("Set extra.name to \"{want}\"."),
                     ));
                 }
             }
@@ -276,19 +256,8 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                     out.push(finding(
                         "x402_eip712_version_mismatch",
                         Severity::Error,
-                        cat(&[
-                            &at,
-                            ".extra.version is \"",
-                            ver,
-                            "\", but ",
-                            asset.symbol,
-                            " on ",
-                            network_name,
-                            " signs with EIP-712 version \"",
-                            want,
-                            "\".",
-                        ]),
-                        &cat(&["Set extra.version to \"", want, "\"."]),
+                        format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name)),
+                        &format!("Set extra.version to \"{want}\"."),
                     ));
                 }
             }
@@ -298,7 +267,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
             out.push(finding(
                 "x402_svm_missing_fee_payer",
                 Severity::Error,
-                cat(&[&at, " is a Solana option without `extra.feePayer`; clients cannot build the transaction the facilitator pays fees for."]),
+                format!("accepts[{i}] is a Solana option without `extra.feePayer`; clients cannot build the transaction the facilitator pays fees for."),
                 "Add `extra.feePayer` with the facilitator's fee-payer address (from its /supported endpoint).",
             ));
         }
@@ -315,11 +284,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
                 out.push(finding(
                     "x402_insecure_resource",
                     Severity::Warning,
-                    cat(&[
-                        "The resource URL `",
-                        &crate::core::evidence::truncate(&url, 120),
-                        "` is plain http: the payment and the paid content travel unencrypted.",
-                    ]),
+                    format!("The resource URL `{}` is plain http: the payment and the paid content travel unencrypted.", crate::core::evidence::truncate(&url, 120)),
                     "Serve the resource over https and put the https URL in `resource`.",
                 ));
             }
@@ -340,7 +305,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
             out.push(finding(
                 "x402_testnet_on_production_host",
                 Severity::Warning,
-                cat(&[host, " looks like a production host but only accepts test-network payments (", first.name, "): real users cannot pay, and test tokens are worthless."]),
+                format!("{host} looks like a production host but only accepts test-network payments ({}): real users cannot pay, and test tokens are worthless.", first.name),
                 "If this is production, switch the price to a mainnet network and asset (e.g. Base `eip155:8453` USDC); otherwise serve it from a staging host.",
             ));
         }
