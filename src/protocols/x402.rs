@@ -62,14 +62,18 @@ impl Challenge<'_> {
     }
 
     pub fn options(&self) -> Vec<&Value> {
-        match self.json.get("accepts") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter(|v| v.is_object())
-                .take(MAX_OPTIONS)
-                .collect(),
-            _ => Vec::new(),
+        let mut out = Vec::new();
+        if let Some(Value::Array(items)) = self.json.get("accepts") {
+            for v in items {
+                if out.len() == MAX_OPTIONS {
+                    break;
+                }
+                if v.is_object() {
+                    out.push(v);
+                }
+            }
         }
+        out
     }
 
     fn path(&self, sub: &str) -> String {
@@ -177,17 +181,17 @@ impl Settlement {
 }
 
 fn settlement(obs: &Observed) -> Option<Settlement> {
-    ["payment-response", "x-payment-response"]
-        .into_iter()
-        .find_map(|header| {
-            let raw = obs.header(header)?.trim();
-            let json = base64::decode_to_string(raw).and_then(|t| parse_json(&t));
-            Some(Settlement {
+    for header in ["payment-response", "x-payment-response"] {
+        if let Some(raw) = obs.header(header) {
+            let raw = raw.trim();
+            return Some(Settlement {
                 header,
                 raw: raw.to_string(),
-                json,
-            })
-        })
+                json: base64::decode_to_string(raw).and_then(|t| parse_json(&t)),
+            });
+        }
+    }
+    None
 }
 
 /// Everything x402 put on the wire, gathered before deciding.
@@ -475,9 +479,12 @@ fn is_currency_code(s: &str) -> bool {
 }
 
 fn all_terms(ch: &Challenge) -> Option<PaymentTerms> {
-    let mut options = ch.options().into_iter().map(|o| terms(o, &ch.json));
-    let mut first = options.next()?;
-    first.alternatives = options.collect();
+    let options = ch.options();
+    let (first, rest) = options.split_first()?;
+    let mut first = terms(first, &ch.json);
+    for o in rest {
+        first.alternatives.push(terms(o, &ch.json));
+    }
     Some(first)
 }
 
@@ -698,20 +705,22 @@ fn reason(obs: &Observed, wire: &Wire) -> Option<Reason> {
 
 /// Which option a refusal concerns: the one on the settlement's network, else the first.
 fn chosen<'t>(terms: &'t PaymentTerms, settlement: Option<&Settlement>) -> &'t PaymentTerms {
-    let network = settlement
+    let Some(network) = settlement
         .and_then(|s| s.str("network"))
-        .and_then(|n| chains::network(&n));
-    std::iter::once(terms)
-        .chain(terms.alternatives.iter())
-        .find(|t| {
-            network.is_some_and(|n| {
-                t.network_id
-                    .as_deref()
-                    .and_then(chains::network)
-                    .is_some_and(|m| m.id == n.id)
-            })
-        })
-        .unwrap_or(terms)
+        .and_then(|n| chains::network(&n))
+    else {
+        return terms;
+    };
+    for t in std::iter::once(terms).chain(&terms.alternatives) {
+        if t.network_id
+            .as_deref()
+            .and_then(chains::network)
+            .is_some_and(|m| m.id == network.id)
+        {
+            return t;
+        }
+    }
+    terms
 }
 
 /// Header name and payload shape clients must send for this version.
@@ -1092,13 +1101,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .and_then(|s| s.str("payer"))
         .or_else(|| obs.json_str("payer"));
     let chosen_terms = terms.as_ref().map(|t| chosen(t, wire.settlement.as_ref()));
-    let chosen_option = chosen_terms.and_then(|ct| {
-        ch.and_then(|c| {
-            c.options()
-                .into_iter()
-                .find(|o| str_field(o, "network") == ct.network_id)
-        })
-    });
+    let mut chosen_option = None;
+    if let (Some(ct), Some(c)) = (chosen_terms, ch) {
+        for o in c.options() {
+            if str_field(o, "network") == ct.network_id {
+                chosen_option = Some(o);
+                break;
+            }
+        }
+    }
     let mut fallback_terms = PaymentTerms {
         network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
         ..PaymentTerms::default()
@@ -1234,15 +1245,15 @@ fn challenge_steps(
         return steps;
     };
     if cloudflare {
-        let registration = ch.and_then(|c| {
-            c.json
-                .get("extensions")
-                .and_then(Value::as_object)
-                .and_then(|ext| {
-                    ext.values()
-                        .find_map(|e| json_str(e, "info.registrationUrl"))
-                })
-        });
+        let mut registration = None;
+        if let Some(Value::Object(ext)) = ch.and_then(|c| c.json.get("extensions")) {
+            for e in ext.values() {
+                registration = json_str(e, "info.registrationUrl");
+                if registration.is_some() {
+                    break;
+                }
+            }
+        }
         let mut s = Step::text(
             "This is Cloudflare's x402 variant for crawlers: register the crawler with Web Bot Auth (Ed25519 key, signature tag `web-bot-auth`); the charge goes to your Cloudflare account, not a wallet.",
         );
