@@ -791,13 +791,11 @@ fn family_steps(
         .as_deref()
         .or(t.network_id.as_deref())
         .unwrap_or("the network");
-    let timeout = t.max_timeout_seconds.unwrap_or(60).to_string();
-    let mut steps = Vec::new();
     let step = match family {
         Family::Funds => {
             let need = amount_text(t)
                 .unwrap_or_else(|| cat(&["the required amount of ", asset]));
-            steps.push(Step::text(cat(&[
+            Step::text(cat(&[
                 "Fund the ",
                 &wallet,
                 " with at least ",
@@ -805,18 +803,7 @@ fn family_steps(
                 " on ",
                 network,
                 ": the facilitator found its balance too low.",
-            ])));
-            if t.testnet != Some(true) {
-                return with_resend(steps, family, version);
-            }
-            let tokens = t.asset.as_deref().unwrap_or("tokens");
-            Step::text(cat(&[
-                network,
-                " is a test network: get test ",
-                tokens,
-                " from a faucet (Circle's faucet serves testnet USDC).",
             ]))
-            .with_link("https://faucet.circle.com/")
         }
         Family::Signature => {
             let domain = option.and_then(|o| domain_text(o, t));
@@ -840,7 +827,7 @@ fn family_steps(
         }
         Family::Expired => Step::text(cat(&[
             "Re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most ",
-            &timeout,
+            &t.max_timeout_seconds.unwrap_or(60).to_string(),
             " seconds and send it right away.",
         ])),
         Family::TooEarly => Step::text(
@@ -895,12 +882,18 @@ fn family_steps(
             "; read the reason above, then sign a new payment for one of the offered options.",
         ])),
     };
-    steps.push(step);
-    with_resend(steps, family, version)
-}
-
-/// Appends the closing step: resend (or, after a Permit2 approval, resend unchanged).
-fn with_resend(mut steps: Vec<Step>, family: Family, version: Option<u64>) -> Vec<Step> {
+    let mut steps = vec![step];
+    if family == Family::Funds && t.testnet == Some(true) {
+        steps.push(
+            Step::text(cat(&[
+                network,
+                " is a test network: get test ",
+                t.asset.as_deref().unwrap_or("tokens"),
+                " from a faucet (Circle's faucet serves testnet USDC).",
+            ]))
+            .with_link("https://faucet.circle.com/"),
+        );
+    }
     steps.push(if family == Family::Permit2Approval {
         Step::text(cat(&[
             "Then resend with the same `",
