@@ -62,18 +62,7 @@ impl Challenge<'_> {
     }
 
     pub fn options(&self) -> Vec<&Value> {
-        let mut out = Vec::new();
-        if let Some(Value::Array(items)) = self.json.get("accepts") {
-            for v in items {
-                if out.len() == MAX_OPTIONS {
-                    break;
-                }
-                if v.is_object() {
-                    out.push(v);
-                }
-            }
-        }
-        out
+        options(&self.json)
     }
 
     fn path(&self, sub: &str) -> String {
@@ -90,6 +79,22 @@ impl Challenge<'_> {
             _ => Evidence::body(location, value),
         }
     }
+}
+
+/// The objects in a PaymentRequired's `accepts`, at most [`MAX_OPTIONS`].
+pub(crate) fn options(required: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    if let Some(Value::Array(items)) = required.get("accepts") {
+        for v in items {
+            if out.len() == MAX_OPTIONS {
+                break;
+            }
+            if v.is_object() {
+                out.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// Evidence from inside a decoded header: `location` is `header.json.path`, the path keeping

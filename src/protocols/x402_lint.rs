@@ -112,10 +112,7 @@ const V2_FIELDS: &[&str] = &["scheme", "network", "amount", "asset", "payTo"];
 pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     let version = required.get("x402Version").and_then(Value::as_u64);
-    let options: Vec<&Value> = match required.get("accepts") {
-        Some(Value::Array(a)) => a.iter().filter(|o| o.is_object()).take(16).collect(),
-        _ => Vec::new(),
-    };
+    let options = crate::protocols::x402::options(required);
     if options.is_empty() {
         out.push(finding(
             "x402_missing_field",
