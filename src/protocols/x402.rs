@@ -100,10 +100,13 @@ pub(crate) fn options(required: &Value) -> Vec<&Value> {
 /// Evidence from inside a decoded header: `location` is `header.json.path`, the path keeping
 /// its case (JSON keys are case-sensitive, header names are not).
 fn header_path(location: &str, value: &str) -> Evidence {
-    let header = location.split('.').next().unwrap_or(location);
+    let (header, path) = match location.split_once('.') {
+        Some((header, path)) => (header, Some(path)),
+        None => (location, None),
+    };
     let mut e = Evidence::header(header, value);
     e.location = header.to_ascii_lowercase();
-    if let Some((_, path)) = location.split_once('.') {
+    if let Some(path) = path {
         e.location.push('.');
         e.location.push_str(path);
     }
@@ -659,10 +662,14 @@ pub fn family(reason: &str) -> Option<Family> {
         return None;
     }
     let r = reason.to_ascii_lowercase();
-    FAMILIES
-        .iter()
-        .find(|(_, stems)| stems.iter().any(|s| r.contains(s)))
-        .map(|(f, _)| *f)
+    for (family, stems) in FAMILIES {
+        for stem in *stems {
+            if r.contains(stem) {
+                return Some(*family);
+            }
+        }
+    }
+    None
 }
 
 fn is_challenge_phrase(reason: &str) -> bool {
