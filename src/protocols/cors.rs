@@ -63,11 +63,13 @@ pub fn visibility(obs: &Observed) -> (Option<CorsVisibility>, Vec<Finding>) {
         .header("access-control-allow-credentials")
         .is_some_and(|v| v.trim() == "true");
 
-    let present: Vec<&str> = PAYMENT_HEADERS
-        .iter()
-        .copied()
-        .filter(|h| ex.header(h).is_some())
-        .collect();
+    // Plain loops rather than iterator chains: each chain is its own copy in the wasm.
+    let mut present: Vec<&str> = Vec::new();
+    for h in PAYMENT_HEADERS {
+        if ex.header(h).is_some() {
+            present.push(h);
+        }
+    }
 
     let origin_ok = match allow_origin {
         Some("*") => !credentials,
@@ -104,7 +106,10 @@ pub fn visibility(obs: &Observed) -> (Option<CorsVisibility>, Vec<Finding>) {
             ),
             fix,
         });
-        let hidden = present.iter().map(|h| h.to_string()).collect();
+        let mut hidden = Vec::with_capacity(present.len());
+        for h in present {
+            hidden.push(h.to_string());
+        }
         return (
             Some(CorsVisibility {
                 page_can_read_response: false,
@@ -114,23 +119,26 @@ pub fn visibility(obs: &Observed) -> (Option<CorsVisibility>, Vec<Finding>) {
         );
     }
 
-    let exposed: Vec<String> = ex
-        .headers("access-control-expose-headers")
-        .flat_map(|line| line.split(','))
-        .map(|h| h.trim().to_ascii_lowercase())
-        .filter(|h| !h.is_empty())
-        .collect();
+    let mut exposed: Vec<&str> = Vec::new();
+    let mut star = false;
+    for line in ex.headers("access-control-expose-headers") {
+        for h in line.split(',') {
+            let h = h.trim();
+            star |= h == "*";
+            exposed.push(h);
+        }
+    }
     // `*` exposes everything only for requests without credentials.
-    let wildcard = !credentials && exposed.iter().any(|h| h == "*");
-    let hidden: Vec<String> = present
-        .iter()
-        .filter(|h| !wildcard && !exposed.iter().any(|e| e.eq_ignore_ascii_case(h)))
-        .map(|h| h.to_string())
-        .collect();
+    let wildcard = !credentials && star;
+    let mut hidden: Vec<String> = Vec::new();
+    let mut critical = false;
+    for h in present {
+        if !wildcard && !exposed.iter().any(|e| e.eq_ignore_ascii_case(h)) {
+            critical |= h == "PAYMENT-REQUIRED" || h == "WWW-Authenticate";
+            hidden.push(h.to_string());
+        }
+    }
     if !hidden.is_empty() {
-        let critical = hidden
-            .iter()
-            .any(|h| h == "PAYMENT-REQUIRED" || h == "WWW-Authenticate");
         let list = hidden.join(", ");
         findings.push(Finding {
             code: "cors_payment_header_hidden".into(),

@@ -161,12 +161,13 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     }
 
     let mut evidence = Vec::new();
-    for line in lines.iter().filter(|l| {
-        auth_challenge::parse([**l])
+    for line in &lines {
+        if auth_challenge::parse([*line])
             .iter()
             .any(|c| is_l402_scheme(&c.scheme))
-    }) {
-        evidence.push(Evidence::header("www-authenticate", line));
+        {
+            evidence.push(Evidence::header("www-authenticate", line));
+        }
     }
     let offer = challenge.and_then(|c| challenge_offer(c, obs.now));
     if let Some(o) = &offer {

@@ -314,15 +314,19 @@ fn request_credential<'a>(obs: &Observed<'a>) -> Option<&'a str> {
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     let lines: Vec<&str> = obs.exchange.headers("www-authenticate").collect();
     let challenges = auth_challenge::parse(lines.iter().copied());
-    let payment: Vec<&Challenge> = challenges.iter().filter(|c| c.is("Payment")).collect();
+    // Plain loops rather than iterator chains: each chain is its own copy in the wasm.
+    let mut payment: Vec<&Challenge> = Vec::new();
+    let mut complete: Vec<&Challenge> = Vec::new();
+    for c in &challenges {
+        if c.is("Payment") {
+            payment.push(c);
+            if complete.len() < MAX_OFFERS && is_complete(c) {
+                complete.push(c);
+            }
+        }
+    }
     let l402_challenge = l402::find_challenge(&challenges);
     let problem_type = obs.json_str("type").filter(|t| t.starts_with(PROBLEM_BASE));
-    let complete: Vec<&Challenge> = payment
-        .iter()
-        .copied()
-        .filter(|c| is_complete(c))
-        .take(MAX_OFFERS)
-        .collect();
     let ours = !complete.is_empty()
         || problem_type.is_some()
         || (!payment.is_empty() && l402_challenge.is_none());
@@ -330,7 +334,10 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
 
-    let offers: Vec<Offer> = complete.iter().map(|c| offer(c, obs.now)).collect();
+    let mut offers: Vec<Offer> = Vec::with_capacity(complete.len());
+    for c in &complete {
+        offers.push(offer(c, obs.now));
+    }
     let l402_offer = l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now));
 
     let mut evidence = Vec::new();
@@ -389,7 +396,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
         d.summary = format!("MPP: {}", r.summary);
         d.explanation = r.explanation.to_string();
-        d.steps = r.steps.iter().map(|s| Step::text(*s)).collect();
+        for s in r.steps {
+            d.steps.push(Step::text(*s));
+        }
         d
     } else if unknown_problem || (credential.is_some() && kind.is_empty()) {
         let mut d = Diagnosis::new(Cause::PaymentRejected, Confidence::Medium, obs.status);
@@ -419,12 +428,16 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     d.evidence = evidence;
     d.findings = findings;
 
-    let mut all: Vec<PaymentTerms> = offers.into_iter().map(|o| o.terms).collect();
-    all.extend(l402_offer.map(|o| o.terms));
-    if !all.is_empty() {
-        let mut top = all.remove(0);
-        top.alternatives = all;
-        d.payment = Some(top);
+    // The first offer is the top-level terms; every later one is an alternative.
+    let mut add = |terms: PaymentTerms| match &mut d.payment {
+        Some(top) => top.alternatives.push(terms),
+        None => d.payment = Some(terms),
+    };
+    for o in offers {
+        add(o.terms);
+    }
+    if let Some(o) = l402_offer {
+        add(o.terms);
     }
     Some(d)
 }
@@ -566,19 +579,25 @@ fn findings(
                 .into(),
         });
     }
-    let incomplete: Vec<&str> = payment
-        .iter()
-        .filter(|c| !is_complete(c))
-        .flat_map(|c| REQUIRED_PARAMS.iter().filter(|p| c.param(p).is_none()))
-        .copied()
-        .collect();
+    // Missing parameter names, each once, in first-seen order.
+    let mut incomplete: Vec<&str> = Vec::new();
+    for c in payment {
+        if is_complete(c) {
+            continue;
+        }
+        for p in REQUIRED_PARAMS {
+            if c.param(p).is_none() && !incomplete.contains(&p) {
+                incomplete.push(p);
+            }
+        }
+    }
     if !incomplete.is_empty() {
         out.push(Finding {
             code: "mpp_incomplete_challenge".into(),
             severity: Severity::Warning,
             message: format!(
                 "A Payment challenge lacks required parameters ({}); clients skip it.",
-                dedup(&incomplete).join(", ")
+                incomplete.join(", ")
             ),
             fix: "Give every Payment challenge id, realm, method, intent and request.".into(),
         });
@@ -592,16 +611,6 @@ fn findings(
                   object."
                 .into(),
         });
-    }
-    out
-}
-
-fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for i in items {
-        if !out.contains(i) {
-            out.push(i);
-        }
     }
     out
 }
