@@ -33,7 +33,10 @@ fn main() {
         generate("providers.json", "providers.rs", providers)?;
         generate("stripe_declines.json", "stripe_declines.rs", stripe)?;
         generate("chains.json", "chains.rs", chains)?;
-        generate("phrases.json", "phrases.rs", phrases)
+        generate("phrases.json", "phrases.rs", phrases)?;
+        let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
+        let code = causes()?;
+        std::fs::write(Path::new(&out_dir).join("causes.rs"), code).map_err(|e| e.to_string())
     })();
     if let Err(e) = result {
         eprintln!("error in src/knowledge/{e}");
@@ -246,7 +249,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     }
 }
 
-// ---- Rendering: each file becomes one Rust expression of the module's own types. ----
+// ---- Rendering: each file becomes Rust items of the module's own types. Lists and records of
+// strings become single text literals (items split by US, records by RS; see
+// `knowledge::Fields`): one literal compresses far better in the wasm than a table of string
+// pointers. Causes and other enums are one-digit indexes into the generated arrays.
+
+const RS: &str = "\u{1e}";
+const US: &str = "\u{1f}";
+
+/// `Cause` by the index the tables use.
+fn causes() -> Result<String, String> {
+    let all: Vec<String> = CAUSES
+        .iter()
+        .map(|c| cause(c, "causes"))
+        .collect::<Result<_, _>>()?;
+    Ok(format!("[{}]\n", all.join(", ")))
+}
 
 fn providers(file: ProvidersFile) -> Result<String, String> {
     let mut ids = BTreeSet::new();
@@ -272,20 +290,23 @@ fn providers(file: ProvidersFile) -> Result<String, String> {
             }
             let t = &rule.then;
             let steps = match &t.steps {
-                Some(s) => format!("Some({})", steps(s)),
+                Some(s) => format!("Some({})", lit(&steps(s, &at)?)),
                 None => "None".into(),
             };
+            let mut json = Vec::new();
+            for j in &w.json {
+                // `equals` is a one-value `one_of`: the path, then every accepted value.
+                let mut fields = vec![j.path.as_str()];
+                fields.extend(j.equals.as_deref());
+                fields.extend(j.one_of.iter().map(String::as_str));
+                json.push(record(&fields, &at)?);
+            }
             rules.push(format!(
                 "Rule {{ when: Condition {{ status: &{:?}, json: {}, body_any: {}, headers: {} }}, then: Outcome {{ cause: {}, confidence: {}, summary: {}, explanation: {}, steps: {steps}, hide_provider: {} }} }}",
                 w.status,
-                list(&w.json, |j| format!(
-                    "JsonCond {{ path: {:?}, equals: {}, one_of: {} }}",
-                    j.path,
-                    opt(&j.equals),
-                    strs(&j.one_of)
-                )),
-                phrases_lit(&w.body_any),
-                headers(&w.headers),
+                lit(&json.join(RS)),
+                phrases_lit(&w.body_any, &at)?,
+                headers(&w.headers, &at)?,
                 cause(&t.cause, &at)?,
                 variant("Confidence", &CONFIDENCES, &t.confidence, &at)?,
                 opt(&t.summary),
@@ -295,28 +316,30 @@ fn providers(file: ProvidersFile) -> Result<String, String> {
         }
         let mut by_cause = Vec::new();
         for (key, s) in &p.steps.0 {
+            let at = format!("{at}, steps.{key}");
             let key = match key.as_str() {
-                "default" => "None".to_string(),
-                id => format!("Some({})", cause(id, &format!("{at}, steps"))?),
+                "default" => String::new(),
+                id => index(&CAUSES, id, "cause", &at)?.to_string(),
             };
-            by_cause.push(format!(
-                "CauseSteps {{ cause: {key}, steps: {} }}",
-                steps(s)
-            ));
+            if s.is_empty() {
+                return Err(format!("{at}: no steps"));
+            }
+            by_cause.push(format!("{key}{US}{}", steps(s, &at)?));
         }
         out += &format!(
-            "Provider {{ id: {:?}, name: {:?}, kind: {:?}, hosts: {}, app_hosts: {}, signatures: Signatures {{ body_any: {}, headers: {} }}, billing_url: {}, docs_url: {}, rules: &[\n{}], steps: &[{}] }},\n",
+            "Provider {{ id: {:?}, name: {:?}, kind: {:?}, hosts: {}, app_hosts: {}, signatures: Signatures {{ body_any: {}, headers: {} }}, billing_url: {}, docs_url: {}, rules: &[\n{}], steps: {} }},\n",
             p.id,
             p.name,
             p.kind,
-            strs(&p.hosts),
-            strs(&p.app_hosts),
-            phrases_lit(&p.signatures.body_any),
-            headers(&p.signatures.headers),
+            lit(&record(nonempty(&p.hosts, &at)?, &at)?),
+            lit(&record(nonempty(&p.app_hosts, &at)?, &at)?),
+            phrases_lit(&p.signatures.body_any, &at)?,
+            headers(&p.signatures.headers, &at)?,
             opt(&p.billing_url),
             opt(&p.docs_url),
             rules.join(",\n"),
-            by_cause.join(", "),
+            // Groups of steps split by GS, each led by its cause index ("" for the default).
+            lit(&by_cause.join("\u{1d}")),
         );
     }
     Ok(out + "]\n")
@@ -328,28 +351,43 @@ fn stripe(file: StripeFile) -> Result<String, String> {
         for (code, c) in &entries.0 {
             let at = format!("{name}.{code}");
             let cause = match &c.cause {
-                Some(id) => format!("Some({})", cause(id, &at)?),
-                None => "None".into(),
+                Some(id) => index(&CAUSES, id, "cause", &at)?.to_string(),
+                None => String::new(),
             };
-            out.push(format!(
-                "({code:?}, CodeInfo {{ cause: {cause}, meaning: {:?}, retry: {}, merchant: {:?}, customer: {}, hide: {}, local_payment_method: {} }})",
-                c.meaning,
-                variant("RetryAdvice", &RETRY, &c.retry, &at)?,
-                c.merchant,
-                opt(&c.customer),
-                c.hide,
-                c.local_payment_method,
-            ));
+            if c.customer.as_deref() == Some("") {
+                return Err(format!("{at}: empty customer"));
+            }
+            out.push(record(
+                &[
+                    code,
+                    &cause,
+                    &c.meaning,
+                    &index(&RETRY, &c.retry, "retry", &at)?.to_string(),
+                    &c.merchant,
+                    c.customer.as_deref().unwrap_or_default(),
+                    flag(c.hide),
+                    flag(c.local_payment_method),
+                ],
+                &at,
+            )?);
         }
-        Ok(format!("&[\n{}]", out.join(",\n")))
+        Ok(lit(&out.join(RS)))
     };
-    let advice = list(&file.advice.0, |(code, text)| {
-        format!("({code:?}, {text:?})")
-    });
+    let mut advice = Vec::new();
+    for (code, text) in &file.advice.0 {
+        advice.push(record(&[code, text], &format!("advice.{code}"))?);
+    }
+    let retry: Vec<String> = RETRY
+        .iter()
+        .map(|r| variant("RetryAdvice", &RETRY, r, "retry"))
+        .collect::<Result<_, _>>()?;
     Ok(format!(
-        "Table {{ declines: {}, codes: {}, advice: {advice} }}\n",
+        "static TABLE: Table = Table {{ declines: {}, codes: {}, advice: {} }};\nstatic RETRY: [RetryAdvice; {}] = [{}];\n",
         codes("declines", &file.declines)?,
         codes("codes", &file.codes)?,
+        lit(&advice.join(RS)),
+        RETRY.len(),
+        retry.join(", "),
     ))
 }
 
@@ -398,16 +436,17 @@ fn chains(file: ChainsFile) -> Result<String, String> {
 fn phrases(file: PhrasesFile) -> Result<String, String> {
     let mut causes = Vec::new();
     for (n, c) in file.causes.iter().enumerate() {
+        let at = format!("causes[{n}]");
         causes.push(format!(
             "CausePhrases {{ cause: {}, strong: {}, weak: {} }}",
-            cause(&c.cause, &format!("causes[{n}]"))?,
-            phrases_lit(&c.strong),
-            phrases_lit(&c.weak)
+            cause(&c.cause, &at)?,
+            phrases_lit(&c.strong, &at)?,
+            phrases_lit(&c.weak, &at)?
         ));
     }
     Ok(format!(
         "PhraseBook {{ auth: {}, causes: &[\n{}] }}\n",
-        phrases_lit(&file.auth),
+        phrases_lit(&file.auth, "auth")?,
         causes.join(",\n")
     ))
 }
@@ -421,13 +460,38 @@ fn list<T>(items: &[T], item: impl Fn(&T) -> String) -> String {
     )
 }
 
-fn strs(items: &[String]) -> String {
-    list(items, |s| format!("{s:?}"))
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// Fields joined by US; a field holding a separator would break the record.
+fn record<S: AsRef<str>>(fields: &[S], at: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for f in fields {
+        let f = f.as_ref();
+        if f.contains(|c| ('\u{1c}'..='\u{1f}').contains(&c)) {
+            return Err(format!("{at}: control character in `{f}`"));
+        }
+        out.push(f);
+    }
+    Ok(out.join(US))
+}
+
+/// List items must not be empty: "" is how the empty list is written.
+fn nonempty<'a>(items: &'a [String], at: &str) -> Result<&'a [String], String> {
+    if items.iter().any(String::is_empty) {
+        return Err(format!("{at}: empty list item"));
+    }
+    Ok(items)
 }
 
 /// Phrases are matched against lowercased text, so they are lowercased here once.
-fn phrases_lit(items: &[String]) -> String {
-    list(items, |s| format!("{:?}", s.to_lowercase()))
+fn phrases_lit(items: &[String], at: &str) -> Result<String, String> {
+    let lower: Vec<String> = nonempty(items, at)?
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
+    Ok(lit(&record(&lower, at)?))
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -437,40 +501,66 @@ fn opt(s: &Option<String>) -> String {
     }
 }
 
-fn steps(steps: &[StepDef]) -> String {
-    list(steps, |s| {
-        format!(
-            "StepDef {{ text: {:?}, link: {}, snippet: {} }}",
-            s.text,
-            opt(&s.link),
-            opt(&s.snippet)
-        )
-    })
+fn flag(b: bool) -> &'static str {
+    if b {
+        "1"
+    } else {
+        ""
+    }
 }
 
-fn headers(headers: &[HeaderDef]) -> String {
-    list(headers, |h| {
-        format!(
-            "HeaderCond {{ name: {:?}, equals: {} }}",
-            h.name,
-            opt(&h.equals)
-        )
-    })
+/// Steps as records of text, link and snippet ("" for none).
+fn steps(steps: &[StepDef], at: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for s in steps {
+        if s.text.is_empty() || s.link.as_deref() == Some("") || s.snippet.as_deref() == Some("") {
+            return Err(format!("{at}: empty step text, link or snippet"));
+        }
+        out.push(record(
+            &[
+                s.text.as_str(),
+                s.link.as_deref().unwrap_or_default(),
+                s.snippet.as_deref().unwrap_or_default(),
+            ],
+            at,
+        )?);
+    }
+    Ok(out.join(RS))
+}
+
+/// Headers as records of name and wanted value ("" for any).
+fn headers(headers: &[HeaderDef], at: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    for h in headers {
+        if h.name.is_empty() || h.equals.as_deref() == Some("") {
+            return Err(format!("{at}: empty header name or value"));
+        }
+        out.push(record(
+            &[h.name.as_str(), h.equals.as_deref().unwrap_or_default()],
+            at,
+        )?);
+    }
+    Ok(lit(&out.join(RS)))
 }
 
 fn cause(id: &str, at: &str) -> Result<String, String> {
     variant("Cause", &CAUSES, id, at)
 }
 
+/// The position of `id` in `known`, written as one digit; else an error listing the known ids.
+fn index(known: &[&str], id: &str, what: &str, at: &str) -> Result<usize, String> {
+    match known.iter().position(|k| *k == id) {
+        Some(n) if n < 10 => Ok(n),
+        _ => Err(format!(
+            "{at}: unknown {what} `{id}` (known: {})",
+            known.join(", ")
+        )),
+    }
+}
+
 /// `Enum::Variant` for a snake_case id from `known`, else an error listing the known ids.
 fn variant(ty: &str, known: &[&str], id: &str, at: &str) -> Result<String, String> {
-    if !known.contains(&id) {
-        return Err(format!(
-            "{at}: unknown {} `{id}` (known: {})",
-            ty.to_lowercase(),
-            known.join(", ")
-        ));
-    }
+    index(known, id, &ty.to_lowercase(), at)?;
     let camel: String = id
         .split('_')
         .map(|w| {

@@ -12,7 +12,7 @@ use crate::core::evidence::excerpt_around;
 use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::Observed;
 
-use super::generic;
+use super::{generic, items};
 
 /// At most this many bytes of text are searched, so a huge body stays cheap.
 const MAX_SEARCH_BYTES: usize = 64 * 1024;
@@ -22,16 +22,17 @@ const MAX_JSON_NODES: usize = 4096;
 /// `phrases.json`, validated and rendered as this value by `build.rs`, phrases lowercased.
 static BOOK: PhraseBook = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
 
+/// Phrase lists are rendered as text (`super::items`).
 struct PhraseBook {
-    auth: &'static [&'static str],
+    auth: &'static str,
     /// In the order they are tried.
     causes: &'static [CausePhrases],
 }
 
 struct CausePhrases {
     cause: Cause,
-    strong: &'static [&'static str],
-    weak: &'static [&'static str],
+    strong: &'static str,
+    weak: &'static str,
 }
 
 /// What the heuristics found.
@@ -61,12 +62,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
 
-    let strong = BOOK.causes.iter().find_map(|c| {
-        c.strong
-            .iter()
-            .find(|p| contains_phrase(&text.lower, p))
-            .map(|p| (c.cause, p))
-    });
+    let strong = first_phrase(&text.lower, |c| c.strong);
     if let Some((cause, phrase)) = strong {
         return Some(Signal {
             cause,
@@ -78,7 +74,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !is_402 {
         return None;
     }
-    if let Some(phrase) = BOOK.auth.iter().find(|p| contains_phrase(&text.lower, p)) {
+    if let Some(phrase) = items(BOOK.auth).find(|p| contains_phrase(&text.lower, p)) {
         return Some(Signal {
             cause: Cause::Unknown,
             confidence: Confidence::Low,
@@ -86,12 +82,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
             auth: true,
         });
     }
-    let weak = BOOK.causes.iter().find_map(|c| {
-        c.weak
-            .iter()
-            .find(|p| contains_phrase(&text.lower, p))
-            .map(|p| (c.cause, p))
-    });
+    let weak = first_phrase(&text.lower, |c| c.weak);
     Some(match weak {
         Some((cause, phrase)) => Signal {
             cause,
@@ -106,6 +97,19 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
             auth: false,
         },
     })
+}
+
+/// The first cause, in book order, with one of its `list` phrases in `lower`, and the phrase.
+fn first_phrase(
+    lower: &str,
+    list: fn(&CausePhrases) -> &'static str,
+) -> Option<(Cause, &'static str)> {
+    for c in BOOK.causes {
+        if let Some(p) = items(list(c)).find(|p| contains_phrase(lower, p)) {
+            return Some((c.cause, p));
+        }
+    }
+    None
 }
 
 /// A diagnosis from the heuristics alone (no provider known).
@@ -363,7 +367,7 @@ mod tests {
     #[test]
     fn phrase_book_parses() {
         assert!(BOOK.causes.len() >= 6);
-        assert!(!BOOK.auth.is_empty());
+        assert!(items(BOOK.auth).count() >= 5);
     }
 
     #[test]

@@ -7,9 +7,11 @@ use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::observed::{host_matches, json_at, Observed};
 
 use super::heuristics::{self, contains_phrase};
+use super::{cause_at, items, records, GS, US};
 
 /// Every provider, in file order: `build.rs` validates `providers.json` and renders it as this
-/// value, with phrases already lowercased so matching never has to.
+/// value, with phrases already lowercased so matching never has to. Lists of strings are
+/// rendered as text (`super::items`, `super::records`).
 static PROVIDERS: &[Provider] = &include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 /// A provider's identity, links and rules.
@@ -20,28 +22,29 @@ pub struct Provider {
     pub name: &'static str,
     /// `llm_api`, `payment_processor`, `platform`, `data_api`, …
     pub kind: &'static str,
-    /// Domains; a request host matches a domain or any subdomain of it.
-    pub hosts: &'static [&'static str],
+    /// Domains (a list); a request host matches a domain or any subdomain of it.
+    pub hosts: &'static str,
     /// Domains where the provider's customers run their own apps (`vercel.app`): they identify
     /// the provider only when one of its rules matches, since the app's own 402s are not the
     /// platform's.
-    pub app_hosts: &'static [&'static str],
+    pub app_hosts: &'static str,
     /// How to recognise the provider when the host is unknown (proxied, custom domain).
     pub signatures: Signatures,
     pub billing_url: Option<&'static str>,
     pub docs_url: Option<&'static str>,
     /// Tried in order; the first that matches decides.
     pub rules: &'static [Rule],
-    /// Steps per cause, plus the default ones.
-    pub steps: &'static [CauseSteps],
+    /// Steps per cause, plus the default ones: groups split by GS, each its cause index ("" for
+    /// `default` in the file), US, then its steps (see `to_steps`).
+    pub steps: &'static str,
 }
 
 #[derive(Debug)]
 pub struct Signatures {
     /// Phrases (any one) only this provider says.
-    pub body_any: &'static [&'static str],
-    /// Headers (any one) only this provider sends.
-    pub headers: &'static [HeaderCond],
+    pub body_any: &'static str,
+    /// Headers (any one) only this provider sends (see `Condition::headers`).
+    pub headers: &'static str,
 }
 
 #[derive(Debug)]
@@ -54,25 +57,14 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct Condition {
     pub status: &'static [u16],
-    pub json: &'static [JsonCond],
+    /// JSON paths, one record each: the path, then the accepted values (case-insensitive). With
+    /// no values the path must only exist.
+    pub json: &'static str,
     /// The body contains any of these phrases (case-insensitive).
-    pub body_any: &'static [&'static str],
-    pub headers: &'static [HeaderCond],
-}
-
-/// A JSON path that must exist, equal a value, or equal one of several (case-insensitive).
-#[derive(Debug)]
-pub struct JsonCond {
-    pub path: &'static str,
-    pub equals: Option<&'static str>,
-    pub one_of: &'static [&'static str],
-}
-
-/// A header that must be present, optionally with this value (case-insensitive).
-#[derive(Debug)]
-pub struct HeaderCond {
-    pub name: &'static str,
-    pub equals: Option<&'static str>,
+    pub body_any: &'static str,
+    /// Headers that must be present, one record each: the name, then the wanted value
+    /// (case-insensitive; "" for any).
+    pub headers: &'static str,
 }
 
 #[derive(Debug)]
@@ -82,34 +74,23 @@ pub struct Outcome {
     pub summary: Option<&'static str>,
     pub explanation: Option<&'static str>,
     /// Steps for this rule only, instead of the provider's steps for the cause.
-    pub steps: Option<&'static [StepDef]>,
+    pub steps: Option<&'static str>,
     /// The response says nothing about this provider's billing (e.g. a bare auth failure):
     /// answer without naming the provider, so it is not read as the provider's billing problem.
     pub hide_provider: bool,
 }
 
-/// A provider's steps for one cause, or for every other cause (`None`, `default` in the file).
-#[derive(Debug)]
-pub struct CauseSteps {
-    pub cause: Option<Cause>,
-    pub steps: &'static [StepDef],
-}
-
-#[derive(Debug)]
-pub struct StepDef {
-    pub text: &'static str,
-    pub link: Option<&'static str>,
-    pub snippet: Option<&'static str>,
-}
-
-impl StepDef {
-    fn to_step(&self) -> Step {
-        Step {
-            text: self.text.into(),
-            link: self.link.map(String::from),
-            snippet: self.snippet.map(String::from),
-        }
+/// Rendered steps: one record each of text, link and snippet ("" for none).
+fn to_steps(table: &'static str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for mut f in records(table) {
+        steps.push(Step {
+            text: f.text().into(),
+            link: f.opt().map(String::from),
+            snippet: f.opt().map(String::from),
+        });
     }
+    steps
 }
 
 /// Every provider, in file order.
@@ -143,7 +124,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
             .iter()
             .flat_map(|p| {
                 let domains = if app { p.app_hosts } else { p.hosts };
-                domains.iter().map(move |d| (p, d))
+                items(domains).map(move |d| (p, d))
             })
             .filter(|(_, d)| host_matches(host, d))
             .max_by_key(|(_, d)| d.len())
@@ -155,18 +136,12 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
     };
     let by_signature = || {
         all().iter().find_map(|p| {
-            let evidence = match p
-                .signatures
-                .body_any
-                .iter()
-                .find(|s| contains_phrase(&obs.body_lower, s))
-            {
-                Some(phrase) => phrase_evidence(obs, phrase),
-                None => {
-                    let h = p.signatures.headers.iter().find(|h| header_holds(obs, h))?;
-                    Evidence::header(h.name, obs.header(h.name).unwrap_or_default())
-                }
-            };
+            let evidence =
+                match items(p.signatures.body_any).find(|s| contains_phrase(&obs.body_lower, s)) {
+                    Some(phrase) => phrase_evidence(obs, phrase),
+                    None => records(p.signatures.headers)
+                        .find_map(|mut h| header_evidence(obs, h.text(), h.opt()))?,
+                };
             Some(Found {
                 provider: p,
                 evidence,
@@ -226,7 +201,7 @@ fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) ->
     d.summary = out.summary.unwrap_or_default().into();
     d.explanation = out.explanation.unwrap_or_default().into();
     d.steps = match out.steps {
-        Some(steps) => steps.iter().map(StepDef::to_step).collect(),
+        Some(steps) => to_steps(steps),
         None => provider_steps(p, out.cause),
     };
     d
@@ -243,9 +218,14 @@ fn set_provider(d: &mut Diagnosis, p: &Provider, found_by: Evidence) {
 /// The provider's steps for `cause` (or its default), else the generic steps led by a link to
 /// the provider's billing page.
 fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
-    let for_cause = |c: Option<Cause>| p.steps.iter().find(|s| s.cause == c);
-    if let Some(s) = for_cause(Some(cause)).or_else(|| for_cause(None)) {
-        return s.steps.iter().map(StepDef::to_step).collect();
+    let for_cause = |c: Option<Cause>| {
+        p.steps.split(GS).find_map(|group| {
+            let (key, steps) = group.split_once(US)?;
+            (cause_at(key) == c).then_some(steps)
+        })
+    };
+    if let Some(steps) = for_cause(Some(cause)).or_else(|| for_cause(None)) {
+        return to_steps(steps);
     }
     let mut steps = super::generic::steps(cause);
     let billing_related = !matches!(cause, Cause::RateLimited | Cause::PaymentChallenge);
@@ -287,43 +267,37 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         return None;
     }
     let mut evidence = Vec::new();
-    for j in c.json {
-        let value = obs.json.as_ref().and_then(|v| json_at(v, j.path))?;
+    for mut j in records(c.json) {
+        let path = j.text();
+        let value = obs.json.as_ref().and_then(|v| json_at(v, path))?;
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
             other => other.to_string(),
         };
-        let wanted = j.equals.iter().chain(j.one_of.iter());
-        let mut wanted = wanted.peekable();
+        let mut wanted = j.peekable();
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
-        evidence.push(Evidence::body(j.path, &text));
+        evidence.push(Evidence::body(path, &text));
     }
     if !c.body_any.is_empty() {
-        let phrase = c
-            .body_any
-            .iter()
-            .find(|p| contains_phrase(&obs.body_lower, p))?;
+        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
         evidence.push(phrase_evidence(obs, phrase));
     }
-    for h in c.headers {
-        if !header_holds(obs, h) {
-            return None;
-        }
-        let value = obs.header(h.name).unwrap_or_default();
-        evidence.push(Evidence::header(h.name, value));
+    for mut h in records(c.headers) {
+        evidence.push(header_evidence(obs, h.text(), h.opt())?);
     }
     Some(evidence)
 }
 
-fn header_holds(obs: &Observed, h: &HeaderCond) -> bool {
-    match (obs.header(h.name), h.equals) {
-        (None, _) => false,
-        (Some(_), None) => true,
-        (Some(v), Some(want)) => v.trim().eq_ignore_ascii_case(want),
+/// The evidence for header `name` when it is present (with value `equals`, if given).
+fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<Evidence> {
+    let value = obs.header(name)?;
+    if equals.is_some_and(|want| !value.trim().eq_ignore_ascii_case(want)) {
+        return None;
     }
+    Some(Evidence::header(name, value))
 }
 
 /// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
@@ -362,9 +336,9 @@ mod tests {
             );
             assert!(!p.name.is_empty() && !p.kind.is_empty());
             assert!(!p.hosts.is_empty() || !p.signatures.body_any.is_empty());
-            for d in p.hosts.iter().chain(p.app_hosts.iter()) {
+            for d in items(p.hosts).chain(items(p.app_hosts)) {
                 assert!(
-                    !d.contains('/') && !d.contains(':') && d == &d.to_ascii_lowercase(),
+                    !d.contains('/') && !d.contains(':') && d == d.to_ascii_lowercase(),
                     "{}: host {d}",
                     p.id
                 );
