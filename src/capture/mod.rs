@@ -77,7 +77,8 @@ pub struct Record {
 
 /// A [`Record`] as JavaScript hands it back. The stored `diagnosis` is ignored: it is recomputed
 /// from the stored entry, which keeps a deserializer for the whole diagnosis out of the wasm and
-/// shows records kept from an older version with today's rules.
+/// shows records kept from an older version with today's rules. A body longer than
+/// [`MAX_STORED_BODY_BYTES`] is re-read from its stored prefix, so its evidence can differ.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StoredRecord {
     id: String,
