@@ -141,7 +141,10 @@ pub fn sanitize_entry(entry: &Exchange) -> Exchange {
     // Request headers are ours (the user's credentials): scrub them all. Response headers are the
     // server's terms and must stay byte-exact for a later re-diagnosis; only cookies go.
     for h in &mut out.request.headers {
-        h.value = redact::header_value(&h.name, &h.value);
+        h.value = match l402_credential_shape(&h.name, &h.value) {
+            Some(shape) => shape,
+            None => redact::header_value(&h.name, &h.value),
+        };
     }
     for h in &mut out.response.headers {
         if redact::is_secret_header(&h.name) {
@@ -150,12 +153,51 @@ pub fn sanitize_entry(entry: &Exchange) -> Exchange {
     }
     // Store the decoded text (base64 bodies become text) so redaction can see it.
     out.response.content.encoding = None;
-    out.response.content.text = entry.body().map(|b| {
-        let mut text = redact::text(&b.text);
-        cap(&mut text, MAX_STORED_BODY_BYTES);
-        text
-    });
+    out.response.content.text = match entry.body() {
+        // Kept marked base64 so it reads as undecodable again.
+        Some(b) if b.undecodable => {
+            out.response.content.encoding = Some("base64".into());
+            Some(UNDECODABLE_BODY.into())
+        }
+        Some(b) => {
+            let mut text = redact::text(&b.text);
+            cap(&mut text, MAX_STORED_BODY_BYTES);
+            Some(text)
+        }
+        None => None,
+    };
     out
+}
+
+/// Stored instead of a body marked base64 that did not decode: never valid base64 (`[`).
+const UNDECODABLE_BODY: &str = "[body marked base64 did not decode]";
+
+/// An `Authorization: L402 <token>:<preimage>` credential with its secrets replaced but its shape
+/// kept, since the L402 diagnosis says what is wrong with the shape: the token becomes
+/// `[redacted]` (or stays empty), a well-formed preimage becomes 64 zeros, any other
+/// `[redacted]`. `None` for other headers.
+fn l402_credential_shape(name: &str, value: &str) -> Option<String> {
+    if !name.eq_ignore_ascii_case("authorization") {
+        return None;
+    }
+    let (scheme, credential) = value.trim().split_once(' ')?;
+    if !crate::protocols::l402::is_l402_scheme(scheme) {
+        return None;
+    }
+    let Some((token, preimage)) = credential.trim().rsplit_once(':') else {
+        return Some(format!("{scheme} {}", redact::REDACTED));
+    };
+    let token = if token.is_empty() {
+        ""
+    } else {
+        redact::REDACTED
+    };
+    let preimage = if preimage.len() == 64 && preimage.bytes().all(|b| b.is_ascii_hexdigit()) {
+        "0".repeat(64)
+    } else {
+        redact::REDACTED.to_string()
+    };
+    Some(format!("{scheme} {token}:{preimage}"))
 }
 
 #[cfg(test)]
@@ -287,6 +329,42 @@ mod tests {
         let text = s.response.content.text.unwrap_or_default();
         assert!(text.starts_with("{\"key\":"), "{text}");
         assert!(!text.contains("supersecretvalue"), "{text}");
+    }
+
+    /// The stored credential keeps what the L402 diagnosis reads, and none of the secret.
+    #[test]
+    fn l402_credentials_keep_their_shape() {
+        use crate::core::engine::{diagnose, Context};
+        let hex = "4f346baeff5a99cc6c5636b1e72ff750f4aa0e2fc1250482fc38e06a9822a7dc";
+        let ctx = Context { now_unix: None };
+        for cred in [
+            format!("L402 AgEEbHNhdAJCAAAsecret:{hex}"),
+            format!("LSAT AgEEbHNhdAJCAAAsecret:{}", &hex[..40]),
+            format!("l402 :{hex}"),
+            "L402 AgEEbHNhdAJCAAAsecret".to_string(),
+            "L402 AgEEbHNhdAJCAAAsecret:".to_string(),
+            format!("L402 AgEEbHNhdAJCAAAsecret:{}zz", &hex[..62]),
+        ] {
+            let mut e = Exchange::default();
+            e.response.status = 402;
+            e.request.headers.push(Header::new("Authorization", &cred));
+            let s = sanitize_entry(&e);
+            let stored = s.request_header("authorization").unwrap_or("");
+            assert!(
+                !stored.contains("secret") && !stored.contains(&hex[..40]),
+                "{stored}"
+            );
+            assert_eq!(diagnose(&s, &ctx), diagnose(&e, &ctx), "{cred} -> {stored}");
+        }
+        // Other schemes are redacted whole.
+        let mut e = Exchange::default();
+        e.request
+            .headers
+            .push(Header::new("Authorization", "Bearer a:b"));
+        assert_eq!(
+            sanitize_entry(&e).request_header("authorization"),
+            Some("Bearer [redacted]")
+        );
     }
 
     #[test]

@@ -2,9 +2,7 @@
 //! page script or DevTools with one). The list keeps one record per response, the best-informed.
 
 use super::har::{cap, MAX_ERROR_CHARS};
-use super::{context, Record, Source};
-use crate::core::diagnosis::Diagnosis;
-use crate::core::engine::diagnose;
+use super::{rediagnose, Record, Source};
 use crate::core::evidence::printable;
 use crate::core::exchange::Header;
 
@@ -79,7 +77,7 @@ fn combine(new: &mut Record, old: Record) {
     if new.entry.started_date_time.is_none() {
         new.entry.started_date_time = old.entry.started_date_time;
     }
-    if let Some(d) = rediagnose(new) {
+    if let Some(d) = rediagnose(&new.entry, new.time_ms) {
         new.diagnosis = d;
     }
 }
@@ -90,10 +88,6 @@ fn add_missing(into: &mut Vec<Header>, from: Vec<Header>) {
             into.push(h);
         }
     }
-}
-
-fn rediagnose(r: &Record) -> Option<Diagnosis> {
-    diagnose(&r.entry, &context(r.time_ms))
 }
 
 /// Notes that the page got a network error (`net::ERR_FAILED`) instead of the record's response.
@@ -109,7 +103,7 @@ pub fn mark_page_error(mut records: Vec<Record>, id: &str, error: &str) -> Vec<R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::diagnosis::{Cause, Confidence};
+    use crate::core::diagnosis::{Cause, Confidence, Diagnosis};
     use crate::core::exchange::Exchange;
 
     fn rec(id: &str, source: Source, time_ms: f64, body: Option<&str>) -> Record {

@@ -52,7 +52,8 @@ impl Source {
 }
 
 /// One payment failure seen in a tab, as stored in `chrome.storage.session` (`tab:<id>`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read back through [`StoredRecord`], which recomputes the diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// Unique per tab: `wr-<webRequest id>`, `pg-…`, `dt-…`, `im-…`.
     pub id: String,
@@ -74,6 +75,46 @@ pub struct Record {
     pub diagnosis: Diagnosis,
 }
 
+/// A [`Record`] as JavaScript hands it back. The stored `diagnosis` is ignored: it is recomputed
+/// from the stored entry, which keeps a deserializer for the whole diagnosis out of the wasm and
+/// shows records kept from an older version with today's rules. A body longer than
+/// [`MAX_STORED_BODY_BYTES`] is re-read from its stored prefix, so its evidence can differ.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredRecord {
+    id: String,
+    tab_id: i32,
+    time_ms: f64,
+    source: Source,
+    method: String,
+    url: String,
+    status: u16,
+    has_body: bool,
+    #[serde(default)]
+    page_error: Option<String>,
+    entry: Exchange,
+}
+
+impl StoredRecord {
+    /// The record with its diagnosis recomputed at the time it was observed, as when it was
+    /// built; `None` when its entry no longer shows a payment problem.
+    pub fn into_record(self) -> Option<Record> {
+        let diagnosis = rediagnose(&self.entry, self.time_ms)?;
+        Some(Record {
+            id: self.id,
+            tab_id: self.tab_id,
+            time_ms: self.time_ms,
+            source: self.source,
+            method: self.method,
+            url: self.url,
+            status: self.status,
+            has_body: self.has_body,
+            page_error: self.page_error,
+            entry: self.entry,
+            diagnosis,
+        })
+    }
+}
+
 /// Statuses whose bodies are worth copying: 402 and the codes that hide billing failures.
 pub fn is_payment_candidate(status: u16) -> bool {
     matches!(status, 400 | 401 | 402 | 403 | 412 | 429)
@@ -83,6 +124,11 @@ fn context(now_ms: f64) -> Context {
     Context {
         now_unix: ms_to_unix(now_ms),
     }
+}
+
+/// The diagnosis of a stored entry (redacted, capped), at the time it was observed.
+fn rediagnose(entry: &Exchange, time_ms: f64) -> Option<Diagnosis> {
+    diagnose(entry, &context(time_ms))
 }
 
 fn ms_to_unix(ms: f64) -> Option<i64> {
@@ -158,7 +204,7 @@ fn entry_id(source: Source, now_ms: f64, serial: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::diagnosis::{Cause, Confidence};
+    use crate::core::exchange::Header;
 
     #[test]
     fn payment_candidates() {
@@ -170,29 +216,89 @@ mod tests {
         }
     }
 
+    fn stored(v: serde_json::Value) -> Option<Record> {
+        serde_json::from_value::<StoredRecord>(v)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_record()
+    }
+
     #[test]
     fn record_json_shape_matches_the_contract() {
-        let r = Record {
-            id: "wr-1".into(),
-            tab_id: 3,
-            time_ms: 1.0,
-            source: Source::Devtools,
-            method: "GET".into(),
-            url: "https://x.test/".into(),
-            status: 402,
-            has_body: false,
-            page_error: None,
-            entry: Exchange::default(),
-            diagnosis: Diagnosis::new(Cause::PaymentChallenge, Confidence::High, 402),
-        };
+        let mut entry = Exchange::default();
+        entry.request.method = "GET".into();
+        entry.request.url = "https://x.test/".into();
+        entry.response.status = 402;
+        entry.response.headers.push(Header::new(
+            "WWW-Authenticate",
+            r#"L402 macaroon="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1500n1pj""#,
+        ));
+        let r = record_from_entry(&entry, Source::Devtools, 3, 1_764_069_780_000.0, 1)
+            .unwrap_or_else(|| panic!("an L402 challenge is diagnosed"));
         let v = serde_json::to_value(&r).unwrap_or_default();
         assert_eq!(v["source"], "devtools");
         assert_eq!(v["tab_id"], 3);
         assert!(v["page_error"].is_null());
-        assert_eq!(v["diagnosis"]["cause"], "payment_challenge");
+        assert_eq!(v["diagnosis"]["protocol"], "l402");
         assert!(v["entry"]["response"]["statusText"].is_string());
-        let back: Record = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(back, r);
+        assert_eq!(stored(v.clone()), Some(r.clone()));
+        // What JS sends back as `diagnosis` is not trusted: it is recomputed from the entry.
+        let mut forged = v;
+        forged["diagnosis"] = serde_json::json!({ "cause": "bogus" });
+        assert_eq!(stored(forged.clone()), Some(r));
+        forged.as_object_mut().map(|o| o.remove("diagnosis"));
+        assert!(stored(forged).is_some());
+    }
+
+    #[test]
+    fn stored_record_that_no_longer_diagnoses_is_none() {
+        let v = serde_json::json!({
+            "id": "wr-1", "tab_id": 1, "time_ms": 1.0, "source": "network", "method": "GET",
+            "url": "https://x.test/", "status": 200, "has_body": false,
+            "entry": { "request": { "method": "GET", "url": "https://x.test/" },
+                       "response": { "status": 200 } },
+        });
+        assert_eq!(stored(v), None);
+    }
+
+    /// The stored entry is redacted and capped; the diagnosis recomputed from it when a record
+    /// comes back from JS must be the one built from the entry as captured.
+    #[test]
+    fn stored_entries_diagnose_as_captured() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|f| f.ok().map(|f| f.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "fixtures found: {files:?}");
+        let (mut checked, mut failures) = (0, Vec::new());
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{e}"));
+            let cases: Vec<serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file:?}: {e}"));
+            for case in cases {
+                let Ok(entry) = serde_json::from_value::<Exchange>(case["entry"].clone()) else {
+                    continue;
+                };
+                let now_ms = case["now"]
+                    .as_str()
+                    .and_then(crate::decode::time::parse_rfc3339)
+                    .map_or(1_764_069_780_000.0, |s| s as f64 * 1000.0);
+                for source in [Source::Page, Source::Devtools] {
+                    let Some(r) = record_from_entry(&entry, source, 1, now_ms, 1) else {
+                        continue;
+                    };
+                    checked += 1;
+                    let json = serde_json::to_value(&r).unwrap_or_default();
+                    if stored(json).as_ref() != Some(&r) {
+                        failures.push(format!("{}#{}", file.display(), case["id"]));
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} records built");
+        assert!(failures.is_empty(), "re-diagnosis differs: {failures:#?}");
     }
 
     #[test]

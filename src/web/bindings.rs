@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{self, Record, Source, WebRequestDetails};
+use crate::capture::{self, Record, Source, StoredRecord, WebRequestDetails};
 use crate::core::exchange::Exchange;
 use crate::web::ui::{self, Kind};
 
@@ -44,9 +44,20 @@ fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
         .ok()
 }
 
-/// A record list from JS; `None` when it is not an array of records.
+/// A record from JS, its diagnosis recomputed (see `StoredRecord`).
+fn record(what: &str, value: JsValue) -> Option<Record> {
+    from_js::<StoredRecord>(what, value).and_then(StoredRecord::into_record)
+}
+
+/// A record list from JS; `None` when it is not an array of records. Records whose entry no
+/// longer shows a payment problem (stored by an older version) are dropped.
 fn records_strict(value: &JsValue) -> Option<Vec<Record>> {
-    from_js("why402: not a record list", value.clone())
+    let list: Vec<StoredRecord> = from_js("why402: not a record list", value.clone())?;
+    Some(
+        list.into_iter()
+            .filter_map(StoredRecord::into_record)
+            .collect(),
+    )
 }
 
 /// A record list for display: elements that are not records are skipped.
@@ -56,7 +67,7 @@ fn records_lenient(value: JsValue) -> Vec<Record> {
     }
     js_sys::Array::from(&value)
         .iter()
-        .filter_map(|v| from_js("why402: skipping a bad record", v))
+        .filter_map(|v| record("why402: skipping a bad record", v))
         .collect()
 }
 
@@ -101,7 +112,7 @@ pub fn merge_record(records: JsValue, incoming: JsValue) -> JsValue {
     let Some(list) = list else {
         return records;
     };
-    match from_js::<Record>("why402: bad incoming record", incoming) {
+    match record("why402: bad incoming record", incoming) {
         Some(r) => to_js(&capture::merge_record(list, r)),
         None => records,
     }
