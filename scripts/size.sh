@@ -2,13 +2,13 @@
 # Prints the gzipped size of the wasm + JS glue as shipped in extension/pkg, against the budget
 # of 150 KB (150 * 1024 bytes). With --check, fails above CEILING.
 #
-# The 150 KB budget is NOT met yet (about 198 KB now; see README "Size budget"). Until it is,
+# The 150 KB budget is NOT met yet (about 189 KiB now; see README "Size budget"). Until it is,
 # CEILING is a ratchet just above the current size so that no change makes it worse: lower it
 # as cuts land, down to BUDGET.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUDGET=$((150 * 1024))
-CEILING=$((200 * 1024))
+CEILING=$((190 * 1024))
 wasm=$(gzip -9 -c extension/pkg/why402_bg.wasm | wc -c)
 glue=$(gzip -9 -c extension/pkg/why402.js | wc -c)
 total=$((wasm + glue))
