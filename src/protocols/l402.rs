@@ -12,8 +12,8 @@ use crate::core::diagnosis::{
 use crate::core::evidence::{printable, truncate};
 use crate::core::observed::Observed;
 use crate::decode::auth_challenge::{self, Challenge};
-use crate::decode::bolt11;
 use crate::decode::time::{format_rfc3339, human_duration};
+use crate::decode::{amount, bolt11};
 
 /// Invoices are shown cut to this many characters; the full one goes in the pay step.
 const INVOICE_DISPLAY_CHARS: usize = 40;
@@ -34,24 +34,6 @@ pub fn find_challenge(challenges: &[Challenge]) -> Option<&Challenge> {
         .or_else(|| challenges.iter().find(|c| c.is("LSAT")))
 }
 
-/// `digits` (an unsigned integer in the smallest unit) as a decimal string with `decimals`
-/// fraction digits, trailing zeros dropped: ("150000", 3) → "150", ("1500", 3) → "1.5".
-pub fn decimal_string(digits: &str, decimals: u32) -> Option<String> {
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let digits = digits.trim_start_matches('0');
-    let decimals = decimals as usize;
-    let padded = format!("{digits:0>width$}", width = decimals + 1);
-    let (int, frac) = padded.split_at(padded.len() - decimals);
-    let frac = frac.trim_end_matches('0');
-    Some(if frac.is_empty() {
-        int.to_string()
-    } else {
-        format!("{int}.{frac}")
-    })
-}
-
 /// A BOLT11 invoice turned into payment terms, with the decode result for evidence.
 pub struct LightningOffer {
     pub terms: PaymentTerms,
@@ -70,7 +52,7 @@ pub fn lightning_offer(invoice: &str, now: Option<i64>) -> LightningOffer {
     if let Ok(inv) = &decoded {
         if let Some(msat) = inv.amount_msat {
             terms.amount_atomic = Some(msat.to_string());
-            terms.amount = decimal_string(&msat.to_string(), 3);
+            terms.amount = amount::atomic_to_human(&msat.to_string(), 3);
         }
         terms.decimals = Some(3);
         terms.network = Some(inv.network.display().into());
@@ -392,17 +374,6 @@ mod tests {
 
     fn run(ex: &Exchange, now: i64) -> Option<Diagnosis> {
         detect(&Observed::new(ex, Some(now)))
-    }
-
-    #[test]
-    fn decimal_strings() {
-        assert_eq!(decimal_string("150000", 3).as_deref(), Some("150"));
-        assert_eq!(decimal_string("1500", 3).as_deref(), Some("1.5"));
-        assert_eq!(decimal_string("1", 3).as_deref(), Some("0.001"));
-        assert_eq!(decimal_string("0", 2).as_deref(), Some("0"));
-        assert_eq!(decimal_string("007", 0).as_deref(), Some("7"));
-        assert_eq!(decimal_string("1x", 2), None);
-        assert_eq!(decimal_string("", 2), None);
     }
 
     #[test]

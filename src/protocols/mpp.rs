@@ -13,8 +13,8 @@ use crate::core::diagnosis::{
 use crate::core::evidence::{printable, truncate};
 use crate::core::observed::{json_str, Observed};
 use crate::decode::auth_challenge::{self, Challenge};
-use crate::decode::base64;
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
+use crate::decode::{amount, base64};
 use crate::protocols::l402;
 
 const PROBLEM_BASE: &str = "https://paymentauth.org/problems/";
@@ -258,7 +258,7 @@ fn offer<'c>(challenge: &'c Challenge, now: Option<i64>) -> Offer<'c> {
             .amount_atomic
             .as_deref()
             .zip(decimals)
-            .and_then(|(a, d)| l402::decimal_string(a, d));
+            .and_then(|(a, d)| amount::atomic_to_human(a, d));
         terms.pay_to = json_str(req, "recipient").map(|r| printable(&r));
         if let Some(d) = json_str(req, "description") {
             terms.description = Some(printable(&d));

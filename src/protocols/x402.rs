@@ -16,7 +16,7 @@ use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
 use crate::core::observed::{json_at, json_str, parse_json, Observed};
-use crate::decode::base64;
+use crate::decode::{amount, base64};
 use crate::knowledge::chains;
 use crate::protocols::x402_lint;
 
@@ -24,8 +24,6 @@ use crate::protocols::x402_lint;
 const MAX_SCAN_BYTES: usize = 128 * 1024;
 /// Options beyond this many are ignored (a hostile challenge can list thousands).
 const MAX_OPTIONS: usize = 16;
-/// Atomic amounts longer than this many digits are not converted.
-const MAX_AMOUNT_DIGITS: usize = 96;
 
 /// The canonical Permit2 contract (same address on every EVM chain).
 const PERMIT2_ADDRESS: &str = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
@@ -400,36 +398,6 @@ pub fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// `atomic` ÷ 10^`decimals` as an exact decimal string (`"10000"`, 6 → `"0.01"`). `None` for
-/// anything that is not a plain non-negative integer of sane length.
-pub fn atomic_to_human(atomic: &str, decimals: u32) -> Option<String> {
-    let s = atomic.trim();
-    if s.is_empty() || s.len() > MAX_AMOUNT_DIGITS || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let d = usize::try_from(decimals)
-        .ok()
-        .filter(|d| *d <= MAX_AMOUNT_DIGITS)?;
-    let digits = s.trim_start_matches('0');
-    // `digits` is ASCII, so any split is on a char boundary.
-    let (int, frac, pad) = if digits.len() > d {
-        let (int, frac) = digits.split_at(digits.len() - d);
-        (int, frac, 0)
-    } else {
-        ("0", digits, d - digits.len())
-    };
-    let frac = frac.trim_end_matches('0');
-    let mut out = int.to_string();
-    if !frac.is_empty() {
-        out.push('.');
-        for _ in 0..pad {
-            out.push('0');
-        }
-        out.push_str(frac);
-    }
-    Some(out)
-}
-
 fn str_field(v: &Value, key: &str) -> Option<String> {
     let s = json_str(v, key)?;
     let s = s.trim();
@@ -456,7 +424,7 @@ fn terms(option: &Value, top: &Value) -> PaymentTerms {
             .and_then(|d| u32::try_from(d).ok())
     });
     let amount = match (&atomic, decimals) {
-        (Some(a), Some(d)) => atomic_to_human(a, d),
+        (Some(a), Some(d)) => amount::atomic_to_human(a, d),
         _ => None,
     };
     let asset = known
@@ -1346,30 +1314,6 @@ fn challenge_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_formatting_edge_cases() {
-        assert_eq!(atomic_to_human("10000", 6).as_deref(), Some("0.01"));
-        assert_eq!(atomic_to_human("1", 6).as_deref(), Some("0.000001"));
-        assert_eq!(atomic_to_human("1000000", 6).as_deref(), Some("1"));
-        assert_eq!(atomic_to_human("0", 6).as_deref(), Some("0"));
-        assert_eq!(atomic_to_human("000120", 2).as_deref(), Some("1.2"));
-        assert_eq!(atomic_to_human("5", 0).as_deref(), Some("5"));
-        assert_eq!(
-            atomic_to_human("10000000000000000", 18).as_deref(),
-            Some("0.01")
-        );
-        // Beyond u64 and u128.
-        assert_eq!(
-            atomic_to_human("123456789012345678901234567890123456789012", 18).as_deref(),
-            Some("123456789012345678901234.567890123456789012")
-        );
-        for bad in ["", "0.01", "-1", "1e6", " ", "１２"] {
-            assert_eq!(atomic_to_human(bad, 6), None, "{bad}");
-        }
-        assert_eq!(atomic_to_human(&"9".repeat(500), 6), None);
-        assert_eq!(atomic_to_human("1", u32::MAX), None);
-    }
 
     #[test]
     fn brace_scanner_respects_strings_and_survives_hostile_input() {
