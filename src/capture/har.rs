@@ -141,10 +141,12 @@ pub fn sanitize_entry(entry: &Exchange) -> Exchange {
     // Request headers are ours (the user's credentials): scrub them all. Response headers are the
     // server's terms and must stay byte-exact for a later re-diagnosis; only cookies go.
     for h in &mut out.request.headers {
-        h.value = match l402_credential_shape(&h.name, &h.value) {
-            Some(shape) => shape,
-            None => redact::header_value(&h.name, &h.value),
+        let l402 = if h.name.eq_ignore_ascii_case("authorization") {
+            crate::protocols::l402::redacted_credential(&h.value)
+        } else {
+            None
         };
+        h.value = l402.unwrap_or_else(|| redact::header_value(&h.name, &h.value));
     }
     for h in &mut out.response.headers {
         if redact::is_secret_header(&h.name) {
@@ -171,34 +173,6 @@ pub fn sanitize_entry(entry: &Exchange) -> Exchange {
 
 /// Stored instead of a body marked base64 that did not decode: never valid base64 (`[`).
 const UNDECODABLE_BODY: &str = "[body marked base64 did not decode]";
-
-/// An `Authorization: L402 <token>:<preimage>` credential with its secrets replaced but its shape
-/// kept, since the L402 diagnosis says what is wrong with the shape: the token becomes
-/// `[redacted]` (or stays empty), a well-formed preimage becomes 64 zeros, any other
-/// `[redacted]`. `None` for other headers.
-fn l402_credential_shape(name: &str, value: &str) -> Option<String> {
-    if !name.eq_ignore_ascii_case("authorization") {
-        return None;
-    }
-    let (scheme, credential) = value.trim().split_once(' ')?;
-    if !crate::protocols::l402::is_l402_scheme(scheme) {
-        return None;
-    }
-    let Some((token, preimage)) = credential.trim().rsplit_once(':') else {
-        return Some(format!("{scheme} {}", redact::REDACTED));
-    };
-    let token = if token.is_empty() {
-        ""
-    } else {
-        redact::REDACTED
-    };
-    let preimage = if preimage.len() == 64 && preimage.bytes().all(|b| b.is_ascii_hexdigit()) {
-        "0".repeat(64)
-    } else {
-        redact::REDACTED.to_string()
-    };
-    Some(format!("{scheme} {token}:{preimage}"))
-}
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ use crate::core::diagnosis::{
 };
 use crate::core::evidence::{printable, truncate};
 use crate::core::observed::Observed;
+use crate::core::redact::REDACTED;
 use crate::decode::auth_challenge::{self, Challenge};
 use crate::decode::time::{format_rfc3339, human_duration};
 use crate::decode::{amount, bolt11};
@@ -108,11 +109,37 @@ pub fn challenge_offer(ch: &Challenge, now: Option<i64>) -> Option<LightningOffe
     Some(offer)
 }
 
+/// An `Authorization` value split into its L402/LSAT scheme and credential; `None` for others.
+fn split_credential(value: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    is_l402_scheme(scheme).then_some((scheme, rest.trim()))
+}
+
 /// The L402/LSAT credential the request carried, if any.
 fn request_credential<'a>(obs: &Observed<'a>) -> Option<(&'a str, &'a str)> {
-    let value = obs.exchange.request_header("authorization")?.trim();
-    let (scheme, rest) = value.split_once(' ')?;
-    is_l402_scheme(scheme).then_some((scheme, rest.trim()))
+    split_credential(obs.exchange.request_header("authorization")?)
+}
+
+fn is_preimage(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// An `Authorization: L402 <token>:<preimage>` value with its secrets replaced but its shape
+/// kept, so a stored request diagnoses as the captured one did (see [`credential_problem`]):
+/// the token becomes `[redacted]` (or stays empty), a well-formed preimage becomes 64 zeros,
+/// any other `[redacted]`. `None` when the value is not an L402/LSAT credential.
+pub fn redacted_credential(value: &str) -> Option<String> {
+    let (scheme, credential) = split_credential(value)?;
+    let Some((token, preimage)) = credential.rsplit_once(':') else {
+        return Some(format!("{scheme} {REDACTED}"));
+    };
+    let token = if token.is_empty() { "" } else { REDACTED };
+    let preimage = if is_preimage(preimage) {
+        "0".repeat(64)
+    } else {
+        REDACTED.to_string()
+    };
+    Some(format!("{scheme} {token}:{preimage}"))
 }
 
 /// What is wrong with the shape of `<token>:<preimage hex>`, if anything.
@@ -123,7 +150,7 @@ fn credential_problem(credential: &str) -> Option<&'static str> {
     if token.is_empty() {
         return Some("the token before ':' is empty");
     }
-    if preimage.len() != 64 || !preimage.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_preimage(preimage) {
         return Some("the preimage after ':' is not 64 hexadecimal characters");
     }
     None
