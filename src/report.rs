@@ -150,10 +150,9 @@ fn code_block(text: &str, indent: &str) -> String {
 
 /// A link when `url` is a plain http(s) address, else the address as inert code.
 fn link(label: &str, url: &str) -> String {
-    let lower = url.to_ascii_lowercase();
-    let plain = (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !plain {
+    // The same rule as the extension's links: absolute http(s) with a host, nothing a renderer
+    // would reinterpret.
+    if crate::capture::display::safe_href(url).is_none() {
         return format!("{} {}", escape(label), code(url));
     }
     let mut target = String::new();
