@@ -13,7 +13,8 @@ pub struct Observed<'a> {
     pub body: Option<BodyView>,
     /// The body parsed as JSON, when it is JSON (serde_json's recursion limit stops deep nesting).
     pub json: Option<Value>,
-    /// Lowercased body text, for keyword matching.
+    /// Body text with ASCII letters lowercased, for keyword matching: offsets match `body`, and
+    /// keywords are ASCII (or caseless, like Chinese).
     pub body_lower: String,
     /// Diagnosis time, seconds since the Unix epoch, when known.
     pub now: Option<i64>,
@@ -27,7 +28,7 @@ impl<'a> Observed<'a> {
         let json = body.as_ref().and_then(|b| parse_json(&b.text));
         let body_lower = body
             .as_ref()
-            .map(|b| b.text.to_lowercase())
+            .map(|b| b.text.to_ascii_lowercase())
             .unwrap_or_default();
         Observed {
             exchange,

@@ -6,6 +6,8 @@
 //!
 //! A broken invoice is evidence, so every failure is an [`Error`] value, never a panic.
 
+use crate::core::evidence::quoted;
+
 /// The bech32 alphabet: a character's index is its 5-bit value.
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
@@ -91,15 +93,21 @@ impl Error {
             Error::MixedCase => "the invoice mixes upper and lower case".into(),
             Error::NoSeparator => "the invoice has no '1' separator".into(),
             Error::InvalidChar(c) => {
-                format!("the invoice contains {c:?}, which is not a bech32 character")
+                format!(
+                    "the invoice contains {}, which is not a bech32 character",
+                    quoted(c.encode_utf8(&mut [0; 4]))
+                )
             }
             Error::BadChecksum => {
                 "the bech32 checksum does not match (the invoice was altered or cut)".into()
             }
             Error::BadHrp(h) => {
-                format!("unknown invoice prefix {h:?} (not lnbc/lntb/lntbs/lnbcrt)")
+                format!(
+                    "unknown invoice prefix {} (not lnbc/lntb/lntbs/lnbcrt)",
+                    quoted(h)
+                )
             }
-            Error::BadAmount(a) => format!("the amount {a:?} is not valid"),
+            Error::BadAmount(a) => format!("the amount {} is not valid", quoted(a)),
             Error::Truncated => "the invoice data is truncated".into(),
         }
     }

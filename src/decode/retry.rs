@@ -17,8 +17,12 @@ const MAX_WAIT_SECS: u64 = 400 * 86400;
 
 /// Epoch values below this are delays; above, instants (seconds, then milliseconds). A delay of
 /// 10^9 seconds is 31 years, and epoch seconds passed 10^9 in 2001.
-const EPOCH_SECONDS_FROM: f64 = 1e9;
-const EPOCH_MILLIS_FROM: f64 = 1e12;
+const EPOCH_SECONDS_FROM: i128 = 1_000_000_000;
+const EPOCH_MILLIS_FROM: i128 = 1_000_000_000_000;
+
+/// Numbers are read as fixed point with this many units per whole (nine decimals), in integer
+/// arithmetic: a float parser would add ~10 KB to the wasm for header values like `1.5`.
+const NANO: i128 = 1_000_000_000;
 
 /// How a reset header's value is written.
 #[derive(Clone, Copy)]
@@ -96,7 +100,7 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
     }
     if let Some(secs) = ex
         .header("retry-after-ms")
-        .and_then(|v| delay_seconds(v, 1000.0))
+        .and_then(|v| delay_seconds(v, 1000))
     {
         return Some(make(secs, "retry-after-ms"));
     }
@@ -118,13 +122,13 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
         };
         let exhausted = ex
             .header(remaining)
-            .and_then(|r| r.trim().parse::<f64>().ok())
-            .is_none_or(|r| r <= 0.0);
+            .and_then(|r| nanos(r.trim()))
+            .is_none_or(|r| r <= 0);
         if !exhausted {
             continue;
         }
         let secs = match format {
-            ResetFormat::DelaySeconds => delay_seconds(value, 1.0),
+            ResetFormat::DelaySeconds => delay_seconds(value, 1),
             ResetFormat::Flexible => flexible_reset(value, reference),
         };
         if let Some(secs) = secs {
@@ -134,37 +138,71 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
     best.map(|(secs, source)| make(secs, source))
 }
 
-fn bounded(secs: f64) -> Option<u64> {
-    (secs.is_finite() && secs >= 0.0 && secs <= MAX_WAIT_SECS as f64).then(|| secs.ceil() as u64)
+/// A decimal number (`12`, `-3`, `1.5`, `.25`) in billionths, digits past the ninth decimal
+/// dropped; `None` for anything else (exponents, `inf`, junk, absurdly long numbers).
+fn nanos(s: &str) -> Option<i128> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + frac.len() == 0 || whole.len() > 30 || !all_digits(whole) || !all_digits(frac)
+    {
+        return None;
+    }
+    let mut n: i128 = 0;
+    for b in whole.bytes() {
+        n = n * 10 + i128::from(b - b'0');
+    }
+    let mut scale = NANO;
+    for b in frac.bytes().take(9) {
+        scale /= 10;
+        n = n.checked_mul(10)?;
+        n += i128::from(b - b'0');
+    }
+    let n = n.checked_mul(scale)?;
+    Some(if negative { -n } else { n })
+}
+
+/// Whole seconds, rounded up, from billionths of a second; junk beyond [`MAX_WAIT_SECS`].
+fn bounded(nanos: i128) -> Option<u64> {
+    let secs = (nanos >= 0).then(|| (nanos + NANO - 1) / NANO)?;
+    u64::try_from(secs).ok().filter(|s| *s <= MAX_WAIT_SECS)
 }
 
 /// A non-negative number of `per_second` units, rounded up to whole seconds.
-fn delay_seconds(value: &str, per_second: f64) -> Option<u64> {
+fn delay_seconds(value: &str, per_second: i128) -> Option<u64> {
     let v = value.trim();
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    bounded(v.parse::<f64>().ok()? / per_second)
+    let n = nanos(v)?;
+    bounded((n + per_second - 1) / per_second)
 }
 
 /// Seconds from `reference` until `instant`; a past instant means "now".
 fn until(instant: i64, reference: Option<i64>) -> Option<u64> {
     let delta = instant.saturating_sub(reference?);
-    bounded(delta.max(0) as f64)
+    u64::try_from(delta.max(0))
+        .ok()
+        .filter(|s| *s <= MAX_WAIT_SECS)
 }
 
 /// `Retry-After: 120` or `Retry-After: <HTTP-date>`.
 fn retry_after(value: &str, reference: Option<i64>) -> Option<u64> {
-    delay_seconds(value, 1.0).or_else(|| until(parse_http_date(value)?, reference))
+    delay_seconds(value, 1).or_else(|| until(parse_http_date(value)?, reference))
 }
 
 fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
     let v = value.trim();
-    if let Ok(n) = v.parse::<f64>() {
-        return if n >= EPOCH_MILLIS_FROM {
-            until((n / 1000.0) as i64, reference)
-        } else if n >= EPOCH_SECONDS_FROM {
-            until(n as i64, reference)
+    if let Some(n) = nanos(v) {
+        let whole = n / NANO;
+        let epoch = |secs: i128| until(i64::try_from(secs).ok()?, reference);
+        return if whole >= EPOCH_MILLIS_FROM {
+            epoch(whole / 1000)
+        } else if whole >= EPOCH_SECONDS_FROM {
+            epoch(whole)
         } else {
             bounded(n)
         };
@@ -176,17 +214,18 @@ fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
 
 /// A Go `time.Duration` string (`1s`, `6m0s`, `1h30m`, `12ms`, `1.5s`), rounded up to seconds.
 fn go_duration(value: &str) -> Option<u64> {
-    const UNITS: [(&str, f64); 7] = [
-        ("ns", 1e-9),
-        ("us", 1e-6),
-        ("µs", 1e-6),
-        ("ms", 1e-3),
-        ("h", 3600.0),
-        ("m", 60.0),
-        ("s", 1.0),
+    /// Each unit in nanoseconds.
+    const UNITS: [(&str, i128); 7] = [
+        ("ns", 1),
+        ("us", 1_000),
+        ("µs", 1_000),
+        ("ms", 1_000_000),
+        ("h", 3600 * NANO),
+        ("m", 60 * NANO),
+        ("s", NANO),
     ];
     let mut rest = value;
-    let mut total = 0.0;
+    let mut total: i128 = 0;
     if rest.is_empty() {
         return None;
     }
@@ -198,11 +237,11 @@ fn go_duration(value: &str) -> Option<u64> {
         if digits == 0 {
             return None;
         }
-        let n: f64 = rest.get(..digits)?.parse().ok()?;
+        let n = nanos(rest.get(..digits)?)?;
         rest = rest.get(digits..)?;
         let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
         rest = rest.get(unit.len()..)?;
-        total += n * scale;
+        total = total.checked_add(n.checked_mul(*scale)? / NANO)?;
     }
     bounded(total)
 }
@@ -239,7 +278,7 @@ fn key_value(part: &str) -> Option<(String, &str)> {
 /// the -07 dictionary (`limit=100, remaining=0, reset=5`).
 fn ratelimit_field(line: &str) -> Option<u64> {
     let mut best: Option<u64> = None;
-    let mut dict_remaining: Option<f64> = None;
+    let mut dict_remaining: Option<i128> = None;
     let mut dict_reset: Option<u64> = None;
     for member in split_outside_quotes(line, ',') {
         let mut parts = split_outside_quotes(member.trim(), ';').into_iter();
@@ -252,8 +291,8 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         if !head.starts_with('"') {
             if let Some((key, value)) = key_value(head) {
                 match key.as_str() {
-                    "remaining" => dict_remaining = value.parse().ok(),
-                    "reset" => dict_reset = delay_seconds(value, 1.0),
+                    "remaining" => dict_remaining = nanos(value),
+                    "reset" => dict_reset = delay_seconds(value, 1),
                     _ => {}
                 }
                 continue;
@@ -265,7 +304,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         for (key, value) in parts.filter_map(key_value) {
             match key.as_str() {
                 "r" => remaining = value.parse::<u64>().ok(),
-                "t" => wait = delay_seconds(value, 1.0),
+                "t" => wait = delay_seconds(value, 1),
                 _ => {}
             }
         }
@@ -274,7 +313,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         }
     }
     if let Some(reset) = dict_reset {
-        if dict_remaining.is_none_or(|r| r <= 0.0) {
+        if dict_remaining.is_none_or(|r| r <= 0) {
             best = Some(best.map_or(reset, |b| b.max(reset)));
         }
     }
@@ -446,5 +485,40 @@ mod tests {
         }
         assert_eq!(go_duration("1h1m1.5s"), Some(3662));
         assert_eq!(go_duration("5x"), None);
+    }
+
+    #[test]
+    fn decimals_are_exact_fixed_point() {
+        assert_eq!(nanos("1.5"), Some(1_500_000_000));
+        assert_eq!(nanos(".25"), Some(250_000_000));
+        assert_eq!(nanos("-3"), Some(-3 * NANO));
+        assert_eq!(nanos("+7."), Some(7 * NANO));
+        assert_eq!(
+            nanos("0.0000000019"),
+            Some(1),
+            "digits past the ninth are dropped"
+        );
+        for junk in [
+            "",
+            ".",
+            "-",
+            "1e3",
+            "1.2.3",
+            "0x10",
+            " 1",
+            "inf",
+            &"9".repeat(31),
+        ] {
+            assert_eq!(nanos(junk), None, "{junk:?}");
+        }
+        // Overflow of the fixed point is junk, not a wrap.
+        assert_eq!(nanos(&format!("{}.5", "9".repeat(30))), None);
+        // Rounds up: 1001 ms is 2 s; 0.1 ns of Go duration is 1 s.
+        assert_eq!(secs(&[("retry-after-ms", "1001")]).map(|s| s.0), Some(2));
+        assert_eq!(go_duration("1ns"), Some(1));
+        assert_eq!(
+            secs(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "2.5")]).map(|s| s.0),
+            Some(3)
+        );
     }
 }

@@ -157,7 +157,7 @@ impl<'v> SearchText<'v> {
             }
             let plain = without_urls(cap(&plain));
             return SearchText {
-                lower: plain.to_lowercase(),
+                lower: plain.to_ascii_lowercase(),
                 json_strings,
                 plain,
             };
@@ -169,7 +169,7 @@ impl<'v> SearchText<'v> {
             without_urls(cap(body))
         };
         SearchText {
-            lower: plain.to_lowercase(),
+            lower: plain.to_ascii_lowercase(),
             json_strings: Vec::new(),
             plain,
         }
@@ -180,7 +180,7 @@ impl<'v> SearchText<'v> {
             if let Some((path, value)) = self
                 .json_strings
                 .iter()
-                .find(|(_, s)| contains_phrase(&without_urls(s).to_lowercase(), phrase))
+                .find(|(_, s)| contains_phrase(&without_urls(s).to_ascii_lowercase(), phrase))
             {
                 return Evidence::body(path, value);
             }
@@ -304,7 +304,10 @@ pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
 }
 
 /// True when `phrase` occurs in `hay`; a phrase edge that is a letter or digit must sit on a word
-/// boundary, so `plan` does not match `explanation`.
+/// boundary, so `plan` does not match `explanation`. Word characters are ASCII: phrases are
+/// matched in ASCII-lowercased text (byte offsets stay those of the original, and the wasm
+/// carries no Unicode case tables), and non-ASCII punctuation such as curly quotes or a
+/// no-break space must still count as a boundary.
 pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
     if phrase.is_empty() {
         return false;
@@ -325,12 +328,12 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
             || hay[..start]
                 .chars()
                 .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
         let after_ok = !last_word
             || hay[end..]
                 .chars()
                 .next()
-                .is_none_or(|c| !c.is_alphanumeric());
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
         if before_ok && after_ok {
             return true;
         }
@@ -376,6 +379,22 @@ mod tests {
         assert!(!contains_phrase("an explanation", "plan"));
         assert!(contains_phrase("x 余额不足或", "余额不足"));
         assert!(!contains_phrase("", "plan"));
+        // Non-ASCII punctuation and spaces are boundaries.
+        assert!(contains_phrase("“plan”", "plan"));
+        assert!(contains_phrase("your\u{a0}plan\u{a0}ended", "plan"));
+    }
+
+    #[test]
+    fn excerpt_offsets_survive_text_that_changes_length_when_lowercased() {
+        // Unicode lowercasing turns `İ` (2 bytes) into 3; ASCII lowercasing keeps offsets.
+        let body = "İİİİ Insufficient credits on this account";
+        let e = ex(402, body);
+        let obs = Observed::new(&e, None);
+        let found = classify(&obs).expect("a diagnosis");
+        assert_eq!(found.cause, Cause::InsufficientBalance);
+        let text = SearchText::of(&obs);
+        let ev = text.evidence(&obs, "insufficient credits");
+        assert!(ev.value.contains("Insufficient credits"), "{}", ev.value);
     }
 
     #[test]

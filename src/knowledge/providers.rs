@@ -305,7 +305,7 @@ fn phrase_evidence(obs: &Observed, phrase: &str) -> Evidence {
     if let Some(json) = &obs.json {
         if let Some((path, value)) = heuristics::json_strings(json)
             .into_iter()
-            .find(|(_, s)| contains_phrase(&s.to_lowercase(), phrase))
+            .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))
         {
             return Evidence::body(&path, value);
         }

@@ -9,7 +9,7 @@
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, EvidenceSource, PaymentTerms, Protocol, Step,
 };
-use crate::core::evidence::{printable, truncate};
+use crate::core::evidence::{printable, quoted, truncate};
 use crate::core::observed::Observed;
 use crate::core::redact::REDACTED;
 use crate::decode::auth_challenge::{self, Challenge};
@@ -86,7 +86,7 @@ pub fn invoice_evidence(location: &str, offer: &LightningOffer) -> Evidence {
                 parts.push(format!("payment hash {h}"));
             }
             if let Some(d) = &inv.description {
-                parts.push(format!("description {d:?}"));
+                parts.push(format!("description {}", quoted(d)));
             }
             parts.join(", ")
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
-use crate::core::evidence::{printable, truncate};
+use crate::core::evidence::{printable, quoted, truncate};
 use crate::core::observed::{json_str, Observed};
 use crate::decode::auth_challenge::{self, Challenge};
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
@@ -406,11 +406,16 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         let detail = obs
             .json_str("detail")
             .or_else(|| obs.json_str("title"))
-            .map(|t| format!(" The server says: {:?}.", truncate(&printable(&t), 160)))
+            .map(|t| {
+                format!(
+                    " The server says: {}.",
+                    quoted(&truncate(&printable(&t), 160))
+                )
+            })
             .unwrap_or_default();
         d.explanation = format!(
-            "The server refused a Payment credential (problem type {:?}).{detail}",
-            if kind.is_empty() { "none given" } else { kind }
+            "The server refused a Payment credential (problem type {}).{detail}",
+            quoted(if kind.is_empty() { "none given" } else { kind })
         );
         d.steps = vec![Step::text(USE_NEW_CHALLENGE)];
         d
