@@ -17,12 +17,10 @@ const MAX_WAIT_SECS: u64 = 400 * 86400;
 
 /// Epoch values below this are delays; above, instants (seconds, then milliseconds). A delay of
 /// 10^9 seconds is 31 years, and epoch seconds passed 10^9 in 2001.
-const EPOCH_SECONDS_FROM: i128 = 1_000_000_000;
-const EPOCH_MILLIS_FROM: i128 = 1_000_000_000_000;
+const EPOCH_SECONDS_FROM: u64 = 1_000_000_000;
+const EPOCH_MILLIS_FROM: u64 = 1_000_000_000_000;
 
-/// Numbers are read as fixed point with this many units per whole (nine decimals), in integer
-/// arithmetic: a float parser would add ~10 KB to the wasm for header values like `1.5`.
-const NANO: i128 = 1_000_000_000;
+const NANOS_PER_SEC: u64 = 1_000_000_000;
 
 /// How a reset header's value is written.
 #[derive(Clone, Copy)]
@@ -122,8 +120,8 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
         };
         let exhausted = ex
             .header(remaining)
-            .and_then(|r| nanos(r.trim()))
-            .is_none_or(|r| r <= 0);
+            .and_then(|r| Decimal::parse(r.trim()))
+            .is_none_or(|r| !r.is_positive());
         if !exhausted {
             continue;
         }
@@ -138,55 +136,91 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
     best.map(|(secs, source)| make(secs, source))
 }
 
-/// A decimal number (`12`, `-3`, `1.5`, `.25`) in billionths, digits past the ninth decimal
-/// dropped; `None` for anything else (exponents, `inf`, junk, absurdly long numbers).
-fn nanos(s: &str) -> Option<i128> {
-    let (negative, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if whole.len() + frac.len() == 0 || whole.len() > 30 || !all_digits(whole) || !all_digits(frac)
-    {
-        return None;
-    }
-    let mut n: i128 = 0;
-    for b in whole.bytes() {
-        n = n * 10 + i128::from(b - b'0');
-    }
-    let mut scale = NANO;
-    for b in frac.bytes().take(9) {
-        scale /= 10;
-        n = n.checked_mul(10)?;
-        n += i128::from(b - b'0');
-    }
-    let n = n.checked_mul(scale)?;
-    Some(if negative { -n } else { n })
+/// A decimal number from a header (`12`, `-3`, `1.5`, `.25`), read in integer arithmetic: a
+/// float parser would add ~10 KB to the wasm for values like these.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Decimal {
+    negative: bool,
+    whole: u64,
+    /// The first nine decimals, in billionths; later digits are dropped.
+    nanos: u32,
 }
 
-/// Whole seconds, rounded up, from billionths of a second; junk beyond [`MAX_WAIT_SECS`].
-fn bounded(nanos: i128) -> Option<u64> {
-    let secs = (nanos >= 0).then(|| (nanos + NANO - 1) / NANO)?;
-    u64::try_from(secs).ok().filter(|s| *s <= MAX_WAIT_SECS)
+impl Decimal {
+    /// `None` for anything else: exponents, `inf`, junk, more than `u64` holds.
+    fn parse(s: &str) -> Option<Decimal> {
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.len() + frac.len() == 0 {
+            return None;
+        }
+        let mut w: u64 = 0;
+        for b in whole.bytes() {
+            let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
+            w = w.checked_mul(10)?.checked_add(digit)?;
+        }
+        let mut nanos = 0;
+        let mut unit = NANOS_PER_SEC as u32;
+        for b in frac.bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            unit /= 10;
+            nanos += u32::from(b - b'0') * unit;
+        }
+        Some(Decimal {
+            negative,
+            whole: w,
+            nanos,
+        })
+    }
+
+    fn is_positive(self) -> bool {
+        !self.negative && !self.is_zero()
+    }
+
+    /// This many `per_second` units as whole seconds, rounded up; junk when negative or beyond
+    /// [`MAX_WAIT_SECS`].
+    fn ceil_seconds(self, per_second: u64) -> Option<u64> {
+        if self.negative && !self.is_zero() {
+            return None;
+        }
+        let rest = self.whole % per_second > 0 || self.nanos > 0;
+        bounded(self.whole / per_second + u64::from(rest))
+    }
+
+    fn is_zero(self) -> bool {
+        self.whole == 0 && self.nanos == 0
+    }
+
+    /// This many `unit_nanos` as nanoseconds; `None` on overflow (far beyond any sane wait).
+    fn scaled_nanos(self, unit_nanos: u64) -> Option<u64> {
+        // The fraction in micro-units keeps the product in range for hours (10^9 × 3.6×10^9).
+        let frac = u64::from(self.nanos) * (unit_nanos / 1000) / 1_000_000;
+        self.whole.checked_mul(unit_nanos)?.checked_add(frac)
+    }
+}
+
+fn bounded(secs: u64) -> Option<u64> {
+    (secs <= MAX_WAIT_SECS).then_some(secs)
 }
 
 /// A non-negative number of `per_second` units, rounded up to whole seconds.
-fn delay_seconds(value: &str, per_second: i128) -> Option<u64> {
+fn delay_seconds(value: &str, per_second: u64) -> Option<u64> {
     let v = value.trim();
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    let n = nanos(v)?;
-    bounded((n + per_second - 1) / per_second)
+    Decimal::parse(v)?.ceil_seconds(per_second)
 }
 
 /// Seconds from `reference` until `instant`; a past instant means "now".
 fn until(instant: i64, reference: Option<i64>) -> Option<u64> {
     let delta = instant.saturating_sub(reference?);
-    u64::try_from(delta.max(0))
-        .ok()
-        .filter(|s| *s <= MAX_WAIT_SECS)
+    bounded(u64::try_from(delta).unwrap_or(0))
 }
 
 /// `Retry-After: 120` or `Retry-After: <HTTP-date>`.
@@ -196,15 +230,16 @@ fn retry_after(value: &str, reference: Option<i64>) -> Option<u64> {
 
 fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
     let v = value.trim();
-    if let Some(n) = nanos(v) {
-        let whole = n / NANO;
-        let epoch = |secs: i128| until(i64::try_from(secs).ok()?, reference);
-        return if whole >= EPOCH_MILLIS_FROM {
-            epoch(whole / 1000)
-        } else if whole >= EPOCH_SECONDS_FROM {
-            epoch(whole)
+    if let Some(n) = Decimal::parse(v) {
+        let epoch = |secs: u64| until(i64::try_from(secs).ok()?, reference);
+        return if n.negative {
+            n.ceil_seconds(1)
+        } else if n.whole >= EPOCH_MILLIS_FROM {
+            epoch(n.whole / 1000)
+        } else if n.whole >= EPOCH_SECONDS_FROM {
+            epoch(n.whole)
         } else {
-            bounded(n)
+            n.ceil_seconds(1)
         };
     }
     go_duration(v)
@@ -215,17 +250,17 @@ fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
 /// A Go `time.Duration` string (`1s`, `6m0s`, `1h30m`, `12ms`, `1.5s`), rounded up to seconds.
 fn go_duration(value: &str) -> Option<u64> {
     /// Each unit in nanoseconds.
-    const UNITS: [(&str, i128); 7] = [
+    const UNITS: [(&str, u64); 7] = [
         ("ns", 1),
         ("us", 1_000),
         ("µs", 1_000),
         ("ms", 1_000_000),
-        ("h", 3600 * NANO),
-        ("m", 60 * NANO),
-        ("s", NANO),
+        ("h", 3600 * NANOS_PER_SEC),
+        ("m", 60 * NANOS_PER_SEC),
+        ("s", NANOS_PER_SEC),
     ];
     let mut rest = value;
-    let mut total: i128 = 0;
+    let mut total: u64 = 0;
     if rest.is_empty() {
         return None;
     }
@@ -237,13 +272,13 @@ fn go_duration(value: &str) -> Option<u64> {
         if digits == 0 {
             return None;
         }
-        let n = nanos(rest.get(..digits)?)?;
+        let n = Decimal::parse(rest.get(..digits)?)?;
         rest = rest.get(digits..)?;
         let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
         rest = rest.get(unit.len()..)?;
-        total = total.checked_add(n.checked_mul(*scale)? / NANO)?;
+        total = total.checked_add(n.scaled_nanos(*scale)?)?;
     }
-    bounded(total)
+    bounded(total.div_ceil(NANOS_PER_SEC))
 }
 
 /// Splits on `sep` outside double quotes.
@@ -278,7 +313,7 @@ fn key_value(part: &str) -> Option<(String, &str)> {
 /// the -07 dictionary (`limit=100, remaining=0, reset=5`).
 fn ratelimit_field(line: &str) -> Option<u64> {
     let mut best: Option<u64> = None;
-    let mut dict_remaining: Option<i128> = None;
+    let mut dict_remaining: Option<Decimal> = None;
     let mut dict_reset: Option<u64> = None;
     for member in split_outside_quotes(line, ',') {
         let mut parts = split_outside_quotes(member.trim(), ';').into_iter();
@@ -291,7 +326,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         if !head.starts_with('"') {
             if let Some((key, value)) = key_value(head) {
                 match key.as_str() {
-                    "remaining" => dict_remaining = nanos(value),
+                    "remaining" => dict_remaining = Decimal::parse(value),
                     "reset" => dict_reset = delay_seconds(value, 1),
                     _ => {}
                 }
@@ -313,7 +348,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         }
     }
     if let Some(reset) = dict_reset {
-        if dict_remaining.is_none_or(|r| r <= 0) {
+        if dict_remaining.is_none_or(|r| !r.is_positive()) {
             best = Some(best.map_or(reset, |b| b.max(reset)));
         }
     }
@@ -488,15 +523,22 @@ mod tests {
     }
 
     #[test]
-    fn decimals_are_exact_fixed_point() {
-        assert_eq!(nanos("1.5"), Some(1_500_000_000));
-        assert_eq!(nanos(".25"), Some(250_000_000));
-        assert_eq!(nanos("-3"), Some(-3 * NANO));
-        assert_eq!(nanos("+7."), Some(7 * NANO));
+    fn decimals_are_read_without_floats() {
+        let d = |negative, whole, nanos| {
+            Some(Decimal {
+                negative,
+                whole,
+                nanos,
+            })
+        };
+        assert_eq!(Decimal::parse("1.5"), d(false, 1, 500_000_000));
+        assert_eq!(Decimal::parse(".25"), d(false, 0, 250_000_000));
+        assert_eq!(Decimal::parse("-3"), d(true, 3, 0));
+        assert_eq!(Decimal::parse("+7."), d(false, 7, 0));
+        assert_eq!(Decimal::parse("0.0000000019"), d(false, 0, 1));
         assert_eq!(
-            nanos("0.0000000019"),
-            Some(1),
-            "digits past the ninth are dropped"
+            Decimal::parse("18446744073709551615"),
+            d(false, u64::MAX, 0)
         );
         for junk in [
             "",
@@ -507,12 +549,10 @@ mod tests {
             "0x10",
             " 1",
             "inf",
-            &"9".repeat(31),
+            "18446744073709551616",
         ] {
-            assert_eq!(nanos(junk), None, "{junk:?}");
+            assert_eq!(Decimal::parse(junk), None, "{junk:?}");
         }
-        // Overflow of the fixed point is junk, not a wrap.
-        assert_eq!(nanos(&format!("{}.5", "9".repeat(30))), None);
         // Rounds up: 1001 ms is 2 s; 0.1 ns of Go duration is 1 s.
         assert_eq!(secs(&[("retry-after-ms", "1001")]).map(|s| s.0), Some(2));
         assert_eq!(go_duration("1ns"), Some(1));
