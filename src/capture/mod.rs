@@ -8,11 +8,13 @@ pub mod display;
 mod har;
 mod merge;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::core::diagnosis::Diagnosis;
 use crate::core::engine::{diagnose, Context};
 use crate::core::exchange::Exchange;
+use crate::core::json_read::{boolean, i32, number, string, u16, Object, ReadError};
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
 pub use merge::{mark_page_error, merge_record, MAX_RECORDS_PER_TAB, MERGE_WINDOW_MS};
@@ -20,7 +22,7 @@ pub use merge::{mark_page_error, merge_record, MAX_RECORDS_PER_TAB, MERGE_WINDOW
 /// Where a record's exchange was observed. The order is how much of the response each one sees:
 /// webRequest has headers only, the page script has what CORS lets the page read, DevTools has
 /// everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Network,
@@ -39,6 +41,12 @@ impl Source {
             "import" => Some(Source::Import),
             _ => None,
         }
+    }
+
+    fn from_json(v: &Value) -> Result<Source, ReadError> {
+        v.as_str()
+            .and_then(Source::from_id)
+            .ok_or_else(|| ReadError::wrong_type("a source (network, page, devtools or import)", v))
     }
 
     fn id_prefix(self) -> &'static str {
@@ -68,7 +76,6 @@ pub struct Record {
     pub has_body: bool,
     /// The network error webRequest reported after the headers (`net::ERR_FAILED`): the page
     /// got "Failed to fetch" instead of this response.
-    #[serde(default)]
     pub page_error: Option<String>,
     /// The HAR entry, redacted, body capped at [`MAX_STORED_BODY_BYTES`].
     pub entry: Exchange,
@@ -76,10 +83,10 @@ pub struct Record {
 }
 
 /// A [`Record`] as JavaScript hands it back. The stored `diagnosis` is ignored: it is recomputed
-/// from the stored entry, which keeps a deserializer for the whole diagnosis out of the wasm and
-/// shows records kept from an older version with today's rules. A body longer than
+/// from the stored entry, which keeps a reader for the whole diagnosis out of the wasm and shows
+/// records kept from an older version with today's rules. A body longer than
 /// [`MAX_STORED_BODY_BYTES`] is re-read from its stored prefix, so its evidence can differ.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StoredRecord {
     id: String,
     tab_id: i32,
@@ -89,12 +96,28 @@ pub struct StoredRecord {
     url: String,
     status: u16,
     has_body: bool,
-    #[serde(default)]
     page_error: Option<String>,
     entry: Exchange,
 }
 
 impl StoredRecord {
+    /// Every field but `page_error` is required, as [`Record`] always writes them.
+    pub fn from_json(v: &Value) -> Result<StoredRecord, ReadError> {
+        let o = Object::new(v)?;
+        Ok(StoredRecord {
+            id: o.required("id", string)?,
+            tab_id: o.required("tab_id", i32)?,
+            time_ms: o.required("time_ms", number)?,
+            source: o.required("source", Source::from_json)?,
+            method: o.required("method", string)?,
+            url: o.required("url", string)?,
+            status: o.required("status", u16)?,
+            has_body: o.required("has_body", boolean)?,
+            page_error: o.optional("page_error", string)?,
+            entry: o.required("entry", Exchange::from_json)?,
+        })
+    }
+
     /// The record with its diagnosis recomputed at the time it was observed, as when it was
     /// built; `None` when its entry no longer shows a payment problem.
     pub fn into_record(self) -> Option<Record> {
@@ -216,8 +239,8 @@ mod tests {
         }
     }
 
-    fn stored(v: serde_json::Value) -> Option<Record> {
-        serde_json::from_value::<StoredRecord>(v)
+    fn stored(v: Value) -> Option<Record> {
+        StoredRecord::from_json(&v)
             .unwrap_or_else(|e| panic!("{e}"))
             .into_record()
     }
@@ -278,7 +301,7 @@ mod tests {
             let cases: Vec<serde_json::Value> =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file:?}: {e}"));
             for case in cases {
-                let Ok(entry) = serde_json::from_value::<Exchange>(case["entry"].clone()) else {
+                let Ok(entry) = Exchange::from_json(&case["entry"]) else {
                     continue;
                 };
                 let now_ms = case["now"]
