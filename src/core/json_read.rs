@@ -183,6 +183,10 @@ pub fn i32(v: &Value) -> Result<i32, ReadError> {
     })
 }
 
+pub fn u64(v: &Value) -> Result<u64, ReadError> {
+    integer(v, "a non-negative integer", Number::as_u64)
+}
+
 /// An array, each element read with `read`.
 pub fn list<'v, T>(
     v: &'v Value,
@@ -228,6 +232,8 @@ mod tests {
         }
         assert_eq!(i32(&json!(-1)), Ok(-1));
         assert!(i32(&json!(1u64 << 31)).is_err());
+        assert_eq!(u64(&json!(1_764_069_780_000u64)), Ok(1_764_069_780_000));
+        assert!(u64(&json!(-5)).is_err());
     }
 
     #[test]

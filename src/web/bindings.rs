@@ -9,7 +9,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{self, Record, Source, StoredRecord, WebRequestDetails};
+use crate::capture::{self, ms_from_js, Record, Source, StoredRecord, WebRequestDetails};
 use crate::core::exchange::Exchange;
 use crate::core::json_read::{list, ReadError};
 use crate::web::ui::{self, Kind};
@@ -89,7 +89,7 @@ pub fn record_from_web_request(details: JsValue, now_ms: f64) -> JsValue {
         &details,
         WebRequestDetails::from_json,
     )
-    .and_then(|d| capture::record_from_web_request(&d, now_ms));
+    .and_then(|d| capture::record_from_web_request(&d, ms_from_js(now_ms)));
     record_or_undefined(record)
 }
 
@@ -106,7 +106,7 @@ pub fn record_from_entry(entry: JsValue, source: &str, tab_id: i32, now_ms: f64)
         n
     });
     let record = from_js("why402: bad HAR entry", &entry, Exchange::from_json)
-        .and_then(|e| capture::record_from_entry(&e, source, tab_id, now_ms, serial));
+        .and_then(|e| capture::record_from_entry(&e, source, tab_id, ms_from_js(now_ms), serial));
     record_or_undefined(record)
 }
 
