@@ -284,7 +284,7 @@ fn json_errors_name_file_line_and_column() {
     assert_eq!(doc["summary"]["entries_read"], 1);
     assert!(doc["error"].as_str().expect("error").contains(":3:11:"));
 
-    // An entry that is valid JSON but not a HAR entry: serde's position, in the whole file.
+    // An entry that is valid JSON but not a HAR entry: placed at the entry, naming the field.
     let bad = dir.file(
         "types.har",
         b"{\"log\": {\"entries\": [\n  {\"response\": {\"status\": \"402\"}}\n]}}",
@@ -292,7 +292,7 @@ fn json_errors_name_file_line_and_column() {
     let out = run(&["diagnose", bad.to_str().expect("path")], b"");
     assert_one_line_error(&out, "why402: ", "types.har:2:");
     assert!(
-        stderr(&out).contains("entry 0: invalid type"),
+        stderr(&out).contains("entry 0: invalid type at response.status"),
         "{}",
         stderr(&out)
     );

@@ -62,7 +62,7 @@ fn as_text(v: &Value) -> String {
 fn check_case(file: &str, case: &Value) -> Vec<String> {
     let id = case["id"].as_str().unwrap_or("?");
     let tag = format!("{file}#{id}");
-    let entry: Exchange = match serde_json::from_value(case["entry"].clone()) {
+    let entry = match Exchange::from_json(&case["entry"]) {
         Ok(e) => e,
         Err(e) => return vec![format!("{tag}: entry does not parse: {e}")],
     };

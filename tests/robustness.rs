@@ -53,7 +53,7 @@ fn entries() -> Vec<Exchange> {
         .iter()
         .filter_map(|text| serde_json::from_str::<Vec<Value>>(text).ok())
         .flatten()
-        .filter_map(|case| serde_json::from_value(case["entry"].clone()).ok())
+        .filter_map(|case| Exchange::from_json(&case["entry"]).ok())
         .collect()
 }
 

@@ -1,9 +1,10 @@
 //! HAR entries: built from webRequest details, and made safe to store (secrets redacted, body
 //! capped).
 
-use serde::Deserialize;
+use serde_json::{Number, Value};
 
 use crate::core::exchange::{floor_char_boundary, Content, Exchange, Header, Request, Response};
+use crate::core::json_read::{i32, integer, list, number, string, u16, Object, ReadError};
 use crate::core::redact;
 use crate::decode::time::format_rfc3339;
 
@@ -13,15 +14,26 @@ pub const MAX_STORED_BODY_BYTES: usize = 64 * 1024;
 /// A page error string is a short net error name; anything longer is cut.
 pub(super) const MAX_ERROR_CHARS: usize = 200;
 
-/// `requestId` is a string in Chrome and Firefox; accept a number too rather than drop the event.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// `requestId` is a string in Chrome and Firefox; accept an integer too rather than drop the event.
+#[derive(Debug, Clone, PartialEq)]
 pub enum RequestId {
     Text(String),
-    Number(f64),
+    /// An integer, so the id prints without float formatting (~16 KB of raw wasm). A number with a
+    /// fraction or exponent, or beyond `i64`, is rejected (`JSON.stringify` writes integral
+    /// numbers below 1e21 as digits).
+    Number(i64),
 }
 
 impl RequestId {
+    fn from_json(v: &Value) -> Result<RequestId, ReadError> {
+        match v {
+            Value::String(s) => Ok(RequestId::Text(s.clone())),
+            other => {
+                integer(other, "a string or an integer", Number::as_i64).map(RequestId::Number)
+            }
+        }
+    }
+
     pub fn as_text(&self) -> String {
         match self {
             RequestId::Text(s) => s.clone(),
@@ -30,46 +42,61 @@ impl RequestId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebRequestHeader {
-    #[serde(default)]
     pub name: String,
     /// Absent when the browser gives `binaryValue` instead; treated as empty.
-    #[serde(default)]
     pub value: Option<String>,
 }
 
+impl WebRequestHeader {
+    fn from_json(v: &Value) -> Result<WebRequestHeader, ReadError> {
+        let o = Object::new(v)?;
+        Ok(WebRequestHeader {
+            name: o.or_default("name", string)?,
+            value: o.optional("value", string)?,
+        })
+    }
+}
+
 /// The fields of `chrome.webRequest.onHeadersReceived` details that matter here.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebRequestDetails {
     pub request_id: RequestId,
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub method: String,
-    #[serde(default)]
     pub status_code: u16,
     /// `HTTP/1.1 402 Payment Required`.
-    #[serde(default)]
     pub status_line: Option<String>,
-    #[serde(default)]
     pub response_headers: Vec<WebRequestHeader>,
-    #[serde(default = "no_tab")]
+    /// -1 when absent, as the browser says for requests outside a tab.
     pub tab_id: i32,
     /// Origin of the document that made the request.
-    #[serde(default)]
     pub initiator: Option<String>,
-    /// Resource type: `xmlhttprequest` for fetch, `main_frame` for navigations, …
-    #[serde(default, rename = "type")]
+    /// Resource type (`type`): `xmlhttprequest` for fetch, `main_frame` for navigations, …
     pub kind: Option<String>,
     /// ms since the epoch.
-    #[serde(default)]
     pub time_stamp: Option<f64>,
 }
 
-fn no_tab() -> i32 {
-    -1
+impl WebRequestDetails {
+    /// Reads the details; only `requestId` is required, other fields default when missing.
+    pub fn from_json(v: &Value) -> Result<WebRequestDetails, ReadError> {
+        let o = Object::new(v)?;
+        Ok(WebRequestDetails {
+            request_id: o.required("requestId", RequestId::from_json)?,
+            url: o.or_default("url", string)?,
+            method: o.or_default("method", string)?,
+            status_code: o.or_default("statusCode", u16)?,
+            status_line: o.optional("statusLine", string)?,
+            response_headers: o
+                .or_default("responseHeaders", |v| list(v, WebRequestHeader::from_json))?,
+            tab_id: o.optional("tabId", i32)?.unwrap_or(-1),
+            initiator: o.optional("initiator", string)?,
+            kind: o.optional("type", string)?,
+            time_stamp: o.optional("timeStamp", number)?,
+        })
+    }
 }
 
 /// Request types the browser sends with an `Origin` header and CORS checks on the response;
@@ -179,7 +206,8 @@ mod tests {
     use super::*;
 
     fn details(json: &str) -> WebRequestDetails {
-        serde_json::from_str(json).expect("test details parse")
+        let v = serde_json::from_str(json).expect("test details are JSON");
+        WebRequestDetails::from_json(&v).expect("test details read")
     }
 
     const CROSS: &str = r#"{"requestId":"123","url":"https://api.example.com/v1/chat?key=AIzaSyABCDEFGHIJKLMNOPQRST&x=1",
@@ -232,6 +260,29 @@ mod tests {
         let e = d.to_entry();
         assert_eq!(e.response.status_text, "");
         assert_eq!(e.started_date_time, None);
+    }
+
+    #[test]
+    fn request_ids_are_strings_or_integers() {
+        let id = |v: serde_json::Value| {
+            let mut d = serde_json::json!({"statusCode": 402});
+            d["requestId"] = v;
+            WebRequestDetails::from_json(&d).map(|d| d.request_id.as_text())
+        };
+        assert_eq!(id("a-1".into()), Ok("a-1".into()));
+        assert_eq!(id((-7).into()), Ok("-7".into()));
+        assert_eq!(id(i64::MAX.into()), Ok(i64::MAX.to_string()));
+        for bad in [
+            1.5.into(),
+            1e21.into(),
+            u64::MAX.into(),
+            serde_json::Value::Null,
+        ] {
+            let err = id(bad).expect_err("not an id");
+            assert_eq!(err.path(), "requestId");
+        }
+        let err = WebRequestDetails::from_json(&serde_json::json!({})).expect_err("no id");
+        assert_eq!(err.path(), "requestId");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::core::evidence::printable;
 use crate::core::exchange::Header;
 
 /// Two sightings of the same method, URL and status this close together are one response.
-pub const MERGE_WINDOW_MS: f64 = 60_000.0;
+pub const MERGE_WINDOW_MS: u64 = 60_000;
 
 /// The list per tab keeps the newest this many records.
 pub const MAX_RECORDS_PER_TAB: usize = 100;
@@ -18,7 +18,7 @@ fn same_response(a: &Record, b: &Record) -> bool {
         && a.method.eq_ignore_ascii_case(&b.method)
         && a.url == b.url
         && a.status == b.status
-        && (a.time_ms - b.time_ms).abs() <= MERGE_WINDOW_MS
+        && a.time_ms.abs_diff(b.time_ms) <= MERGE_WINDOW_MS
 }
 
 /// Adds `incoming` to a tab's list (newest last) and returns the new list.
@@ -106,7 +106,7 @@ mod tests {
     use crate::core::diagnosis::{Cause, Confidence, Diagnosis};
     use crate::core::exchange::Exchange;
 
-    fn rec(id: &str, source: Source, time_ms: f64, body: Option<&str>) -> Record {
+    fn rec(id: &str, source: Source, time_ms: u64, body: Option<&str>) -> Record {
         let mut entry = Exchange::default();
         entry.request.method = "POST".into();
         entry.request.url = "https://api.example.com/v1/x".into();
@@ -133,19 +133,19 @@ mod tests {
 
     #[test]
     fn body_replaces_headers_only_record_keeping_identity() {
-        let mut net = rec("wr-1", Source::Network, 1000.0, None);
+        let mut net = rec("wr-1", Source::Network, 1000, None);
         net.entry.response.headers = vec![
             Header::new("Payment-Required", "abc"),
             Header::new("Content-Type", "application/json"),
         ];
         net.entry.request.headers = vec![Header::new("Origin", "https://app.test")];
         let list = mark_page_error(vec![net], "wr-1", "net::ERR_FAILED");
-        let mut page = rec("pg-2", Source::Page, 1500.0, Some("{}"));
+        let mut page = rec("pg-2", Source::Page, 1500, Some("{}"));
         page.entry.response.headers = vec![Header::new("content-type", "application/json")];
         let list = merge_record(list, page);
         assert_eq!(ids(&list), ["wr-1"]);
         let r = &list[0];
-        assert_eq!(r.time_ms, 1000.0);
+        assert_eq!(r.time_ms, 1000);
         assert_eq!(r.source, Source::Page);
         assert!(r.has_body);
         assert_eq!(r.page_error.as_deref(), Some("net::ERR_FAILED"));
@@ -156,15 +156,12 @@ mod tests {
 
     #[test]
     fn better_source_replaces_lesser_body_and_duplicates_are_dropped() {
-        let list = vec![rec("pg-1", Source::Page, 1000.0, Some("{}"))];
-        let list = merge_record(
-            list,
-            rec("dt-2", Source::Devtools, 2000.0, Some("{\"a\":1}")),
-        );
+        let list = vec![rec("pg-1", Source::Page, 1000, Some("{}"))];
+        let list = merge_record(list, rec("dt-2", Source::Devtools, 2000, Some("{\"a\":1}")));
         assert_eq!(ids(&list), ["pg-1"]);
         assert_eq!(list[0].source, Source::Devtools);
         // The page's copy of the same response arriving late adds nothing.
-        let list = merge_record(list, rec("pg-3", Source::Page, 2500.0, Some("{}")));
+        let list = merge_record(list, rec("pg-3", Source::Page, 2500, Some("{}")));
         assert_eq!(ids(&list), ["pg-1"]);
         assert_eq!(
             list[0].entry.response.content.text.as_deref(),
@@ -174,45 +171,42 @@ mod tests {
 
     #[test]
     fn outside_window_or_different_response_appends() {
-        let list = vec![rec("wr-1", Source::Network, 1000.0, None)];
-        let list = merge_record(
-            list,
-            rec("pg-2", Source::Page, 1000.0 + 60_001.0, Some("{}")),
-        );
+        let list = vec![rec("wr-1", Source::Network, 1000, None)];
+        let list = merge_record(list, rec("pg-2", Source::Page, 1000 + 60_001, Some("{}")));
         assert_eq!(ids(&list), ["wr-1", "pg-2"]);
-        let mut other = rec("pg-3", Source::Page, 1000.0, Some("{}"));
+        let mut other = rec("pg-3", Source::Page, 1000, Some("{}"));
         other.status = 429;
         let list = merge_record(list, other);
         assert_eq!(ids(&list), ["wr-1", "pg-2", "pg-3"]);
         // A second headers-only sighting is a second request: kept.
-        let list = merge_record(list, rec("wr-4", Source::Network, 1200.0, None));
+        let list = merge_record(list, rec("wr-4", Source::Network, 1200, None));
         assert_eq!(list.len(), 4);
     }
 
     #[test]
     fn two_identical_requests_each_get_their_body() {
         let list = vec![
-            rec("wr-1", Source::Network, 1000.0, None),
-            rec("wr-2", Source::Network, 1100.0, None),
+            rec("wr-1", Source::Network, 1000, None),
+            rec("wr-2", Source::Network, 1100, None),
         ];
-        let list = merge_record(list, rec("pg-3", Source::Page, 1200.0, Some("{}")));
-        let list = merge_record(list, rec("pg-4", Source::Page, 1300.0, Some("{}")));
+        let list = merge_record(list, rec("pg-3", Source::Page, 1200, Some("{}")));
+        let list = merge_record(list, rec("pg-4", Source::Page, 1300, Some("{}")));
         assert_eq!(ids(&list), ["wr-1", "wr-2"]);
         assert!(list.iter().all(|r| r.has_body));
     }
 
     #[test]
     fn imports_never_merge() {
-        let list = vec![rec("wr-1", Source::Network, 1000.0, None)];
-        let list = merge_record(list, rec("im-2", Source::Import, 1000.0, Some("{}")));
+        let list = vec![rec("wr-1", Source::Network, 1000, None)];
+        let list = merge_record(list, rec("im-2", Source::Import, 1000, Some("{}")));
         assert_eq!(ids(&list), ["wr-1", "im-2"]);
     }
 
     #[test]
     fn same_id_replaces_in_place_keeping_page_error() {
-        let list = vec![rec("wr-1", Source::Network, 1000.0, None)];
+        let list = vec![rec("wr-1", Source::Network, 1000, None)];
         let list = mark_page_error(list, "wr-1", "net::ERR_FAILED");
-        let mut again = rec("wr-1", Source::Network, 1000.0, None);
+        let mut again = rec("wr-1", Source::Network, 1000, None);
         again.status = 402;
         let list = merge_record(list, again);
         assert_eq!(list.len(), 1);
@@ -225,7 +219,7 @@ mod tests {
         for i in 0..(MAX_RECORDS_PER_TAB + 5) {
             list = merge_record(
                 list,
-                rec(&format!("wr-{i}"), Source::Network, i as f64, None),
+                rec(&format!("wr-{i}"), Source::Network, i as u64, None),
             );
         }
         assert_eq!(list.len(), MAX_RECORDS_PER_TAB);
@@ -238,7 +232,7 @@ mod tests {
 
     #[test]
     fn mark_page_error_ignores_unknown_ids_and_cleans_text() {
-        let list = vec![rec("wr-1", Source::Network, 1000.0, None)];
+        let list = vec![rec("wr-1", Source::Network, 1000, None)];
         let list = mark_page_error(list, "wr-9", "net::ERR_FAILED");
         assert_eq!(list[0].page_error, None);
         let long = format!("net::ERR_\u{1b}[31m{}", "é".repeat(500));

@@ -8,11 +8,13 @@ pub mod display;
 mod har;
 mod merge;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::core::diagnosis::Diagnosis;
 use crate::core::engine::{diagnose, Context};
 use crate::core::exchange::Exchange;
+use crate::core::json_read::{boolean, i32, string, u16, u64, Object, ReadError};
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
 pub use merge::{mark_page_error, merge_record, MAX_RECORDS_PER_TAB, MERGE_WINDOW_MS};
@@ -20,7 +22,7 @@ pub use merge::{mark_page_error, merge_record, MAX_RECORDS_PER_TAB, MERGE_WINDOW
 /// Where a record's exchange was observed. The order is how much of the response each one sees:
 /// webRequest has headers only, the page script has what CORS lets the page read, DevTools has
 /// everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Network,
@@ -41,6 +43,12 @@ impl Source {
         }
     }
 
+    fn from_json(v: &Value) -> Result<Source, ReadError> {
+        v.as_str()
+            .and_then(Source::from_id)
+            .ok_or_else(|| ReadError::wrong_type("a source (network, page, devtools or import)", v))
+    }
+
     fn id_prefix(self) -> &'static str {
         match self {
             Source::Network => "wr",
@@ -58,8 +66,9 @@ pub struct Record {
     /// Unique per tab: `wr-<webRequest id>`, `pg-…`, `dt-…`, `im-…`.
     pub id: String,
     pub tab_id: i32,
-    /// When it was observed, ms since the Unix epoch.
-    pub time_ms: f64,
+    /// When it was observed, ms since the Unix epoch. An integer: the wasm then neither formats
+    /// nor parses floats for it (see [`ms_from_js`]).
+    pub time_ms: u64,
     pub source: Source,
     pub method: String,
     /// Secrets redacted.
@@ -68,7 +77,6 @@ pub struct Record {
     pub has_body: bool,
     /// The network error webRequest reported after the headers (`net::ERR_FAILED`): the page
     /// got "Failed to fetch" instead of this response.
-    #[serde(default)]
     pub page_error: Option<String>,
     /// The HAR entry, redacted, body capped at [`MAX_STORED_BODY_BYTES`].
     pub entry: Exchange,
@@ -76,25 +84,41 @@ pub struct Record {
 }
 
 /// A [`Record`] as JavaScript hands it back. The stored `diagnosis` is ignored: it is recomputed
-/// from the stored entry, which keeps a deserializer for the whole diagnosis out of the wasm and
-/// shows records kept from an older version with today's rules. A body longer than
+/// from the stored entry, which keeps a reader for the whole diagnosis out of the wasm and shows
+/// records kept from an older version with today's rules. A body longer than
 /// [`MAX_STORED_BODY_BYTES`] is re-read from its stored prefix, so its evidence can differ.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StoredRecord {
     id: String,
     tab_id: i32,
-    time_ms: f64,
+    time_ms: u64,
     source: Source,
     method: String,
     url: String,
     status: u16,
     has_body: bool,
-    #[serde(default)]
     page_error: Option<String>,
     entry: Exchange,
 }
 
 impl StoredRecord {
+    /// Every field but `page_error` is required, as [`Record`] always writes them.
+    pub fn from_json(v: &Value) -> Result<StoredRecord, ReadError> {
+        let o = Object::new(v)?;
+        Ok(StoredRecord {
+            id: o.required("id", string)?,
+            tab_id: o.required("tab_id", i32)?,
+            time_ms: o.required("time_ms", u64)?,
+            source: o.required("source", Source::from_json)?,
+            method: o.required("method", string)?,
+            url: o.required("url", string)?,
+            status: o.required("status", u16)?,
+            has_body: o.required("has_body", boolean)?,
+            page_error: o.optional("page_error", string)?,
+            entry: o.required("entry", Exchange::from_json)?,
+        })
+    }
+
     /// The record with its diagnosis recomputed at the time it was observed, as when it was
     /// built; `None` when its entry no longer shows a payment problem.
     pub fn into_record(self) -> Option<Record> {
@@ -120,25 +144,31 @@ pub fn is_payment_candidate(status: u16) -> bool {
     matches!(status, 400 | 401 | 402 | 403 | 412 | 429)
 }
 
-fn context(now_ms: f64) -> Context {
+/// A time from JavaScript (`Date.now()`) in ms: the fraction is dropped, `as` saturates, and NaN
+/// or a negative time gives 0, which means "no time" (see [`ms_to_unix`]).
+pub fn ms_from_js(ms: f64) -> u64 {
+    ms as u64
+}
+
+fn context(now_ms: u64) -> Context {
     Context {
         now_unix: ms_to_unix(now_ms),
     }
 }
 
 /// The diagnosis of a stored entry (redacted, capped), at the time it was observed.
-fn rediagnose(entry: &Exchange, time_ms: f64) -> Option<Diagnosis> {
+fn rediagnose(entry: &Exchange, time_ms: u64) -> Option<Diagnosis> {
     diagnose(entry, &context(time_ms))
 }
 
-fn ms_to_unix(ms: f64) -> Option<i64> {
-    // `as` saturates; reject NaN and absurd values rather than diagnose against them.
-    (ms.is_finite() && ms > 0.0).then_some((ms / 1000.0) as i64)
+fn ms_to_unix(ms: u64) -> Option<i64> {
+    // 0 is no time; u64::MAX / 1000 fits in i64.
+    (ms > 0).then_some((ms / 1000) as i64)
 }
 
 /// Diagnoses `entry` and wraps it as a record; `None` when it shows no payment problem.
 /// The diagnosis reads the entry as captured; what is stored is redacted and capped.
-fn build(id: String, tab_id: i32, now_ms: f64, source: Source, entry: &Exchange) -> Option<Record> {
+fn build(id: String, tab_id: i32, now_ms: u64, source: Source, entry: &Exchange) -> Option<Record> {
     let diagnosis = diagnose(entry, &context(now_ms))?;
     let entry = sanitize_entry(entry);
     Some(Record {
@@ -166,7 +196,7 @@ fn has_body(entry: &Exchange) -> bool {
 }
 
 /// A record from a `chrome.webRequest.onHeadersReceived` event (no body).
-pub fn record_from_web_request(details: &WebRequestDetails, now_ms: f64) -> Option<Record> {
+pub fn record_from_web_request(details: &WebRequestDetails, now_ms: u64) -> Option<Record> {
     let entry = details.to_entry();
     let id = format!("wr-{}", details.request_id.as_text());
     build(id, details.tab_id, now_ms, Source::Network, &entry)
@@ -178,7 +208,7 @@ pub fn record_from_entry(
     entry: &Exchange,
     source: Source,
     tab_id: i32,
-    now_ms: f64,
+    now_ms: u64,
     serial: u32,
 ) -> Option<Record> {
     build(
@@ -192,13 +222,8 @@ pub fn record_from_entry(
 
 /// `pg-<ms>-<serial>`: the time keeps ids unique across service worker restarts (the serial
 /// starts again at each one).
-fn entry_id(source: Source, now_ms: f64, serial: u32) -> String {
-    let stamp = if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as u64
-    } else {
-        0
-    };
-    format!("{}-{stamp}-{serial}", source.id_prefix())
+fn entry_id(source: Source, now_ms: u64, serial: u32) -> String {
+    format!("{}-{now_ms}-{serial}", source.id_prefix())
 }
 
 #[cfg(test)]
@@ -216,8 +241,8 @@ mod tests {
         }
     }
 
-    fn stored(v: serde_json::Value) -> Option<Record> {
-        serde_json::from_value::<StoredRecord>(v)
+    fn stored(v: Value) -> Option<Record> {
+        StoredRecord::from_json(&v)
             .unwrap_or_else(|e| panic!("{e}"))
             .into_record()
     }
@@ -232,7 +257,7 @@ mod tests {
             "WWW-Authenticate",
             r#"L402 macaroon="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1500n1pj""#,
         ));
-        let r = record_from_entry(&entry, Source::Devtools, 3, 1_764_069_780_000.0, 1)
+        let r = record_from_entry(&entry, Source::Devtools, 3, 1_764_069_780_000, 1)
             .unwrap_or_else(|| panic!("an L402 challenge is diagnosed"));
         let v = serde_json::to_value(&r).unwrap_or_default();
         assert_eq!(v["source"], "devtools");
@@ -252,7 +277,7 @@ mod tests {
     #[test]
     fn stored_record_that_no_longer_diagnoses_is_none() {
         let v = serde_json::json!({
-            "id": "wr-1", "tab_id": 1, "time_ms": 1.0, "source": "network", "method": "GET",
+            "id": "wr-1", "tab_id": 1, "time_ms": 1, "source": "network", "method": "GET",
             "url": "https://x.test/", "status": 200, "has_body": false,
             "entry": { "request": { "method": "GET", "url": "https://x.test/" },
                        "response": { "status": 200 } },
@@ -278,13 +303,13 @@ mod tests {
             let cases: Vec<serde_json::Value> =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file:?}: {e}"));
             for case in cases {
-                let Ok(entry) = serde_json::from_value::<Exchange>(case["entry"].clone()) else {
+                let Ok(entry) = Exchange::from_json(&case["entry"]) else {
                     continue;
                 };
                 let now_ms = case["now"]
                     .as_str()
                     .and_then(crate::decode::time::parse_rfc3339)
-                    .map_or(1_764_069_780_000.0, |s| s as f64 * 1000.0);
+                    .map_or(1_764_069_780_000, |s| s as u64 * 1000);
                 for source in [Source::Page, Source::Devtools] {
                     let Some(r) = record_from_entry(&entry, source, 1, now_ms, 1) else {
                         continue;
@@ -318,17 +343,22 @@ mod tests {
     #[test]
     fn entry_ids_name_the_source() {
         assert_eq!(
-            entry_id(Source::Page, 1_700_000_000_123.9, 4),
+            entry_id(Source::Page, ms_from_js(1_700_000_000_123.9), 4),
             "pg-1700000000123-4"
         );
-        assert_eq!(entry_id(Source::Devtools, f64::NAN, 1), "dt-0-1");
-        assert_eq!(entry_id(Source::Import, -1.0, 2), "im-0-2");
+        assert_eq!(
+            entry_id(Source::Devtools, ms_from_js(f64::NAN), 1),
+            "dt-0-1"
+        );
+        assert_eq!(entry_id(Source::Import, ms_from_js(-1.0), 2), "im-0-2");
     }
 
     #[test]
     fn bad_times_give_no_reference_time() {
-        assert_eq!(ms_to_unix(f64::NAN), None);
-        assert_eq!(ms_to_unix(-5.0), None);
-        assert_eq!(ms_to_unix(1_764_069_780_000.0), Some(1_764_069_780));
+        assert_eq!(ms_to_unix(ms_from_js(f64::NAN)), None);
+        assert_eq!(ms_to_unix(ms_from_js(-5.0)), None);
+        assert_eq!(ms_from_js(1e300), u64::MAX);
+        assert_eq!(ms_to_unix(u64::MAX), Some(18_446_744_073_709_551));
+        assert_eq!(ms_to_unix(1_764_069_780_000), Some(1_764_069_780));
     }
 }

@@ -1,22 +1,32 @@
 //! The input: one observed HTTP exchange, shaped as a HAR 1.2 entry.
 //!
-//! Deserialisation is lenient (missing fields default) because HAR writers differ and the
-//! extension's background sees no body at all. Everything here is attacker-controlled.
+//! Reading is lenient (missing fields default) because HAR writers differ and the extension's
+//! background sees no body at all; a field of the wrong type is an error. Everything here is
+//! attacker-controlled.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::json_read::{list, string, u16, Object, ReadError};
 
 /// At most this many bytes of a body are examined; the rest is ignored and the evidence says so.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Header {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub value: String,
 }
 
 impl Header {
+    fn from_json(v: &Value) -> Result<Header, ReadError> {
+        let o = Object::new(v)?;
+        Ok(Header {
+            name: o.or_default("name", string)?,
+            value: o.or_default("value", string)?,
+        })
+    }
+
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Header {
         Header {
             name: name.into(),
@@ -25,52 +35,78 @@ impl Header {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Request {
-    #[serde(default)]
     pub method: String,
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub headers: Vec<Header>,
+}
+
+impl Request {
+    fn from_json(v: &Value) -> Result<Request, ReadError> {
+        let o = Object::new(v)?;
+        Ok(Request {
+            method: o.or_default("method", string)?,
+            url: o.or_default("url", string)?,
+            headers: o.or_default("headers", headers)?,
+        })
+    }
+}
+
+fn headers(v: &Value) -> Result<Vec<Header>, ReadError> {
+    list(v, Header::from_json)
 }
 
 /// HAR `response.content`. `text` is absent when the body was not captured.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Content {
-    #[serde(default, rename = "mimeType", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// `"base64"` when `text` is base64 of the raw bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+impl Content {
+    fn from_json(v: &Value) -> Result<Content, ReadError> {
+        let o = Object::new(v)?;
+        Ok(Content {
+            mime_type: o.optional("mimeType", string)?,
+            text: o.optional("text", string)?,
+            encoding: o.optional("encoding", string)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Response {
-    #[serde(default)]
     pub status: u16,
-    #[serde(default, rename = "statusText")]
+    #[serde(rename = "statusText")]
     pub status_text: String,
-    #[serde(default)]
     pub headers: Vec<Header>,
-    #[serde(default)]
     pub content: Content,
 }
 
+impl Response {
+    fn from_json(v: &Value) -> Result<Response, ReadError> {
+        let o = Object::new(v)?;
+        Ok(Response {
+            status: o.or_default("status", u16)?,
+            status_text: o.or_default("statusText", string)?,
+            headers: o.or_default("headers", headers)?,
+            content: o.or_default("content", Content::from_json)?,
+        })
+    }
+}
+
 /// One HAR entry (the fields the diagnosis reads).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Exchange {
-    #[serde(
-        default,
-        rename = "startedDateTime",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "startedDateTime", skip_serializing_if = "Option::is_none")]
     pub started_date_time: Option<String>,
-    #[serde(default)]
     pub request: Request,
-    #[serde(default)]
     pub response: Response,
 }
 
@@ -99,6 +135,16 @@ fn all_headers<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item =
 }
 
 impl Exchange {
+    /// Reads a HAR entry; see the module docs for what is lenient.
+    pub fn from_json(v: &Value) -> Result<Exchange, ReadError> {
+        let o = Object::new(v)?;
+        Ok(Exchange {
+            started_date_time: o.optional("startedDateTime", string)?,
+            request: o.or_default("request", Request::from_json)?,
+            response: o.or_default("response", Response::from_json)?,
+        })
+    }
+
     /// First response header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.response.headers, name)
@@ -188,5 +234,61 @@ pub fn url_host(url: &str) -> Option<String> {
         None
     } else {
         Some(host.to_ascii_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn missing_fields_default_and_wrong_types_name_their_path() {
+        assert_eq!(Exchange::from_json(&json!({})), Ok(Exchange::default()));
+        let e = Exchange::from_json(&json!({
+            "request": {"headers": [{"name": "Origin"}]},
+            "response": {"status": 402, "content": {"text": null}},
+            "cache": {},
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e.request.headers, vec![Header::new("Origin", "")]);
+        assert_eq!(e.response.status, 402);
+        assert_eq!(e.response.content.text, None);
+        for (bad, path) in [
+            (json!({"response": {"status": "402"}}), "response.status"),
+            (json!({"response": {"status": 402.0}}), "response.status"),
+            (json!({"response": null}), "response"),
+            (
+                json!({"request": {"headers": [{}, 5]}}),
+                "request.headers[1]",
+            ),
+            (
+                json!({"response": {"content": {"mimeType": []}}}),
+                "response.content.mimeType",
+            ),
+            (json!([]), ""),
+        ] {
+            let err = Exchange::from_json(&bad).expect_err("wrong type");
+            assert_eq!(err.path(), path, "{bad}");
+        }
+    }
+
+    /// What the extension stores (the serialised entry) reads back the same.
+    #[test]
+    fn serialised_entries_read_back() {
+        let mut e = Exchange {
+            started_date_time: Some("2026-11-25T10:00:00Z".into()),
+            ..Exchange::default()
+        };
+        e.request.method = "POST".into();
+        e.request
+            .headers
+            .push(Header::new("Origin", "https://a.test"));
+        e.response.status = 402;
+        e.response.status_text = "Payment Required".into();
+        e.response.content.encoding = Some("base64".into());
+        e.response.content.text = Some("e30=".into());
+        let v = serde_json::to_value(&e).unwrap_or_default();
+        assert_eq!(Exchange::from_json(&v), Ok(e));
     }
 }

@@ -4,5 +4,6 @@ pub mod diagnosis;
 pub mod engine;
 pub mod evidence;
 pub mod exchange;
+pub mod json_read;
 pub mod observed;
 pub mod redact;

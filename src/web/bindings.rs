@@ -4,13 +4,14 @@
 
 use std::cell::Cell;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{self, Record, Source, StoredRecord, WebRequestDetails};
+use crate::capture::{self, ms_from_js, Record, Source, StoredRecord, WebRequestDetails};
 use crate::core::exchange::Exchange;
+use crate::core::json_read::{list, ReadError};
 use crate::web::ui::{self, Kind};
 
 thread_local! {
@@ -34,25 +35,29 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
         })
 }
 
-fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
-    let text = js_sys::JSON::stringify(&value).ok()?.as_string()?;
-    // Text to `Value` to `T`: the text parser is then instantiated once (for `Value`, which the
-    // core needs anyway) instead of once per record type (measured: smaller wasm).
-    serde_json::from_str::<serde_json::Value>(&text)
-        .and_then(T::deserialize)
-        .map_err(|e| warn(what, &JsValue::from_str(&e.to_string())))
+/// A value from JS read with `read`, by way of JSON text and a `Value`: the one JSON parser in
+/// the wasm is then the one for `Value` (which the core needs anyway), and the readers are small
+/// hand-written functions rather than serde derives (measured: smaller wasm).
+fn from_js<T>(what: &str, value: &JsValue, read: fn(&Value) -> Result<T, ReadError>) -> Option<T> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    let parsed = serde_json::from_str::<Value>(&text).map_err(|e| e.to_string());
+    parsed
+        .and_then(|v| read(&v).map_err(|e| e.to_string()))
+        .map_err(|e| warn(what, &JsValue::from_str(&e)))
         .ok()
 }
 
 /// A record from JS, its diagnosis recomputed (see `StoredRecord`).
-fn record(what: &str, value: JsValue) -> Option<Record> {
-    from_js::<StoredRecord>(what, value).and_then(StoredRecord::into_record)
+fn record(what: &str, value: &JsValue) -> Option<Record> {
+    from_js(what, value, StoredRecord::from_json).and_then(StoredRecord::into_record)
 }
 
 /// A record list from JS; `None` when it is not an array of records. Records whose entry no
 /// longer shows a payment problem (stored by an older version) are dropped.
 fn records_strict(value: &JsValue) -> Option<Vec<Record>> {
-    let list: Vec<StoredRecord> = from_js("why402: not a record list", value.clone())?;
+    let list = from_js("why402: not a record list", value, |v| {
+        list(v, StoredRecord::from_json)
+    })?;
     Some(
         list.into_iter()
             .filter_map(StoredRecord::into_record)
@@ -67,7 +72,7 @@ fn records_lenient(value: JsValue) -> Vec<Record> {
     }
     js_sys::Array::from(&value)
         .iter()
-        .filter_map(|v| record("why402: skipping a bad record", v))
+        .filter_map(|v| record("why402: skipping a bad record", &v))
         .collect()
 }
 
@@ -79,8 +84,12 @@ fn record_or_undefined(record: Option<Record>) -> JsValue {
 /// shows no payment problem.
 #[wasm_bindgen]
 pub fn record_from_web_request(details: JsValue, now_ms: f64) -> JsValue {
-    let record = from_js::<WebRequestDetails>("why402: bad webRequest details", details)
-        .and_then(|d| capture::record_from_web_request(&d, now_ms));
+    let record = from_js(
+        "why402: bad webRequest details",
+        &details,
+        WebRequestDetails::from_json,
+    )
+    .and_then(|d| capture::record_from_web_request(&d, ms_from_js(now_ms)));
     record_or_undefined(record)
 }
 
@@ -96,8 +105,8 @@ pub fn record_from_entry(entry: JsValue, source: &str, tab_id: i32, now_ms: f64)
         s.set(n);
         n
     });
-    let record = from_js::<Exchange>("why402: bad HAR entry", entry)
-        .and_then(|e| capture::record_from_entry(&e, source, tab_id, now_ms, serial));
+    let record = from_js("why402: bad HAR entry", &entry, Exchange::from_json)
+        .and_then(|e| capture::record_from_entry(&e, source, tab_id, ms_from_js(now_ms), serial));
     record_or_undefined(record)
 }
 
@@ -112,7 +121,7 @@ pub fn merge_record(records: JsValue, incoming: JsValue) -> JsValue {
     let Some(list) = list else {
         return records;
     };
-    match record("why402: bad incoming record", incoming) {
+    match record("why402: bad incoming record", &incoming) {
         Some(r) => to_js(&capture::merge_record(list, r)),
         None => records,
     }

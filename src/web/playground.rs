@@ -6,7 +6,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::capture::{self, Record, Source};
+use crate::capture::{self, ms_from_js, Record, Source};
 use crate::har::raw_http::{parse_response, RawHttpError};
 use crate::har::{parse_entry, HarError, Splitter};
 
@@ -50,7 +50,7 @@ fn raw_error_text(e: &RawHttpError) -> String {
 #[wasm_bindgen]
 pub struct HarScanner {
     splitter: Splitter,
-    now_ms: f64,
+    now_ms: u64,
     records: Vec<Record>,
     /// Entries with a payment problem, kept or not.
     found: usize,
@@ -64,7 +64,7 @@ impl HarScanner {
     pub fn new(now_ms: f64) -> HarScanner {
         HarScanner {
             splitter: Splitter::new(),
-            now_ms,
+            now_ms: ms_from_js(now_ms),
             records: Vec::new(),
             found: 0,
             error: None,
@@ -183,6 +183,7 @@ pub fn explain_response(text: &str, url: &str, now_ms: f64) -> JsValue {
             summary: String::new(),
         },
         Ok(exchange) => {
+            let now_ms = ms_from_js(now_ms);
             let record = capture::record_from_entry(&exchange, Source::Import, NO_TAB, now_ms, 0);
             let summary = match &record {
                 Some(_) => "1 payment problem found in this response.".to_string(),
