@@ -84,6 +84,12 @@ pub fn json_at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     Some(cur)
 }
 
+/// `v` as compact JSON text. Not `v.to_string()`: `Display` for `Value` writes through an io
+/// adapter whose error path links std's boxed errors and Unicode `Debug` tables into the wasm.
+pub fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
 /// The scalar at `path` as a string; objects, arrays and null give `None`.
 pub fn json_str(value: &Value, path: &str) -> Option<String> {
     match json_at(value, path)? {

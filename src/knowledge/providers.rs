@@ -4,7 +4,7 @@
 //! an unexplained 402 fall back to the keyword heuristics while keeping the provider's steps.
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
-use crate::core::observed::{host_matches, json_at, Observed};
+use crate::core::observed::{host_matches, json_at, json_text, Observed};
 
 use super::heuristics::{self, contains_phrase};
 use super::{cause_at, items, records, GS, US};
@@ -273,7 +273,7 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
-            other => other.to_string(),
+            other => json_text(other),
         };
         let mut wanted = j.peekable();
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {

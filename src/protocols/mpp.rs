@@ -11,7 +11,7 @@ use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
 use crate::core::evidence::{printable, quoted, truncate};
-use crate::core::observed::{json_str, Observed};
+use crate::core::observed::{json_str, json_text, Observed};
 use crate::decode::auth_challenge::{self, Challenge};
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
 use crate::decode::{amount, base64};
@@ -353,7 +353,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         if let Some(req) = &o.request {
             evidence.push(Evidence::header(
                 "www-authenticate request (decoded)",
-                &req.to_string(),
+                &json_text(req),
             ));
         }
         if let Some(ln) = &o.lightning {

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
-use crate::core::observed::{json_at, json_str, parse_json, Observed};
+use crate::core::observed::{json_at, json_str, json_text, parse_json, Observed};
 use crate::decode::{amount, base64};
 use crate::knowledge::chains;
 use crate::protocols::x402_lint;
@@ -1000,7 +1000,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if let Some(c) = ch {
         if let Some(v) = c.json.get("x402Version") {
             d.evidence
-                .push(c.evidence(&c.path("x402Version"), &v.to_string()));
+                .push(c.evidence(&c.path("x402Version"), &json_text(v)));
         }
         for (i, option) in c.options().into_iter().enumerate().take(4) {
             for field in ["network", "amount", "maxAmountRequired", "asset"] {
