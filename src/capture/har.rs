@@ -9,6 +9,8 @@ use crate::core::redact;
 use crate::decode::time::format_rfc3339;
 
 /// Stored bodies are cut to this many bytes: `chrome.storage.session` holds ~10 MB for all tabs.
+/// (A body whose payment signal lies further in is kept as far as the engine reads; see
+/// `capture::stored_entry`.)
 pub const MAX_STORED_BODY_BYTES: usize = 64 * 1024;
 
 /// A page error string is a short net error name; anything longer is cut.
@@ -161,8 +163,9 @@ pub(super) fn cap(s: &mut String, max: usize) {
 }
 
 /// The entry as stored and shown: credentials in request headers and `Set-Cookie` replaced,
-/// query secrets and key-shaped tokens in the body masked, the body decoded and capped.
-pub fn sanitize_entry(entry: &Exchange) -> Exchange {
+/// query secrets and key-shaped tokens in the body masked, the body decoded and capped at
+/// `max_body` bytes.
+pub fn sanitize_entry(entry: &Exchange, max_body: usize) -> Exchange {
     let mut out = entry.clone();
     out.request.url = redact::url(&entry.request.url);
     // Request headers are ours (the user's credentials): scrub them all. Response headers are the
@@ -190,7 +193,7 @@ pub fn sanitize_entry(entry: &Exchange) -> Exchange {
         }
         Some(b) => {
             let mut text = redact::text(&b.text);
-            cap(&mut text, MAX_STORED_BODY_BYTES);
+            cap(&mut text, max_body);
             Some(text)
         }
         None => None,
@@ -317,7 +320,7 @@ mod tests {
             .push(Header::new("Payment-Required", "eyJ4NDAyVmVyc2lvbiI6Mn0="));
         e.response.content.text =
             Some(r#"{"error":"Incorrect API key provided: sk-proj-abcdefghijklmnop1234"}"#.into());
-        let s = sanitize_entry(&e);
+        let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
         let all = serde_json::to_string(&s).unwrap_or_default();
         for secret in ["abcdefghijklmnop", "abcdef123456", "ABCDEFGHIJ"] {
             assert!(!all.contains(secret), "{secret} leaked: {all}");
@@ -338,7 +341,7 @@ mod tests {
         let mut e = Exchange::default();
         // 3-byte chars so the cap falls inside one.
         e.response.content.text = Some("€".repeat(MAX_STORED_BODY_BYTES));
-        let s = sanitize_entry(&e);
+        let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
         let text = s.response.content.text.unwrap_or_default();
         assert!(text.len() <= MAX_STORED_BODY_BYTES && text.len() > MAX_STORED_BODY_BYTES - 3);
         assert!(text.chars().all(|c| c == '€'));
@@ -349,7 +352,7 @@ mod tests {
         let mut e = Exchange::default();
         e.response.content.text = Some("eyJrZXkiOiJzdXBlcnNlY3JldHZhbHVlIn0=".into());
         e.response.content.encoding = Some("base64".into());
-        let s = sanitize_entry(&e);
+        let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
         assert_eq!(s.response.content.encoding, None);
         let text = s.response.content.text.unwrap_or_default();
         assert!(text.starts_with("{\"key\":"), "{text}");
@@ -373,7 +376,7 @@ mod tests {
             let mut e = Exchange::default();
             e.response.status = 402;
             e.request.headers.push(Header::new("Authorization", &cred));
-            let s = sanitize_entry(&e);
+            let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
             let stored = s.request_header("authorization").unwrap_or("");
             assert!(
                 !stored.contains("secret") && !stored.contains(&hex[..40]),
@@ -387,14 +390,14 @@ mod tests {
             .headers
             .push(Header::new("Authorization", "Bearer a:b"));
         assert_eq!(
-            sanitize_entry(&e).request_header("authorization"),
+            sanitize_entry(&e, MAX_STORED_BODY_BYTES).request_header("authorization"),
             Some("Bearer [redacted]")
         );
     }
 
     #[test]
     fn sanitize_keeps_absent_body_absent() {
-        let s = sanitize_entry(&Exchange::default());
+        let s = sanitize_entry(&Exchange::default(), MAX_STORED_BODY_BYTES);
         assert_eq!(s.response.content.text, None);
     }
 }

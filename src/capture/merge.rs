@@ -12,6 +12,20 @@ pub const MERGE_WINDOW_MS: u64 = 60_000;
 /// The list per tab keeps the newest this many records.
 pub const MAX_RECORDS_PER_TAB: usize = 100;
 
+/// ... and at most this many bytes of stored bodies (the newest record always stays):
+/// `chrome.storage.session` holds about 10 MB for every tab together, and a write beyond that
+/// fails and loses the newest record.
+pub const MAX_BODY_BYTES_PER_TAB: usize = 1024 * 1024;
+
+fn body_bytes(r: &Record) -> usize {
+    r.entry
+        .response
+        .content
+        .text
+        .as_ref()
+        .map_or(0, String::len)
+}
+
 fn same_response(a: &Record, b: &Record) -> bool {
     a.source != Source::Import
         && b.source != Source::Import
@@ -29,7 +43,8 @@ fn same_response(a: &Record, b: &Record) -> bool {
 ///   `page_error`, headers only the earlier sighting saw are kept, and the merged entry is
 ///   diagnosed again.
 /// - A body already held from an equal or better source makes `incoming` a duplicate: dropped.
-/// - Otherwise `incoming` is appended; the oldest records go beyond [`MAX_RECORDS_PER_TAB`].
+/// - Otherwise `incoming` is appended; the oldest records go beyond [`MAX_RECORDS_PER_TAB`] or
+///   [`MAX_BODY_BYTES_PER_TAB`].
 pub fn merge_record(mut records: Vec<Record>, incoming: Record) -> Vec<Record> {
     if let Some(old) = records.iter_mut().find(|r| r.id == incoming.id) {
         let page_error = old.page_error.take();
@@ -58,7 +73,12 @@ pub fn merge_record(mut records: Vec<Record>, incoming: Record) -> Vec<Record> {
         }
     }
     records.push(incoming);
-    let excess = records.len().saturating_sub(MAX_RECORDS_PER_TAB);
+    let mut excess = records.len().saturating_sub(MAX_RECORDS_PER_TAB);
+    let mut bytes: usize = records.iter().skip(excess).map(body_bytes).sum();
+    while bytes > MAX_BODY_BYTES_PER_TAB && excess + 1 < records.len() {
+        bytes -= records.get(excess).map_or(0, body_bytes);
+        excess += 1;
+    }
     records.drain(..excess);
     records
 }
@@ -228,6 +248,32 @@ mod tests {
             list[MAX_RECORDS_PER_TAB - 1].id,
             format!("wr-{}", MAX_RECORDS_PER_TAB + 4)
         );
+    }
+
+    #[test]
+    fn list_keeps_within_the_body_byte_budget() {
+        let big = "x".repeat(MAX_BODY_BYTES_PER_TAB / 3);
+        let mut list = Vec::new();
+        for i in 0..5u64 {
+            // Far apart in time: distinct responses, never merged.
+            let r = rec(
+                &format!("pg-{i}"),
+                Source::Page,
+                i * 2 * MERGE_WINDOW_MS,
+                Some(&big),
+            );
+            list = merge_record(list, r);
+        }
+        let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["pg-2", "pg-3", "pg-4"]);
+        // One record over the whole budget still stays: the newest is never dropped.
+        let huge = "y".repeat(MAX_BODY_BYTES_PER_TAB + 1);
+        let list = merge_record(
+            list,
+            rec("pg-9", Source::Page, 99 * MERGE_WINDOW_MS, Some(&huge)),
+        );
+        let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["pg-9"]);
     }
 
     #[test]

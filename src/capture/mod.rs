@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::core::diagnosis::Diagnosis;
 use crate::core::engine::{diagnose, Context};
-use crate::core::exchange::Exchange;
+use crate::core::exchange::{Exchange, MAX_BODY_BYTES};
 use crate::core::json_read::{boolean, i32, string, u16, u64, Object, ReadError};
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
@@ -170,7 +170,7 @@ fn ms_to_unix(ms: u64) -> Option<i64> {
 /// The diagnosis reads the entry as captured; what is stored is redacted and capped.
 fn build(id: String, tab_id: i32, now_ms: u64, source: Source, entry: &Exchange) -> Option<Record> {
     let diagnosis = diagnose(entry, &context(now_ms))?;
-    let entry = sanitize_entry(entry);
+    let entry = stored_entry(entry, &diagnosis, now_ms);
     Some(Record {
         id,
         tab_id,
@@ -184,6 +184,23 @@ fn build(id: String, tab_id: i32, now_ms: u64, source: Source, entry: &Exchange)
         entry,
         diagnosis,
     })
+}
+
+/// The entry to store. Records are re-diagnosed from it when read back, so its body is capped at
+/// [`MAX_STORED_BODY_BYTES`] only when that prefix still gives the same finding; a signal further
+/// in (a paywall's `window.x402` after a large inlined bundle) keeps as much body as the engine
+/// reads ([`MAX_BODY_BYTES`]), rather than the record vanishing from the popup.
+fn stored_entry(entry: &Exchange, diagnosis: &Diagnosis, time_ms: u64) -> Exchange {
+    let capped = sanitize_entry(entry, MAX_STORED_BODY_BYTES);
+    let same = rediagnose(&capped, time_ms).is_some_and(|d| {
+        (d.cause, &d.provider, d.protocol)
+            == (diagnosis.cause, &diagnosis.provider, diagnosis.protocol)
+    });
+    if same {
+        capped
+    } else {
+        sanitize_entry(entry, MAX_BODY_BYTES)
+    }
 }
 
 fn has_body(entry: &Exchange) -> bool {
@@ -272,6 +289,37 @@ mod tests {
         assert_eq!(stored(forged.clone()), Some(r));
         forged.as_object_mut().map(|o| o.remove("diagnosis"));
         assert!(stored(forged).is_some());
+    }
+
+    #[test]
+    fn a_signal_past_the_stored_cap_keeps_more_body() {
+        let paywall = r#"<script>window.x402 = { paymentRequired: {"x402Version": 2, "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": "10000", "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]} };</script>"#;
+        let page = |filler: usize| {
+            let mut e = Exchange::default();
+            e.request.url = "https://x.test/premium".into();
+            e.response.status = 402;
+            e.response
+                .headers
+                .push(Header::new("Content-Type", "text/html"));
+            e.response.content.text = Some(format!(
+                "<html><body>{}{paywall}</body></html>",
+                "<p>filler</p>".repeat(filler)
+            ));
+            e
+        };
+        for (filler, stored_cap) in [(10, MAX_STORED_BODY_BYTES), (6000, MAX_BODY_BYTES)] {
+            let r = record_from_entry(&page(filler), Source::Devtools, 1, 1_764_069_780_000, 1)
+                .unwrap_or_else(|| panic!("an x402 paywall is diagnosed"));
+            assert_eq!(
+                r.diagnosis.protocol,
+                Some(crate::core::diagnosis::Protocol::X402)
+            );
+            let body = r.entry.response.content.text.as_deref().unwrap_or_default();
+            assert!(body.contains("window.x402"), "filler {filler}");
+            assert!(body.len() <= stored_cap, "filler {filler}: {}", body.len());
+            let back = stored(serde_json::to_value(&r).unwrap_or_default());
+            assert_eq!(back.map(|b| b.diagnosis.cause), Some(r.diagnosis.cause));
+        }
     }
 
     #[test]
