@@ -276,12 +276,16 @@ fn paywall(text: &str) -> Option<Challenge<'static>> {
             }) else {
                 continue;
             };
+            let mut parsed = parsed;
             let root = cat(&["window.x402.", key]);
             return Some(if v1 {
-                // v1 embeds the bare requirements array.
-                let version = json_at(&parsed, "0.x402Version")
-                    .cloned()
-                    .unwrap_or(Value::from(1));
+                // v1 embeds the bare requirements array. Its version is taken from the first
+                // requirement (leaving null) rather than copied: nothing reads it there, and
+                // `Value::clone` costs a kilobyte of wasm.
+                let version = parsed
+                    .get_mut(0)
+                    .and_then(|first| first.get_mut("x402Version"))
+                    .map_or(Value::from(1), Value::take);
                 let mut json = serde_json::Map::new();
                 json.insert("x402Version".into(), version);
                 json.insert("accepts".into(), parsed);
