@@ -48,7 +48,7 @@ pub fn lightning_offer(invoice: &str, now: Option<i64>) -> LightningOffer {
     let mut terms = PaymentTerms {
         asset: Some("sat".into()),
         invoice: Some(truncate(&printable(invoice.trim()), INVOICE_DISPLAY_CHARS)),
-        ..PaymentTerms::default()
+        ..super::no_terms()
     };
     if let Ok(inv) = &decoded {
         if let Some(msat) = inv.amount_msat {
@@ -169,15 +169,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
 
-    let mut evidence = Vec::new();
-    for line in &lines {
-        if auth_challenge::parse([*line])
-            .iter()
-            .any(|c| is_l402_scheme(&c.scheme))
-        {
-            evidence.push(Evidence::header("www-authenticate", line));
-        }
-    }
+    let mut evidence = super::challenge_line_evidence(&lines, |c| is_l402_scheme(&c.scheme));
     let offer = challenge.and_then(|c| challenge_offer(c, obs.now));
     if let Some(o) = &offer {
         evidence.push(invoice_evidence("www-authenticate invoice", o));
@@ -245,7 +237,7 @@ fn challenge_diagnosis(
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
+    let mut d = super::new_diagnosis(Cause::PaymentChallenge, confidence, obs.status);
     let expired = offer.and_then(|o| o.terms.expired).unwrap_or(false);
     let price = offer
         .and_then(|o| o.terms.amount.as_deref())
@@ -336,7 +328,7 @@ fn rejected(
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+    let mut d = super::new_diagnosis(Cause::PaymentRejected, confidence, obs.status);
     d.summary = "L402: the credential was refused".into();
     let mut explanation = format!(
         "The request already carried an `Authorization: {scheme} …` credential and the server \

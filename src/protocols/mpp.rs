@@ -224,7 +224,7 @@ fn offer<'c>(challenge: &'c Challenge, now: Option<i64>) -> Offer<'c> {
     let mut terms = PaymentTerms {
         scheme: method.clone(),
         description: challenge.param("description").map(printable),
-        ..PaymentTerms::default()
+        ..super::no_terms()
     };
     if let Some(exp) = challenge.param("expires").and_then(parse_rfc3339) {
         terms.expires_at = Some(format_rfc3339(exp));
@@ -340,15 +340,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     }
     let l402_offer = l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now));
 
-    let mut evidence = Vec::new();
-    for line in &lines {
-        if auth_challenge::parse([*line])
-            .iter()
-            .any(|c| c.is("Payment"))
-        {
-            evidence.push(Evidence::header("www-authenticate", line));
-        }
-    }
+    let mut evidence = super::challenge_line_evidence(&lines, |c| c.is("Payment"));
     for o in &offers {
         if let Some(req) = &o.request {
             evidence.push(Evidence::header(
@@ -393,7 +385,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         Confidence::Medium
     };
     let mut d = if let Some(r) = rejection {
-        let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+        let mut d = super::new_diagnosis(Cause::PaymentRejected, confidence, obs.status);
         d.summary = format!("MPP: {}", r.summary);
         d.explanation = r.explanation.to_string();
         for s in r.steps {
@@ -401,7 +393,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         }
         d
     } else if unknown_problem || (credential.is_some() && kind.is_empty()) {
-        let mut d = Diagnosis::new(Cause::PaymentRejected, Confidence::Medium, obs.status);
+        let mut d = super::new_diagnosis(Cause::PaymentRejected, Confidence::Medium, obs.status);
         d.summary = "MPP: the payment credential was refused".into();
         let detail = obs
             .json_str("detail")
@@ -453,7 +445,7 @@ fn challenge_diagnosis(
     offers: &[Offer],
     also_l402: bool,
 ) -> Diagnosis {
-    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
+    let mut d = super::new_diagnosis(Cause::PaymentChallenge, confidence, obs.status);
     let Some(first) = offers.first() else {
         d.summary = "MPP: payment required, but no usable Payment challenge".into();
         d.explanation = "The server signals a Payment (MPP) 402 but sends no complete \

@@ -177,7 +177,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    let mut d = super::new_diagnosis(cause, confidence, obs.status);
     d.protocol = Some(Protocol::PayPerCrawl);
     d.provider = Some("cloudflare".into());
     d.docs_url = Some(
@@ -217,7 +217,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             asset: Some(currency.clone()),
             asset_id: Some(currency.clone()),
             resource: Some(crate::core::redact::url(&ex.request.url)),
-            ..PaymentTerms::default()
+            ..super::no_terms()
         });
     }
 

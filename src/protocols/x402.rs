@@ -449,7 +449,7 @@ fn terms(option: &Value, top: &Value) -> PaymentTerms {
         description: str_field(option, "description")
             .or_else(|| str_field(top, "resource.description")),
         max_timeout_seconds: option.get("maxTimeoutSeconds").and_then(Value::as_u64),
-        ..PaymentTerms::default()
+        ..super::no_terms()
     }
 }
 
@@ -979,7 +979,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     } else {
         Cause::PaymentChallenge
     };
-    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    let mut d = super::new_diagnosis(cause, confidence, obs.status);
     d.protocol = Some(Protocol::X402);
     if cloudflare {
         d.provider = Some("cloudflare".into());
@@ -1089,7 +1089,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     }
     let mut fallback_terms = PaymentTerms {
         network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
-        ..PaymentTerms::default()
+        ..super::no_terms()
     };
     if let Some(n) = fallback_terms
         .network_id
