@@ -32,6 +32,22 @@ pub(crate) fn no_terms() -> PaymentTerms {
     PaymentTerms::default()
 }
 
+/// Empty terms to fill in place: the top-level terms when `slot` is empty, else a new
+/// alternative. `PaymentTerms` is some 200 bytes that wasm copies field by field, so building
+/// terms elsewhere and moving them in costs hundreds of bytes of code per site.
+#[inline(never)]
+pub(crate) fn next_terms(slot: &mut Option<PaymentTerms>) -> &mut PaymentTerms {
+    match slot {
+        None => slot.insert(PaymentTerms::default()),
+        Some(top) => {
+            let alternatives = &mut top.alternatives;
+            alternatives.push(PaymentTerms::default());
+            let last = alternatives.len() - 1;
+            &mut alternatives[last]
+        }
+    }
+}
+
 /// Evidence for each `WWW-Authenticate` line that carries a challenge `wanted` accepts, as sent.
 pub(crate) fn challenge_line_evidence(
     lines: &[&str],

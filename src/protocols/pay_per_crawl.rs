@@ -10,9 +10,7 @@
 //! is not paying; `InvalidContentPrice` and `InternalError` are processing errors on Cloudflare's
 //! or the owner's side.
 
-use crate::core::diagnosis::{
-    Cause, Confidence, Diagnosis, Evidence, PaymentTerms, Protocol, Step,
-};
+use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Protocol, Step};
 use crate::core::observed::Observed;
 
 const DOCS: &str = "https://developers.cloudflare.com/ai-crawl-control/features/pay-per-crawl/use-pay-per-crawl-as-ai-owner/";
@@ -211,14 +209,12 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         (None, None) => "the page's price".to_string(),
     };
     if let Some((currency, amount)) = &price {
-        d.payment = Some(PaymentTerms {
-            scheme: Some("pay-per-crawl".into()),
-            amount: Some(amount.clone()),
-            asset: Some(currency.clone()),
-            asset_id: Some(currency.clone()),
-            resource: Some(crate::core::redact::url(&ex.request.url)),
-            ..super::no_terms()
-        });
+        let t = super::next_terms(&mut d.payment);
+        t.scheme = Some("pay-per-crawl".into());
+        t.amount = Some(amount.clone());
+        t.asset = Some(currency.clone());
+        t.asset_id = Some(currency.clone());
+        t.resource = Some(crate::core::redact::url(&ex.request.url));
     }
 
     // What the request offered, against the price.
