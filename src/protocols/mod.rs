@@ -26,7 +26,8 @@ pub(crate) fn new_diagnosis(cause: Cause, confidence: Confidence, status: u16) -
     Diagnosis::new(cause, confidence, status)
 }
 
-/// `PaymentTerms::default()`, kept out of line like [`new_diagnosis`].
+/// `PaymentTerms::default()`, kept out of line like [`new_diagnosis`]. A local bound to it is
+/// built in place; for terms that live in a diagnosis, use [`next_terms`].
 #[inline(never)]
 pub(crate) fn no_terms() -> PaymentTerms {
     PaymentTerms::default()
@@ -38,10 +39,10 @@ pub(crate) fn no_terms() -> PaymentTerms {
 #[inline(never)]
 pub(crate) fn next_terms(slot: &mut Option<PaymentTerms>) -> &mut PaymentTerms {
     match slot {
-        None => slot.insert(PaymentTerms::default()),
+        None => slot.insert(no_terms()),
         Some(top) => {
             let alternatives = &mut top.alternatives;
-            alternatives.push(PaymentTerms::default());
+            alternatives.push(no_terms());
             let last = alternatives.len() - 1;
             &mut alternatives[last]
         }

@@ -1085,10 +1085,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             }
         }
     }
-    let mut fallback_terms = PaymentTerms {
-        network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
-        ..super::no_terms()
-    };
+    // Built where it lives rather than moved there (see `next_terms`).
+    let mut fallback_terms = super::no_terms();
+    fallback_terms.network_id = wire.settlement.as_ref().and_then(|s| s.str("network"));
     if let Some(n) = fallback_terms
         .network_id
         .as_deref()
