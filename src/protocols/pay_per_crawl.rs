@@ -142,10 +142,9 @@ pub fn cmp_decimal(a: &str, b: &str) -> Option<std::cmp::Ordering> {
         ai.len()
             .cmp(&bi.len())
             .then_with(|| ai.cmp(bi))
-            .then_with(|| {
-                let width = af.len().max(bf.len());
-                format!("{af:0<width$}").cmp(&format!("{bf:0<width$}"))
-            }),
+            // Without trailing zeros, comparing the fractions as text is comparing them
+            // zero-padded to the same width: a fraction that is a prefix of the other is smaller.
+            .then_with(|| af.cmp(bf)),
     )
 }
 
@@ -330,6 +329,8 @@ mod tests {
         assert_eq!(cmp_decimal("0.010", "0.01"), Some(Ordering::Equal));
         assert_eq!(cmp_decimal("10", "9.99"), Some(Ordering::Greater));
         assert_eq!(cmp_decimal("007", "7.0"), Some(Ordering::Equal));
+        assert_eq!(cmp_decimal("0.5", "0.51"), Some(Ordering::Less));
+        assert_eq!(cmp_decimal("0.510", "0.5"), Some(Ordering::Greater));
         assert_eq!(
             cmp_decimal("99999999999999999999999.1", "99999999999999999999999.09"),
             Some(Ordering::Greater)
