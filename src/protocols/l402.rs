@@ -35,26 +35,28 @@ pub fn find_challenge(challenges: &[Challenge]) -> Option<&Challenge> {
         .or_else(|| challenges.iter().find(|c| c.is("LSAT")))
 }
 
-/// A BOLT11 invoice turned into payment terms, with the decode result for evidence.
-pub struct LightningOffer {
-    pub terms: PaymentTerms,
-    pub decoded: Result<bolt11::Invoice, bolt11::Error>,
+/// What a BOLT11 invoice decoded to.
+pub type Decoded = Result<bolt11::Invoice, bolt11::Error>;
+
+/// A BOLT11 invoice as offered: its payment terms, and the decode result for evidence.
+#[derive(Clone, Copy)]
+pub struct LightningOffer<'a> {
+    pub terms: &'a PaymentTerms,
+    pub decoded: &'a Decoded,
 }
 
-/// Payment terms for a Lightning invoice: amount in sat (3 decimals, so msat are exact),
-/// network from the HRP, creation and expiry times, `expired` against `now` when known.
-pub fn lightning_offer(invoice: &str, now: Option<i64>) -> LightningOffer {
+/// Fills `terms` (in place: moving terms costs code) for a Lightning invoice: amount in sat
+/// (3 decimals, so msat are exact), network from the HRP, creation and expiry times, `expired`
+/// against `now` when known.
+pub fn lightning_terms(invoice: &str, now: Option<i64>, terms: &mut PaymentTerms) -> Decoded {
     let decoded = bolt11::decode(invoice);
-    let mut terms = PaymentTerms {
-        asset: Some("sat".into()),
-        invoice: Some(truncate(&printable(invoice.trim()), INVOICE_DISPLAY_CHARS)),
-        ..PaymentTerms::default()
-    };
+    terms.asset = Some("sat".into());
+    terms.invoice = Some(truncate(&printable(invoice.trim()), INVOICE_DISPLAY_CHARS));
     if let Ok(inv) = &decoded {
         if let Some(msat) = inv.amount_msat {
             terms.amount_atomic = Some(msat.to_string());
-            terms.amount = amount::atomic_to_human(&msat.to_string(), 3);
         }
+        terms.amount = sat_amount(inv);
         terms.decimals = Some(3);
         terms.network = Some(inv.network.display().into());
         terms.network_id = Some(inv.network.hrp_prefix().into());
@@ -65,14 +67,19 @@ pub fn lightning_offer(invoice: &str, now: Option<i64>) -> LightningOffer {
         terms.expires_at = Some(format_rfc3339(inv.expires_at()));
         terms.expired = now.map(|n| n >= inv.expires_at());
     }
-    LightningOffer { terms, decoded }
+    decoded
+}
+
+/// The invoice's amount in sat, `None` for an "any amount" invoice.
+fn sat_amount(inv: &bolt11::Invoice) -> Option<String> {
+    amount::atomic_to_human(&inv.amount_msat?.to_string(), 3)
 }
 
 /// One evidence line with what the invoice says (or why it does not decode).
-pub fn invoice_evidence(location: &str, offer: &LightningOffer) -> Evidence {
-    let value = match &offer.decoded {
+pub fn invoice_evidence(location: &str, decoded: &Decoded) -> Evidence {
+    let value = match decoded {
         Ok(inv) => {
-            let amount = match &offer.terms.amount {
+            let amount = match sat_amount(inv) {
                 Some(a) => format!("{a} sat"),
                 None => "any amount".into(),
             };
@@ -102,11 +109,17 @@ pub fn invoice_evidence(location: &str, offer: &LightningOffer) -> Evidence {
     }
 }
 
-/// The L402 terms of a challenge, when it carries an invoice.
-pub fn challenge_offer(ch: &Challenge, now: Option<i64>) -> Option<LightningOffer> {
-    let mut offer = lightning_offer(ch.param("invoice")?, now);
-    offer.terms.scheme = Some("l402".into());
-    Some(offer)
+/// The L402 terms of a challenge, when it carries an invoice: filled into the next terms of
+/// `slot` (see [`super::next_terms`]), with the invoice's decode result returned.
+pub fn challenge_offer(
+    ch: &Challenge,
+    now: Option<i64>,
+    slot: &mut Option<PaymentTerms>,
+) -> Option<Decoded> {
+    let invoice = ch.param("invoice")?;
+    let terms = super::next_terms(slot);
+    terms.scheme = Some("l402".into());
+    Some(lightning_terms(invoice, now, terms))
 }
 
 /// An `Authorization` value split into its L402/LSAT scheme and credential; `None` for others.
@@ -169,42 +182,41 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
 
-    let mut evidence = Vec::new();
-    for line in &lines {
-        if auth_challenge::parse([*line])
-            .iter()
-            .any(|c| is_l402_scheme(&c.scheme))
-        {
-            evidence.push(Evidence::header("www-authenticate", line));
-        }
-    }
-    let offer = challenge.and_then(|c| challenge_offer(c, obs.now));
-    if let Some(o) = &offer {
-        evidence.push(invoice_evidence("www-authenticate invoice", o));
+    let cause = if credential.is_some() {
+        Cause::PaymentRejected
+    } else {
+        Cause::PaymentChallenge
+    };
+    // Confidence is raised below once the evidence is in.
+    let mut d = super::new_diagnosis(cause, Confidence::Medium, obs.status);
+    d.protocol = Some(Protocol::L402);
+
+    let mut evidence = super::challenge_line_evidence(&lines, |c| is_l402_scheme(&c.scheme));
+    let invoice = challenge.and_then(|c| challenge_offer(c, obs.now, &mut d.payment));
+    if let Some(i) = &invoice {
+        evidence.push(invoice_evidence("www-authenticate invoice", i));
     }
     let scheme_name = match challenge {
         Some(c) if c.is("LSAT") => "LSAT",
         _ => "L402",
     };
 
-    let mut d = match credential {
+    match credential {
         Some((scheme, cred)) => {
             let value = obs.exchange.request_header("authorization").unwrap_or("");
             evidence.push(Evidence::request_header("authorization", value));
-            rejected(obs, scheme, cred, challenge.is_some(), offer.as_ref())
+            rejected(&mut d, scheme, cred, challenge.is_some());
         }
-        None => challenge_diagnosis(obs, challenge, offer.as_ref(), scheme_name),
-    };
-    d.protocol = Some(Protocol::L402);
+        None => challenge_diagnosis(&mut d, challenge, invoice.as_ref(), scheme_name),
+    }
     d.evidence = evidence;
-    d.payment = offer.map(|o| o.terms);
     Some(d)
 }
 
 /// Pay, keep the preimage, retry. `full_invoice` is set only for an invoice that decoded (so it
 /// is plain bech32, safe to offer for copying) and is still payable.
 fn pay_steps(
-    offer: Option<&LightningOffer>,
+    offer: Option<LightningOffer>,
     scheme_name: &str,
     full_invoice: Option<&str>,
 ) -> Vec<Step> {
@@ -233,19 +245,22 @@ fn pay_steps(
     ]
 }
 
+/// Fills `d` for an L402 challenge; `invoice` is the decoded invoice behind `d.payment`.
 fn challenge_diagnosis(
-    obs: &Observed,
+    d: &mut Diagnosis,
     challenge: Option<&Challenge>,
-    offer: Option<&LightningOffer>,
+    invoice: Option<&Decoded>,
     scheme_name: &str,
-) -> Diagnosis {
+) {
+    let offer = d
+        .payment
+        .as_ref()
+        .zip(invoice)
+        .map(|(terms, decoded)| LightningOffer { terms, decoded });
     let decoded = offer.and_then(|o| o.decoded.as_ref().ok());
-    let confidence = if decoded.is_some() {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
+    if decoded.is_some() {
+        d.confidence = Confidence::High;
+    }
     let expired = offer.and_then(|o| o.terms.expired).unwrap_or(false);
     let price = offer
         .and_then(|o| o.terms.amount.as_deref())
@@ -321,27 +336,18 @@ fn challenge_diagnosis(
         .filter(|_| decoded.is_some() && !expired);
     steps.extend(pay_steps(offer, scheme_name, full_invoice));
     d.steps = steps;
-    d
 }
 
-fn rejected(
-    obs: &Observed,
-    scheme: &str,
-    credential: &str,
-    rechallenged: bool,
-    offer: Option<&LightningOffer>,
-) -> Diagnosis {
-    let confidence = if rechallenged {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+/// Fills `d` for a refused credential; `rechallenged`: the answer carries a new challenge.
+fn rejected(d: &mut Diagnosis, scheme: &str, credential: &str, rechallenged: bool) {
+    if rechallenged {
+        d.confidence = Confidence::High;
+    }
     d.summary = "L402: the credential was refused".into();
     let mut explanation = format!(
         "The request already carried an `Authorization: {scheme} …` credential and the server \
          answered {} again, so it did not accept the token and preimage.",
-        obs.status
+        d.status
     );
     let problem = credential_problem(credential);
     match problem {
@@ -366,8 +372,10 @@ fn rejected(
          matches its payment hash before paying again.",
     ));
     if rechallenged {
-        let amount = offer
-            .and_then(|o| o.terms.amount.as_deref())
+        let amount = d
+            .payment
+            .as_ref()
+            .and_then(|t| t.amount.as_deref())
             .map(|a| format!(" ({a} sat)"))
             .unwrap_or_default();
         steps.push(Step::text(format!(
@@ -376,7 +384,6 @@ fn rejected(
         )));
     }
     d.steps = steps;
-    d
 }
 
 #[cfg(test)]

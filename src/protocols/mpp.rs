@@ -195,12 +195,12 @@ const ISO_DECIMALS: &[(&str, u32)] = &[
     ("tnd", 3),
 ];
 
-/// One Payment challenge, with its decoded `request`.
+/// One Payment challenge, with its decoded `request`; its terms live in the diagnosis.
 struct Offer<'c> {
     challenge: &'c Challenge,
     request: Option<Value>,
-    terms: PaymentTerms,
-    lightning: Option<l402::LightningOffer>,
+    /// The Lightning invoice in `request`, decoded.
+    lightning: Option<l402::Decoded>,
 }
 
 fn is_complete(c: &Challenge) -> bool {
@@ -214,18 +214,15 @@ fn amount_digits(request: &Value) -> Option<String> {
     json_str(request, "amount").filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn offer<'c>(challenge: &'c Challenge, now: Option<i64>) -> Offer<'c> {
+/// Decodes one challenge, filling `terms` in place (moving terms costs code).
+fn offer<'c>(challenge: &'c Challenge, now: Option<i64>, terms: &mut PaymentTerms) -> Offer<'c> {
     let request = challenge
         .param("request")
         .and_then(base64::decode_to_string)
         .and_then(|s| serde_json::from_str::<Value>(&s).ok())
         .filter(Value::is_object);
-    let method = challenge.param("method").map(str::to_ascii_lowercase);
-    let mut terms = PaymentTerms {
-        scheme: method.clone(),
-        description: challenge.param("description").map(printable),
-        ..PaymentTerms::default()
-    };
+    terms.scheme = challenge.param("method").map(str::to_ascii_lowercase);
+    terms.description = challenge.param("description").map(printable);
     if let Some(exp) = challenge.param("expires").and_then(parse_rfc3339) {
         terms.expires_at = Some(format_rfc3339(exp));
         terms.expired = now.map(|n| n >= exp);
@@ -267,29 +264,28 @@ fn offer<'c>(challenge: &'c Challenge, now: Option<i64>) -> Offer<'c> {
             .or_else(|| json_str(req, "methodDetails.chainId"))
             .map(|n| printable(&n));
         if let Some(invoice) = json_str(req, "methodDetails.invoice") {
-            let ln = l402::lightning_offer(&invoice, now);
-            terms.invoice = ln.terms.invoice.clone();
+            // The invoice's own terms, of which the MPP offer keeps a few.
+            let mut ln = super::no_terms();
+            let decoded = l402::lightning_terms(&invoice, now, &mut ln);
+            terms.invoice = ln.invoice;
             terms.payment_hash = ln
-                .terms
                 .payment_hash
-                .clone()
                 .or_else(|| json_str(req, "methodDetails.paymentHash"));
-            terms.created_at = ln.terms.created_at.clone();
-            if ln.decoded.is_ok() {
-                terms.network = ln.terms.network.clone();
-                terms.testnet = ln.terms.testnet;
+            terms.created_at = ln.created_at;
+            if decoded.is_ok() {
+                terms.network = ln.network;
+                terms.testnet = ln.testnet;
                 if terms.expires_at.is_none() {
-                    terms.expires_at = ln.terms.expires_at.clone();
-                    terms.expired = ln.terms.expired;
+                    terms.expires_at = ln.expires_at;
+                    terms.expired = ln.expired;
                 }
             }
-            lightning = Some(ln);
+            lightning = Some(decoded);
         }
     }
     Offer {
         challenge,
         request,
-        terms,
         lightning,
     }
 }
@@ -334,21 +330,38 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
 
+    let kind = problem_type
+        .as_deref()
+        .and_then(|t| t.strip_prefix(PROBLEM_BASE))
+        .unwrap_or("");
+    let rejection = REJECTIONS.iter().find(|r| r.kind == kind);
+    let unknown_problem = !kind.is_empty() && kind != "payment-required" && rejection.is_none();
+    let credential = request_credential(obs);
+    let refused = unknown_problem || (credential.is_some() && kind.is_empty());
+    let confidence = if !complete.is_empty() || rejection.is_some() || kind == "payment-required" {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = match rejection {
+        Some(_) => super::new_diagnosis(Cause::PaymentRejected, confidence, obs.status),
+        None if refused => {
+            super::new_diagnosis(Cause::PaymentRejected, Confidence::Medium, obs.status)
+        }
+        None => super::new_diagnosis(Cause::PaymentChallenge, confidence, obs.status),
+    };
+    d.protocol = Some(Protocol::Mpp);
+
+    // Terms go straight into the diagnosis: the first offer is the top-level terms, every later
+    // one (L402 last) an alternative.
     let mut offers: Vec<Offer> = Vec::with_capacity(complete.len());
     for c in &complete {
-        offers.push(offer(c, obs.now));
+        offers.push(offer(c, obs.now, super::next_terms(&mut d.payment)));
     }
-    let l402_offer = l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now));
+    let l402_invoice =
+        l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now, &mut d.payment));
 
-    let mut evidence = Vec::new();
-    for line in &lines {
-        if auth_challenge::parse([*line])
-            .iter()
-            .any(|c| c.is("Payment"))
-        {
-            evidence.push(Evidence::header("www-authenticate", line));
-        }
-    }
+    let mut evidence = super::challenge_line_evidence(&lines, |c| c.is("Payment"));
     for o in &offers {
         if let Some(req) = &o.request {
             evidence.push(Evidence::header(
@@ -371,37 +384,21 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             }
         }
     }
-    if let Some(o) = &l402_offer {
-        evidence.push(l402::invoice_evidence("www-authenticate L402 invoice", o));
+    if let Some(i) = &l402_invoice {
+        evidence.push(l402::invoice_evidence("www-authenticate L402 invoice", i));
     }
-    let credential = request_credential(obs);
     if let Some(c) = credential {
         evidence.push(Evidence::request_header("authorization", c));
     }
 
     let findings = findings(obs, &payment, &offers, problem_type.is_some());
-    let kind = problem_type
-        .as_deref()
-        .and_then(|t| t.strip_prefix(PROBLEM_BASE))
-        .unwrap_or("");
-    let rejection = REJECTIONS.iter().find(|r| r.kind == kind);
-    let unknown_problem = !kind.is_empty() && kind != "payment-required" && rejection.is_none();
-
-    let confidence = if !offers.is_empty() || rejection.is_some() || kind == "payment-required" {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut d = if let Some(r) = rejection {
-        let mut d = Diagnosis::new(Cause::PaymentRejected, confidence, obs.status);
+    if let Some(r) = rejection {
         d.summary = format!("MPP: {}", r.summary);
         d.explanation = r.explanation.to_string();
         for s in r.steps {
             d.steps.push(Step::text(*s));
         }
-        d
-    } else if unknown_problem || (credential.is_some() && kind.is_empty()) {
-        let mut d = Diagnosis::new(Cause::PaymentRejected, Confidence::Medium, obs.status);
+    } else if refused {
         d.summary = "MPP: the payment credential was refused".into();
         let detail = obs
             .json_str("detail")
@@ -418,10 +415,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             quoted(if kind.is_empty() { "none given" } else { kind })
         );
         d.steps = vec![Step::text(USE_NEW_CHALLENGE)];
-        d
     } else {
-        challenge_diagnosis(obs, confidence, &offers, l402_offer.is_some())
-    };
+        challenge_diagnosis(&mut d, &offers, l402_invoice.is_some());
+    }
     if d.cause == Cause::PaymentRejected && !offers.is_empty() {
         d.explanation.push_str(&format!(
             " The response also carries {} fresh challenge{}.",
@@ -429,32 +425,14 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             if offers.len() == 1 { "" } else { "s" }
         ));
     }
-    d.protocol = Some(Protocol::Mpp);
     d.evidence = evidence;
     d.findings = findings;
-
-    // The first offer is the top-level terms; every later one is an alternative.
-    let mut add = |terms: PaymentTerms| match &mut d.payment {
-        Some(top) => top.alternatives.push(terms),
-        None => d.payment = Some(terms),
-    };
-    for o in offers {
-        add(o.terms);
-    }
-    if let Some(o) = l402_offer {
-        add(o.terms);
-    }
     Some(d)
 }
 
-fn challenge_diagnosis(
-    obs: &Observed,
-    confidence: Confidence,
-    offers: &[Offer],
-    also_l402: bool,
-) -> Diagnosis {
-    let mut d = Diagnosis::new(Cause::PaymentChallenge, confidence, obs.status);
-    let Some(first) = offers.first() else {
+/// Fills `d` for a Payment challenge; the first offer's terms are `d.payment`'s top level.
+fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
+    let (Some(first), Some(t)) = (offers.first(), d.payment.as_ref()) else {
         d.summary = "MPP: payment required, but no usable Payment challenge".into();
         d.explanation = "The server signals a Payment (MPP) 402 but sends no complete \
                          `WWW-Authenticate: Payment` challenge (id, realm, method, intent and \
@@ -465,9 +443,8 @@ fn challenge_diagnosis(
              complete Payment challenge.",
         )
         .with_link(SPEC_LINK)];
-        return d;
+        return;
     };
-    let t = &first.terms;
     let method = t.scheme.as_deref().unwrap_or("?");
     let intent = first.challenge.param("intent").unwrap_or("charge");
     let price = price(t);
@@ -517,13 +494,13 @@ fn challenge_diagnosis(
     if expired {
         steps.push(Step::text(FRESH_CHALLENGE));
     }
-    let lightning_ok = first.lightning.as_ref().filter(|l| l.decoded.is_ok());
+    let lightning_ok = matches!(first.lightning, Some(Ok(_)));
     if method == "lightning" {
         let mut pay = Step::text(
             "Pay the Lightning invoice in the challenge's request with a Lightning wallet and \
              keep the preimage it returns.",
         );
-        if let (Some(_), false) = (lightning_ok, expired) {
+        if lightning_ok && !expired {
             pay.snippet = first
                 .request
                 .as_ref()
@@ -562,7 +539,6 @@ fn challenge_diagnosis(
         ));
     }
     d.steps = steps;
-    d
 }
 
 fn findings(

@@ -10,9 +10,7 @@
 //! is not paying; `InvalidContentPrice` and `InternalError` are processing errors on Cloudflare's
 //! or the owner's side.
 
-use crate::core::diagnosis::{
-    Cause, Confidence, Diagnosis, Evidence, PaymentTerms, Protocol, Step,
-};
+use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Protocol, Step};
 use crate::core::observed::Observed;
 
 const DOCS: &str = "https://developers.cloudflare.com/ai-crawl-control/features/pay-per-crawl/use-pay-per-crawl-as-ai-owner/";
@@ -144,10 +142,9 @@ pub fn cmp_decimal(a: &str, b: &str) -> Option<std::cmp::Ordering> {
         ai.len()
             .cmp(&bi.len())
             .then_with(|| ai.cmp(bi))
-            .then_with(|| {
-                let width = af.len().max(bf.len());
-                format!("{af:0<width$}").cmp(&format!("{bf:0<width$}"))
-            }),
+            // Without trailing zeros, comparing the fractions as text is comparing them
+            // zero-padded to the same width: a fraction that is a prefix of the other is smaller.
+            .then_with(|| af.cmp(bf)),
     )
 }
 
@@ -177,7 +174,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    let mut d = super::new_diagnosis(cause, confidence, obs.status);
     d.protocol = Some(Protocol::PayPerCrawl);
     d.provider = Some("cloudflare".into());
     d.docs_url = Some(
@@ -211,14 +208,12 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         (None, None) => "the page's price".to_string(),
     };
     if let Some((currency, amount)) = &price {
-        d.payment = Some(PaymentTerms {
-            scheme: Some("pay-per-crawl".into()),
-            amount: Some(amount.clone()),
-            asset: Some(currency.clone()),
-            asset_id: Some(currency.clone()),
-            resource: Some(crate::core::redact::url(&ex.request.url)),
-            ..PaymentTerms::default()
-        });
+        let t = super::next_terms(&mut d.payment);
+        t.scheme = Some("pay-per-crawl".into());
+        t.amount = Some(amount.clone());
+        t.asset = Some(currency.clone());
+        t.asset_id = Some(currency.clone());
+        t.resource = Some(crate::core::redact::url(&ex.request.url));
     }
 
     // What the request offered, against the price.
@@ -334,6 +329,8 @@ mod tests {
         assert_eq!(cmp_decimal("0.010", "0.01"), Some(Ordering::Equal));
         assert_eq!(cmp_decimal("10", "9.99"), Some(Ordering::Greater));
         assert_eq!(cmp_decimal("007", "7.0"), Some(Ordering::Equal));
+        assert_eq!(cmp_decimal("0.5", "0.51"), Some(Ordering::Less));
+        assert_eq!(cmp_decimal("0.510", "0.5"), Some(Ordering::Greater));
         assert_eq!(
             cmp_decimal("99999999999999999999999.1", "99999999999999999999999.09"),
             Some(Ordering::Greater)

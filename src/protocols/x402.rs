@@ -276,12 +276,16 @@ fn paywall(text: &str) -> Option<Challenge<'static>> {
             }) else {
                 continue;
             };
+            let mut parsed = parsed;
             let root = cat(&["window.x402.", key]);
             return Some(if v1 {
-                // v1 embeds the bare requirements array.
-                let version = json_at(&parsed, "0.x402Version")
-                    .cloned()
-                    .unwrap_or(Value::from(1));
+                // v1 embeds the bare requirements array. Its version is taken from the first
+                // requirement (leaving null) rather than copied: nothing reads it there, and
+                // `Value::clone` costs a kilobyte of wasm.
+                let version = parsed
+                    .get_mut(0)
+                    .and_then(|first| first.get_mut("x402Version"))
+                    .map_or(Value::from(1), Value::take);
                 let mut json = serde_json::Map::new();
                 json.insert("x402Version".into(), version);
                 json.insert("accepts".into(), parsed);
@@ -408,8 +412,9 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-/// One `accepts[]` option as terms; `top` is the PaymentRequired object (v2 resource lives there).
-fn terms(option: &Value, top: &Value) -> PaymentTerms {
+/// Fills `t` from one `accepts[]` option; `top` is the PaymentRequired object (v2 resource
+/// lives there).
+fn fill_terms(t: &mut PaymentTerms, option: &Value, top: &Value) {
     let network_id = str_field(option, "network");
     let network = network_id.as_deref().and_then(chains::network);
     let asset_id = str_field(option, "asset");
@@ -423,30 +428,25 @@ fn terms(option: &Value, top: &Value) -> PaymentTerms {
             .and_then(Value::as_u64)
             .and_then(|d| u32::try_from(d).ok())
     });
-    let amount = match (&atomic, decimals) {
+    t.amount = match (&atomic, decimals) {
         (Some(a), Some(d)) => amount::atomic_to_human(a, d),
         _ => None,
     };
-    let asset = known
+    t.asset = known
         .map(|a| a.symbol.to_string())
         .or_else(|| asset_id.clone().filter(|a| is_currency_code(a)));
-    PaymentTerms {
-        scheme: str_field(option, "scheme"),
-        amount,
-        amount_atomic: atomic,
-        asset,
-        asset_id,
-        decimals,
-        network: network.map(|n| n.name.to_string()),
-        network_id,
-        testnet: network.map(|n| n.testnet),
-        pay_to: str_field(option, "payTo"),
-        resource: str_field(option, "resource").or_else(|| str_field(top, "resource.url")),
-        description: str_field(option, "description")
-            .or_else(|| str_field(top, "resource.description")),
-        max_timeout_seconds: option.get("maxTimeoutSeconds").and_then(Value::as_u64),
-        ..PaymentTerms::default()
-    }
+    t.scheme = str_field(option, "scheme");
+    t.amount_atomic = atomic;
+    t.asset_id = asset_id;
+    t.decimals = decimals;
+    t.network = network.map(|n| n.name.to_string());
+    t.network_id = network_id;
+    t.testnet = network.map(|n| n.testnet);
+    t.pay_to = str_field(option, "payTo");
+    t.resource = str_field(option, "resource").or_else(|| str_field(top, "resource.url"));
+    t.description =
+        str_field(option, "description").or_else(|| str_field(top, "resource.description"));
+    t.max_timeout_seconds = option.get("maxTimeoutSeconds").and_then(Value::as_u64);
 }
 
 /// ISO 4217-shaped (`USD`): shown as the asset when no token table knows it.
@@ -454,14 +454,11 @@ fn is_currency_code(s: &str) -> bool {
     s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-fn all_terms(ch: &Challenge) -> Option<PaymentTerms> {
-    let options = ch.options();
-    let (first, rest) = options.split_first()?;
-    let mut first = terms(first, &ch.json);
-    for o in rest {
-        first.alternatives.push(terms(o, &ch.json));
+/// Every option's terms into `slot`: the first at the top, the rest as alternatives.
+fn all_terms(ch: &Challenge, slot: &mut Option<PaymentTerms>) {
+    for o in ch.options() {
+        fill_terms(super::next_terms(slot), o, &ch.json);
     }
-    Some(first)
 }
 
 /// The amount in words: "0.01 USDC", "10000 atomic units of 0xabc…", `None` when unstated.
@@ -940,7 +937,6 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             })
         })
     });
-    let terms = ch.and_then(all_terms);
     let reason = reason(obs, &wire);
     let sent_payment = ["x-payment", "payment-signature"]
         .into_iter()
@@ -955,16 +951,6 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     });
     let family = family.or(settle_failed.then_some(Family::Other));
 
-    let mut cloudflare = false;
-    if let Some(t) = &terms {
-        for o in std::iter::once(t).chain(&t.alternatives) {
-            cloudflare |= o
-                .network_id
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"));
-        }
-    }
-
     let confidence = match (&wire.header, ch) {
         (Some(Decoded::NotBase64), None) => Confidence::Low,
         (_, Some(c)) if !c.salvaged => Confidence::High,
@@ -975,8 +961,24 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     } else {
         Cause::PaymentChallenge
     };
-    let mut d = Diagnosis::new(cause, confidence, obs.status);
+    let mut d = super::new_diagnosis(cause, confidence, obs.status);
     d.protocol = Some(Protocol::X402);
+    // The terms are decoded straight into the diagnosis (moving them costs code).
+    if let Some(c) = ch {
+        all_terms(c, &mut d.payment);
+    }
+    let terms = d.payment.as_ref();
+
+    let mut cloudflare = false;
+    if let Some(t) = terms {
+        for o in std::iter::once(t).chain(&t.alternatives) {
+            cloudflare |= o
+                .network_id
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"));
+        }
+    }
+
     if cloudflare {
         d.provider = Some("cloudflare".into());
     }
@@ -1073,7 +1075,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .as_ref()
         .and_then(|s| s.str("payer"))
         .or_else(|| obs.json_str("payer"));
-    let chosen_terms = terms.as_ref().map(|t| chosen(t, wire.settlement.as_ref()));
+    let chosen_terms = terms.map(|t| chosen(t, wire.settlement.as_ref()));
     let mut chosen_option = None;
     if let (Some(ct), Some(c)) = (chosen_terms, ch) {
         for o in c.options() {
@@ -1083,10 +1085,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             }
         }
     }
-    let mut fallback_terms = PaymentTerms {
-        network_id: wire.settlement.as_ref().and_then(|s| s.str("network")),
-        ..PaymentTerms::default()
-    };
+    // Built where it lives rather than moved there (see `next_terms`).
+    let mut fallback_terms = super::no_terms();
+    fallback_terms.network_id = wire.settlement.as_ref().and_then(|s| s.str("network"));
     if let Some(n) = fallback_terms
         .network_id
         .as_deref()
@@ -1105,7 +1106,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         Some(Origin::Body) if version == Some(1) => " The challenge is the x402 v1 JSON body.",
         _ => "",
     };
-    let n_options = terms.as_ref().map_or(0, |t| 1 + t.alternatives.len());
+    let n_options = terms.map_or(0, |t| 1 + t.alternatives.len());
 
     match family {
         Some(f) => {
@@ -1148,7 +1149,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             d.steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
         }
         None => {
-            d.summary = match &terms {
+            d.summary = match terms {
                 Some(t) => cat(&[
                     if cloudflare { "Cloudflare " } else { "" },
                     "x402 payment requested: ",
@@ -1164,7 +1165,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             e.push('.');
             e.push_str(origin_note);
             e.push(' ');
-            match &terms {
+            match terms {
                 Some(t) => {
                     if n_options > 1 {
                         e.push_str(&cat(&[
@@ -1181,7 +1182,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 None => e.push_str("The payment terms could not be decoded; see the findings."),
             }
             d.explanation = e;
-            d.steps = challenge_steps(ch, terms.as_ref(), version, cloudflare);
+            d.steps = challenge_steps(ch, terms, version, cloudflare);
         }
     }
     if let Some((sent, sent_v, want, want_v)) = header_mismatch {
@@ -1200,7 +1201,6 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             ])),
         );
     }
-    d.payment = terms;
     Some(d)
 }
 
