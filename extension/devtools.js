@@ -4,7 +4,10 @@
 
 // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs).
 const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
-const MAX_BODY = 64 * 1024;
+// As much as the diagnosis reads (MAX_BODY_BYTES in src/core/exchange.rs): DevTools has the whole
+// body, and a paywall's terms can sit past the first 64 KiB. The background stores 64 KiB of it
+// unless the finding needs more (src/capture/mod.rs, stored_entry).
+const MAX_BODY = 256 * 1024;
 const tabId = chrome.devtools.inspectedWindow.tabId;
 
 chrome.devtools.panels.create('Why 402', 'icons/icon32.png', 'panel.html');
