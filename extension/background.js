@@ -37,9 +37,46 @@ async function readTab(tabId) {
   return Array.isArray(got[key]) ? got[key] : [];
 }
 
+// storage.session holds about 10 MB for all tabs together (each tab keeps at most 1 MiB of
+// bodies, MAX_BODY_BYTES_PER_TAB in src/capture/merge.rs). When a write still does not fit, the
+// list of another tab goes, the one whose newest record is oldest, rather than the record that
+// just arrived in the tab being looked at.
+const MAX_EVICTIONS = 20;
+
 async function writeTab(tabId, records) {
-  await chrome.storage.session.set({ [tabKey(tabId)]: records });
+  const key = tabKey(tabId);
+  // Bounded: each retry first removes one other tab's list.
+  for (let evicted = 0; ; evicted += 1) {
+    try {
+      await chrome.storage.session.set({ [key]: records });
+      break;
+    } catch (err) {
+      if (!/quota/i.test(String(err)) || evicted >= MAX_EVICTIONS || !(await evictOtherTab(key))) {
+        throw err;
+      }
+    }
+  }
   await updateBadge(tabId, records.length);
+}
+
+async function evictOtherTab(keep) {
+  const all = await chrome.storage.session.get(null);
+  let victim = null;
+  let victimNewest = Infinity;
+  for (const [key, list] of Object.entries(all)) {
+    if (!key.startsWith('tab:') || key === keep) continue;
+    const newest = Array.isArray(list) && list.length > 0 ? Number(list[list.length - 1].time_ms) || 0 : 0;
+    if (newest < victimNewest) {
+      victim = key;
+      victimNewest = newest;
+    }
+  }
+  if (victim === null) return false;
+  console.warn('why402: session storage is full; dropping the records of', victim);
+  await chrome.storage.session.remove(victim);
+  const tabId = Number(victim.slice('tab:'.length));
+  if (Number.isInteger(tabId)) await updateBadge(tabId, 0);
+  return true;
 }
 
 async function updateBadge(tabId, count) {
