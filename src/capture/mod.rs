@@ -186,12 +186,20 @@ fn build(id: String, tab_id: i32, now_ms: u64, source: Source, entry: &Exchange)
     })
 }
 
-/// The entry to store. Records are re-diagnosed from it when read back, so its body is capped at
-/// [`MAX_STORED_BODY_BYTES`] only when that prefix still gives the same finding; a signal further
-/// in (a paywall's `window.x402` after a large inlined bundle) keeps as much body as the engine
-/// reads ([`MAX_BODY_BYTES`]), rather than the record vanishing from the popup.
+/// The entry to store. Records are re-diagnosed from it when read back, so a body longer than
+/// [`MAX_STORED_BODY_BYTES`] is cut to that only when the prefix still gives the same finding; a
+/// signal further in (a paywall's `window.x402` after a large inlined bundle) keeps as much body
+/// as the engine reads ([`MAX_BODY_BYTES`]), rather than the record vanishing from the popup.
 fn stored_entry(entry: &Exchange, diagnosis: &Diagnosis, time_ms: u64) -> Exchange {
-    let capped = sanitize_entry(entry, MAX_STORED_BODY_BYTES);
+    let full = sanitize_entry(entry, MAX_BODY_BYTES);
+    let body_len = full.response.content.text.as_ref().map_or(0, String::len);
+    if body_len <= MAX_STORED_BODY_BYTES {
+        return full;
+    }
+    let mut capped = full.clone();
+    if let Some(text) = capped.response.content.text.as_mut() {
+        har::cap(text, MAX_STORED_BODY_BYTES);
+    }
     let same = rediagnose(&capped, time_ms).is_some_and(|d| {
         (d.cause, &d.provider, d.protocol)
             == (diagnosis.cause, &diagnosis.provider, diagnosis.protocol)
@@ -199,7 +207,7 @@ fn stored_entry(entry: &Exchange, diagnosis: &Diagnosis, time_ms: u64) -> Exchan
     if same {
         capped
     } else {
-        sanitize_entry(entry, MAX_BODY_BYTES)
+        full
     }
 }
 
