@@ -174,6 +174,8 @@ const KEY_PREFIXES: &[&str] = &[
     "nvapi-",
     "fw_",
     "npm_",
+    // Stripe shared payment tokens (MPP's `stripe` method).
+    "spt_",
 ];
 
 /// Authorization schemes whose next word is the credential.
