@@ -14,3 +14,13 @@ demo:
 
 icons:
 	python3 scripts/make-icons.py
+
+# Fuzzing (cargo-fuzz, nightly; installs what is missing): `make fuzz`, `make fuzz 60` or
+# `make fuzz SECS=60` for the seconds per target.
+ifeq (fuzz,$(firstword $(MAKECMDGOALS)))
+FUZZ_ARGS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+$(eval $(FUZZ_ARGS):;@:)
+endif
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh $(or $(SECS),$(FUZZ_ARGS),60)
