@@ -29,5 +29,8 @@ fn fuzz_corpora_replay_without_panics() {
         println!("{name}: {} inputs", files.len());
         total += files.len();
     }
-    println!("{total} inputs replayed over {} targets", targets::ALL.len());
+    println!(
+        "{total} inputs replayed over {} targets",
+        targets::ALL.len()
+    );
 }

@@ -93,9 +93,12 @@ const SECRET_HEADERS: &[&str] = &[
     "openai-project",
 ];
 
-/// Headers that name a secret word but carry the server's terms, which the diagnosis shows
-/// (their values still pass the shape rules).
+/// Headers that name a secret word but carry no credential: the server's terms, which the
+/// diagnosis shows, and Web Bot Auth's public metadata (their values still pass the shape
+/// rules).
 const TERMS_HEADERS: &[&str] = &[
+    "signature-agent",
+    "signature-input",
     "www-authenticate",
     "proxy-authenticate",
     "authentication-info",
@@ -137,10 +140,6 @@ const HARMLESS_QUERY_KEYS: &[&str] = &[
     "page",
     "limit",
 ];
-
-/// Query keys whose all-digit values are times (Stripe's `request_log_url` ends `?t=<unix>`),
-/// kept so the link still opens the right log.
-const TIME_QUERY_KEYS: &[&str] = &["t", "ts", "time", "timestamp"];
 
 /// Prefixes of well-known API key formats; the token after them is masked.
 const KEY_PREFIXES: &[&str] = &[
@@ -290,12 +289,18 @@ fn is_listed(list: &[&str], name: &str) -> bool {
 /// Headers whose whole value is a credential: the ones named like secrets (`Authorization`,
 /// `Cookie`, `X-Api-Key`, `X-Session-Id`, …) and a few that do not say so.
 pub fn is_secret_header(name: &str) -> bool {
-    !is_listed(TERMS_HEADERS, name) && (is_listed(SECRET_HEADERS, name) || is_secret_key(name))
+    !is_terms_header(name) && (is_listed(SECRET_HEADERS, name) || is_secret_key(name))
+}
+
+/// A terms header, or an evidence location inside one (`www-authenticate request (decoded)`).
+fn is_terms_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    TERMS_HEADERS.iter().any(|h| lower.starts_with(h))
 }
 
 /// A header value safe to show: secrets replaced whole, the rest scrubbed of key-shaped tokens.
 pub fn header_value(name: &str, value: &str) -> String {
-    let secret = !is_listed(TERMS_HEADERS, name)
+    let secret = !is_terms_header(name)
         && (is_listed(SECRET_HEADERS, name) && !value.trim().is_empty() || hides(name, value));
     if secret {
         // Keep the scheme word so "Bearer" vs "L402" stays visible.
@@ -352,8 +357,11 @@ fn find_url(s: &str) -> Option<usize> {
     })
 }
 
-/// Masks secrets in free text (error messages, bodies, header values): URLs found in it go
-/// through [`url`], values of secret-looking keys and credential-shaped words are replaced.
+/// Masks secrets in free text (error messages, bodies, header values): values of
+/// secret-looking keys and credential-shaped words are replaced, and URLs found in it go
+/// through [`link`]: a URL a server quotes (documentation, a request log, a resource) keeps the
+/// query values its keys and shapes do not hide, so it still opens and a stored body
+/// re-diagnoses as captured. The request's own URL goes through the stricter [`url`].
 pub fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut rest = input;
@@ -363,7 +371,7 @@ pub fn text(input: &str) -> String {
         let len = tail.find(ends_url).unwrap_or(tail.len());
         // A sentence's full stop is not part of the URL.
         let len = tail[..len].trim_end_matches(['.', ';', ':']).len();
-        out.push_str(&url(&tail[..len]));
+        out.push_str(&link(&tail[..len]));
         rest = &tail[len..];
     }
     words(rest, &mut out);
@@ -431,9 +439,19 @@ fn mask_word(word: &str, before: &str) -> String {
     if before.ends_with(&format!("{REDACTED}:")) && word.len() >= 4 {
         return REDACTED.to_string();
     }
-    // `key=value`, `"api_key": "value"`, `key: value`: the key precedes a separator.
+    // `key=value`, `"api_key": "value"`, `key: value`: the key precedes a separator. In prose
+    // (`Unauthorized: missing API key`, `for this token: name "USD Coin"`) a colon and a space
+    // precede ordinary words, so there only a token-looking value counts; a `name=` word is
+    // itself a key.
     let before_value = before_trim.trim_end_matches(['"', '\'', ' ']);
-    if before_value.ends_with('=') || before_value.ends_with(':') {
+    let quoted = before.ends_with(['"', '\'']);
+    let prose = !quoted && before.ends_with(' ') && before_value.ends_with(':');
+    let value_like = if quoted {
+        true
+    } else {
+        !word.ends_with('=') && (!prose || (word.len() >= 12 && looks_random(word)))
+    };
+    if value_like && (before_value.ends_with('=') || before_value.ends_with(':')) {
         let key = before_value
             .trim_end_matches(['=', ':', '"', '\'', ' '])
             .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
@@ -468,17 +486,15 @@ fn mask_word(word: &str, before: &str) -> String {
 }
 
 /// A query string (or a fragment shaped like one) with every value redacted except the
-/// harmless keys.
-fn query(q: &str) -> String {
+/// harmless keys; for a link, only the values the key and shape rules hide.
+fn query(q: &str, link: bool) -> String {
     let params: Vec<String> = q
         .split('&')
         .map(|pair| match pair.split_once('=') {
             Some((k, v))
-                if v.is_empty()
-                    || is_listed(HARMLESS_QUERY_KEYS, k)
-                    || (is_listed(TIME_QUERY_KEYS, k) && v.bytes().all(|b| b.is_ascii_digit())) =>
+                if v.is_empty() || is_listed(HARMLESS_QUERY_KEYS, k) || (link && !hides(k, v)) =>
             {
-                format!("{}={}", text(k), text(v))
+                format!("{}={}", text(k), words_of(v))
             }
             Some((k, _)) => format!("{}={REDACTED}", text(k)),
             None => text(pair),
@@ -487,9 +503,26 @@ fn query(q: &str) -> String {
     params.join("&")
 }
 
+fn words_of(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    words(s, &mut out);
+    out
+}
+
 /// A URL with its userinfo (`user:pass@`) and query values redacted, and credential-shaped
 /// parts of its path and fragment masked.
 pub fn url(input: &str) -> String {
+    redact_url(input, false)
+}
+
+/// A link to open (billing page, docs, a processor's request log): like [`url`], but query
+/// values stay unless their key or shape says secret, so the link still works
+/// (`?to=/:account/billing`, Stripe's `?t=<time>`).
+pub fn link(input: &str) -> String {
+    redact_url(input, true)
+}
+
+fn redact_url(input: &str, link: bool) -> String {
     let (before_fragment, fragment) = match input.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (input, None),
@@ -523,13 +556,13 @@ pub fn url(input: &str) -> String {
     words(rest, &mut out);
     if let Some(q) = q {
         out.push('?');
-        out.push_str(&query(q));
+        out.push_str(&query(q, link));
     }
     if let Some(f) = fragment {
         out.push('#');
         // `#access_token=…` (OAuth implicit flow) is a query in all but name.
         if f.contains('=') {
-            out.push_str(&query(f));
+            out.push_str(&query(f, link));
         } else {
             words(f, &mut out);
         }
@@ -577,13 +610,13 @@ pub fn diagnosis(d: &mut Diagnosis) {
     for s in &mut d.steps {
         s.text = text(&s.text);
         opt(&mut s.snippet, text);
-        opt(&mut s.link, url);
+        opt(&mut s.link, link);
     }
     if let Some(t) = d.payment.as_mut() {
         terms(t);
     }
-    opt(&mut d.billing_url, url);
-    opt(&mut d.docs_url, url);
+    opt(&mut d.billing_url, link);
+    opt(&mut d.docs_url, link);
     for f in &mut d.findings {
         f.message = text(&f.message);
         f.fix = text(&f.fix);
@@ -685,10 +718,40 @@ mod tests {
 
     #[test]
     fn urls_in_text_lose_query_values_and_userinfo() {
-        let t = text(r#"see "https://u:Pw9xYz@api.test/a?x=Zq1&alt=json#k=v" now."#);
+        let t = text(
+            r#"see "https://u:Pw9xYz@api.test/a?x=1&state=Zq81kdLmX0&alt=json#token=v1xY" now."#,
+        );
         assert_eq!(
             t,
-            r#"see "https://[redacted]@api.test/a?x=[redacted]&alt=json#k=[redacted]" now."#
+            r#"see "https://[redacted]@api.test/a?x=1&state=[redacted]&alt=json#token=[redacted]" now."#
+        );
+    }
+
+    #[test]
+    fn prose_after_a_colon_is_not_a_value() {
+        for t in [
+            "its message is about authentication: some APIs send 402",
+            "Unauthorized: missing API key",
+            "Retry with a Payment credential: base64url (no padding) of JSON",
+            "(for this token: name \"USD Coin\", version \"2\")",
+            "Signature-Input: sig1=(\"@authority\");tag=\"web-bot-auth\"",
+            "a Web Bot Auth signature: make sure it verifies",
+        ] {
+            assert_eq!(text(t), t);
+        }
+        let t = text("Invalid password: Zq81kdLmX0pa4");
+        assert_eq!(t, "Invalid password: [redacted]");
+    }
+
+    #[test]
+    fn links_keep_harmless_query_values() {
+        assert_eq!(
+            link("https://dash.cloudflare.com/?to=/:account/billing"),
+            "https://dash.cloudflare.com/?to=/:account/billing"
+        );
+        assert_eq!(
+            link("https://dashboard.stripe.com/logs/req_1?t=1674232778&token=Zq81kdLmX0pa"),
+            "https://dashboard.stripe.com/logs/req_1?t=1674232778&token=[redacted]"
         );
     }
 
