@@ -12,8 +12,11 @@ use why402::decode::{auth_challenge, base64, bolt11, retry, time};
 use why402::har::{parse_entry, raw_http, Splitter};
 use why402::{diagnose, Context, Exchange, Header};
 
+/// A target: takes any bytes, panics on failure.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its binary and corpus directory.
-pub const ALL: &[(&str, fn(&[u8]))] = &[
+pub const ALL: &[(&str, Target)] = &[
     ("splitter", splitter),
     ("raw_http", raw_http),
     ("har_entry", har_entry),
@@ -225,12 +228,13 @@ pub fn retry(data: &[u8]) {
 
 pub fn dates(data: &[u8]) {
     let s = text(data);
-    for parsed in [time::parse_rfc3339(&s), time::parse_http_date(&s)] {
-        if let Some(t) = parsed {
-            // A parsed RFC 3339 time formats and reads back as the same instant.
-            let formatted = time::format_rfc3339(t);
-            assert_eq!(time::parse_rfc3339(&formatted), Some(t), "{s:?}");
-        }
+    for t in [time::parse_rfc3339(&s), time::parse_http_date(&s)]
+        .into_iter()
+        .flatten()
+    {
+        // A parsed time formats as RFC 3339 and reads back as the same instant.
+        let formatted = time::format_rfc3339(t);
+        assert_eq!(time::parse_rfc3339(&formatted), Some(t), "{s:?}");
     }
     if data.len() >= 8 {
         let mut n = [0u8; 8];
