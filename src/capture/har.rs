@@ -357,6 +357,36 @@ mod tests {
     }
 
     #[test]
+    fn sanitize_keeps_request_header_allow_list_and_cleans_x402_headers() {
+        use crate::decode::base64::{decode_to_string, encode};
+        let mut e = Exchange::default();
+        e.request.headers = vec![
+            Header::new("Origin", "https://app.test"),
+            Header::new("X-Custom-Id", "user-12345"),
+            Header::new("X-PAYMENT", "eyJ4NDAyVmVyc2lvbiI6MX0="),
+        ];
+        let clean = encode(br#"{"x402Version":2,"resource":{"url":"https://a.test/"}}"#);
+        let dirty = encode(br#"{"resource":{"url":"https://a.test/?access_token=Zq81kdLmX0pa"}}"#);
+        e.response.headers = vec![
+            Header::new("PAYMENT-REQUIRED", clean.clone()),
+            Header::new("X-PAYMENT-RESPONSE", dirty),
+            Header::new("X-Session-Token", "Zq81kdLmX0pa"),
+        ];
+        let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
+        assert_eq!(s.request_header("origin"), Some("https://app.test"));
+        assert_eq!(s.request_header("x-custom-id"), Some("[redacted]"));
+        // Presence is kept: the x402 detector asks whether a payment was sent.
+        assert_eq!(s.request_header("x-payment"), Some("[redacted]"));
+        assert_eq!(s.header("payment-required"), Some(clean.as_str()));
+        let settled = s.header("x-payment-response").and_then(decode_to_string);
+        assert_eq!(
+            settled.as_deref(),
+            Some(r#"{"resource":{"url":"https://a.test/?access_token=[redacted]"}}"#)
+        );
+        assert_eq!(s.header("x-session-token"), Some("[redacted]"));
+    }
+
+    #[test]
     fn sanitize_caps_body_on_a_char_boundary() {
         let mut e = Exchange::default();
         // 3-byte chars so the cap falls inside one.
