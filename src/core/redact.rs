@@ -436,7 +436,11 @@ fn mask_word(word: &str, before: &str) -> String {
         return REDACTED.to_string();
     }
     // The rest of a credential whose first part was just masked (`user:pass`, `mac:preimage`).
-    if before.ends_with(&format!("{REDACTED}:")) && word.len() >= 4 {
+    if before
+        .strip_suffix(':')
+        .is_some_and(|b| b.ends_with(REDACTED))
+        && word.len() >= 4
+    {
         return REDACTED.to_string();
     }
     // `key=value`, `"api_key": "value"`, `key: value`: the key precedes a separator. In prose
@@ -445,7 +449,11 @@ fn mask_word(word: &str, before: &str) -> String {
     // itself a key.
     let before_value = before_trim.trim_end_matches(['"', '\'', ' ']);
     let quoted = before.ends_with(['"', '\'']);
-    let prose = !quoted && before.ends_with(' ') && before_value.ends_with(':');
+    // `"pin": 123456`: a quoted key is JSON (or a literal), never prose.
+    let quoted_key = before_value
+        .strip_suffix(':')
+        .is_some_and(|k| k.ends_with(['"', '\'']));
+    let prose = !quoted && !quoted_key && before.ends_with(' ') && before_value.ends_with(':');
     let value_like = if quoted {
         true
     } else {
@@ -741,6 +749,7 @@ mod tests {
         }
         let t = text("Invalid password: Zq81kdLmX0pa4");
         assert_eq!(t, "Invalid password: [redacted]");
+        assert_eq!(text(r#"{"pin": 123456}"#), r#"{"pin": [redacted]}"#);
     }
 
     #[test]
