@@ -46,11 +46,15 @@ fn two(data: &[u8]) -> (String, String) {
 
 /// Diagnoses and renders through every output path, checking the output bounds.
 fn diagnose_all(ex: &Exchange) {
-    for now in [None, Some(1_764_069_780), Some(i64::MAX), Some(i64::MIN)] {
+    // The exchange's own time (`Date`, which the input controls) and the extremes.
+    for now in [None, Some(i64::MAX), Some(i64::MIN)] {
         if let Some(d) = diagnose(ex, &Context { now_unix: now }) {
             assert!(d.evidence.len() <= why402::core::engine::MAX_EVIDENCE);
             assert!(d.findings.len() <= why402::core::engine::MAX_FINDINGS);
             assert!(d.steps.len() <= why402::core::engine::MAX_STEPS);
+            if now.is_some() {
+                continue;
+            }
             let _ = serde_json::to_string(&d);
             let item = why402::report::ReportItem {
                 index: 0,

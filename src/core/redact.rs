@@ -370,7 +370,11 @@ pub fn text(input: &str) -> String {
         let tail = &rest[start..];
         let len = tail.find(ends_url).unwrap_or(tail.len());
         // A sentence's full stop is not part of the URL.
-        let len = tail[..len].trim_end_matches(['.', ';', ':']).len();
+        let mut len = tail[..len].trim_end_matches(['.', ';', ':']).len();
+        // A `]` ends a URL, except the one closing an earlier pass's `[redacted]`.
+        if tail[..len].ends_with(&REDACTED[..REDACTED.len() - 1]) && tail[len..].starts_with(']') {
+            len += 1;
+        }
         out.push_str(&link(&tail[..len]));
         rest = &tail[len..];
     }
@@ -793,6 +797,7 @@ mod tests {
         for s in [
             "token=[redacted] and sk-…1234 and https://[redacted]@x.test/?a=[redacted]",
             "Bearer [redacted]",
+            "see https://u:x*i?token=[redacted]",
         ] {
             assert_eq!(text(s), s);
         }
