@@ -423,6 +423,13 @@ fn is_jwt(word: &str) -> bool {
     word.starts_with("eyJ") && word.len() >= 20 && word.matches('.').count() == 2
 }
 
+/// Stripe's `pi_…_secret_…` / `seti_…_secret_…` client secrets.
+fn is_client_secret(word: &str) -> bool {
+    word.split_once("_secret_").is_some_and(|(id, secret)| {
+        !id.is_empty() && secret.len() >= 4 && secret.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 fn mask_word(word: &str, before: &str) -> String {
     let before_trim = before.trim_end();
     let prev_word = before_trim
@@ -484,7 +491,7 @@ fn mask_word(word: &str, before: &str) -> String {
             return format!("{word_key}={REDACTED}");
         }
     }
-    if is_jwt(word) || word.contains("_secret_") {
+    if is_jwt(word) || is_client_secret(word) {
         return REDACTED.to_string();
     }
     for prefix in KEY_PREFIXES {
@@ -798,6 +805,7 @@ mod tests {
             "token=[redacted] and sk-…1234 and https://[redacted]@x.test/?a=[redacted]",
             "Bearer [redacted]",
             "see https://u:x*i?token=[redacted]",
+            "t*oken_secret_=[redacted]",
         ] {
             assert_eq!(text(s), s);
         }
