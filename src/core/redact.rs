@@ -347,6 +347,21 @@ fn ends_url(c: char) -> bool {
         )
 }
 
+/// The length of the URL `s` starts with: up to a character that ends it (but not the `]`
+/// closing an earlier pass's `[redacted]`), without a sentence's final punctuation.
+fn url_len(s: &str) -> usize {
+    let mut len = 0;
+    loop {
+        len += s[len..].find(ends_url).unwrap_or(s.len() - len);
+        let redacted_open = &REDACTED[..REDACTED.len() - 1];
+        if s[..len].ends_with(redacted_open) && s[len..].starts_with(']') {
+            len += 1;
+            continue;
+        }
+        return s[..len].trim_end_matches(['.', ';', ':']).len();
+    }
+}
+
 /// Where the next `http://` or `https://` starts in `s`, ignoring case.
 fn find_url(s: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -368,13 +383,7 @@ pub fn text(input: &str) -> String {
     while let Some(start) = find_url(rest) {
         words(&rest[..start], &mut out);
         let tail = &rest[start..];
-        let len = tail.find(ends_url).unwrap_or(tail.len());
-        // A sentence's full stop is not part of the URL.
-        let mut len = tail[..len].trim_end_matches(['.', ';', ':']).len();
-        // A `]` ends a URL, except the one closing an earlier pass's `[redacted]`.
-        if tail[..len].ends_with(&REDACTED[..REDACTED.len() - 1]) && tail[len..].starts_with(']') {
-            len += 1;
-        }
+        let len = url_len(tail);
         out.push_str(&link(&tail[..len]));
         rest = &tail[len..];
     }
@@ -551,28 +560,7 @@ fn redact_url(input: &str, link: bool) -> String {
         None => (before_fragment, None),
     };
     let mut out = String::with_capacity(input.len());
-    let (scheme, rest) = match base.split_once("://") {
-        Some((s, r)) => (Some(s), r),
-        None => (None, base),
-    };
-    let rest = match scheme {
-        Some(s) => {
-            out.push_str(s);
-            out.push_str("://");
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rsplit_once('@') {
-                Some((_, host)) => {
-                    out.push_str(REDACTED);
-                    out.push('@');
-                    out.push_str(host);
-                    &rest[authority_end..]
-                }
-                None => rest,
-            }
-        }
-        None => rest,
-    };
-    words(rest, &mut out);
+    words(&strip_userinfo(base), &mut out);
     if let Some(q) = q {
         out.push('?');
         out.push_str(&query(q, link));
@@ -586,6 +574,26 @@ fn redact_url(input: &str, link: bool) -> String {
             words(f, &mut out);
         }
     }
+    out
+}
+
+/// `base` with the userinfo of every `//authority` in it redacted (a URL can carry another in
+/// its path: `https://a.test/https://user:pass@b.test`).
+fn strip_userinfo(base: &str) -> String {
+    let mut out = String::with_capacity(base.len());
+    let mut rest = base;
+    while let Some(i) = rest.find("//") {
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        let end = rest.find('/').unwrap_or(rest.len());
+        if let Some((_, host)) = rest[..end].rsplit_once('@') {
+            out.push_str(REDACTED);
+            out.push('@');
+            out.push_str(host);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -806,6 +814,7 @@ mod tests {
             "Bearer [redacted]",
             "see https://u:x*i?token=[redacted]",
             "t*oken_secret_=[redacted]",
+            "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
             assert_eq!(text(s), s);
         }
