@@ -497,20 +497,25 @@ fn mask_word(word: &str, before: &str) -> String {
     // next word and is caught by the separator check above.
     if let Some((word_key, value)) = word.split_once('=') {
         if hides(word_key, value) {
-            return format!("{word_key}={REDACTED}");
+            // The key itself may be shaped like a credential; mask it now, or a second pass
+            // would.
+            let key = mask_shape(word_key).unwrap_or_else(|| word_key.to_string());
+            return format!("{key}={REDACTED}");
         }
     }
+    mask_shape(word).unwrap_or_else(|| word.to_string())
+}
+
+/// The word masked when it is shaped like a credential.
+fn mask_shape(word: &str) -> Option<String> {
     if is_jwt(word) || is_client_secret(word) {
-        return REDACTED.to_string();
+        return Some(REDACTED.to_string());
     }
-    for prefix in KEY_PREFIXES {
-        if word.len() >= prefix.len() + 8 && word.starts_with(prefix) {
-            // Keep the prefix and the last four characters, as dashboards do.
-            let tail = &word[word.len() - 4..];
-            return format!("{prefix}…{tail}");
-        }
-    }
-    word.to_string()
+    KEY_PREFIXES
+        .iter()
+        .find(|p| word.len() >= p.len() + 8 && word.starts_with(*p))
+        // Keep the prefix and the last four characters, as dashboards do.
+        .map(|prefix| format!("{prefix}…{}", &word[word.len() - 4..]))
 }
 
 /// A query string (or a fragment shaped like one) with every value redacted except the
@@ -814,6 +819,7 @@ mod tests {
             "Bearer [redacted]",
             "see https://u:x*i?token=[redacted]",
             "t*oken_secret_=[redacted]",
+            "rk_test_…ecre=[redacted]",
             "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
             assert_eq!(text(s), s);
