@@ -451,8 +451,10 @@ fn mask_word(word: &str, before: &str) -> String {
         .iter()
         .any(|s| s.eq_ignore_ascii_case(prev_word))
         && before.len() - before_trim.len() == 1;
-    if scheme && word.len() >= 8 && !word.trim_end_matches('=').contains('=') && looks_random(word)
-    {
+    // (Judged on the part before any `=`: base64 has `=` only at its end, and judging the
+    // whole word would treat `<token>=[redacted]` from an earlier pass differently.)
+    let head = word.split('=').next().unwrap_or(word);
+    if scheme && head.len() >= 8 && looks_random(head) {
         return REDACTED.to_string();
     }
     // The rest of a credential whose first part was just masked (`user:pass`, `mac:preimage`).
@@ -820,6 +822,7 @@ mod tests {
             "see https://u:x*i?token=[redacted]",
             "t*oken_secret_=[redacted]",
             "rk_test_…ecre=[redacted]",
+            "L402 [redacted]\":!\"pi",
             "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
             assert_eq!(text(s), s);
