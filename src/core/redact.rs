@@ -567,7 +567,7 @@ fn redact_url(input: &str, link: bool) -> String {
         None => (before_fragment, None),
     };
     let mut out = String::with_capacity(input.len());
-    words(&strip_userinfo(base), &mut out);
+    base_part(base, &mut out);
     if let Some(q) = q {
         out.push('?');
         out.push_str(&query(q, link));
@@ -584,24 +584,27 @@ fn redact_url(input: &str, link: bool) -> String {
     out
 }
 
-/// `base` with the userinfo of every `//authority` in it redacted (a URL can carry another in
-/// its path: `https://a.test/https://user:pass@b.test`).
-fn strip_userinfo(base: &str) -> String {
-    let mut out = String::with_capacity(base.len());
+/// The URL before its query: every `//authority` in it (a URL can carry another in its path,
+/// `https://a.test/https://user:pass@b.test`) loses its userinfo and is otherwise kept; the
+/// rest goes through the word rules.
+fn base_part(base: &str, out: &mut String) {
     let mut rest = base;
     while let Some(i) = rest.find("//") {
-        out.push_str(&rest[..i + 2]);
+        words(&rest[..i], out);
+        out.push_str("//");
         rest = &rest[i + 2..];
         let end = rest.find('/').unwrap_or(rest.len());
-        if let Some((_, host)) = rest[..end].rsplit_once('@') {
-            out.push_str(REDACTED);
-            out.push('@');
-            out.push_str(host);
-            rest = &rest[end..];
+        match rest[..end].rsplit_once('@') {
+            Some((_, host)) => {
+                out.push_str(REDACTED);
+                out.push('@');
+                out.push_str(host);
+            }
+            None => out.push_str(&rest[..end]),
         }
+        rest = &rest[end..];
     }
-    out.push_str(rest);
-    out
+    words(rest, out);
 }
 
 fn opt(s: &mut Option<String>, f: fn(&str) -> String) {
@@ -823,6 +826,7 @@ mod tests {
             "t*oken_secret_=[redacted]",
             "rk_test_…ecre=[redacted]",
             "L402 [redacted]\":!\"pi",
+            "see https://[redacted]@xassertion.thtp:st//[redacted]@x.tes?tes?t/a?tBke.tr=",
             "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
             assert_eq!(text(s), s);
