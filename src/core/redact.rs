@@ -497,13 +497,15 @@ fn mask_word(word: &str, before: &str) -> String {
     }
     // `key=value` inside one word (query strings, cookies); a quoted value (`token="…"`) is the
     // next word and is caught by the separator check above.
+    // Key and value are judged apart: `model=sk-…` hides a key shape behind a plain key, and
+    // a key shaped like a credential must be masked now, or a second pass would.
     if let Some((word_key, value)) = word.split_once('=') {
+        let key = mask_shape(word_key).unwrap_or_else(|| word_key.to_string());
         if hides(word_key, value) {
-            // The key itself may be shaped like a credential; mask it now, or a second pass
-            // would.
-            let key = mask_shape(word_key).unwrap_or_else(|| word_key.to_string());
             return format!("{key}={REDACTED}");
         }
+        let value = mask_shape(value).unwrap_or_else(|| value.to_string());
+        return format!("{key}={value}");
     }
     mask_shape(word).unwrap_or_else(|| word.to_string())
 }
@@ -749,6 +751,8 @@ mod tests {
         assert!(!t.contains("AgEEbHNh") && !t.contains("4f346bae"), "{t}");
         let t = text("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here");
         assert!(!t.contains("c2lnbmF0dXJl"), "{t}");
+        let t = text("model=sk-proj-abcdefghijklmnop1234 ok");
+        assert_eq!(t, "model=sk-…1234 ok");
         let t = text("client secret pi_3Mtw_secret_YrKJUKribcBjcG8Hv");
         assert!(!t.contains("YrKJUK"), "{t}");
     }
@@ -826,6 +830,7 @@ mod tests {
             "t*oken_secret_=[redacted]",
             "rk_test_…ecre=[redacted]",
             "L402 [redacted]\":!\"pi",
+            "rk_test_t.ojwtk=[redacted]",
             "see https://[redacted]@xassertion.thtp:st//[redacted]@x.tes?tes?t/a?tBke.tr=",
             "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
