@@ -604,7 +604,10 @@ fn base_part(base: &str, out: &mut String) {
             }
             None => out.push_str(&rest[..end]),
         }
-        rest = &rest[end..];
+        // The `/` that ends the authority stays, so a second pass finds the same authority.
+        let slash = usize::from(rest[end..].starts_with('/'));
+        out.push_str(&rest[end..end + slash]);
+        rest = &rest[end + slash..];
     }
     words(rest, out);
 }
