@@ -50,6 +50,8 @@ wasm_bindgen() {
 log "wasm library for the extension (release)"
 cargo build --release --lib --target wasm32-unknown-unknown
 wasm_bindgen extension/pkg
+# The payment-candidate statuses and body caps, from the crate into the scripts.
+node scripts/limits.mjs
 
 # No wasm-opt: measured on this crate, binaryen's -Oz/-Os shrink the raw wasm by 6-12% but grow
 # the gzipped size by 2-5% (rustc's opt-level "z" + LTO is already tight), and gzipped is what
