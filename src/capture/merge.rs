@@ -29,7 +29,11 @@ pub(super) struct Key {
 
 impl Key {
     pub(super) fn of(entry: &Exchange) -> Key {
-        Key::new(&entry.request.method, &entry.request.url, entry.response.status)
+        Key::new(
+            &entry.request.method,
+            &entry.request.url,
+            entry.response.status,
+        )
     }
 
     pub(super) fn new(method: &str, url: &str, status: u16) -> Key {

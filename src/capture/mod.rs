@@ -115,7 +115,14 @@ pub fn upgrade(value: serde_json::Value) -> Option<Record> {
     }
     let old = serde_json::from_value::<LegacyRecord>(value).ok()?;
     let diagnosis = diagnose(&old.entry, &context(old.time_ms))?;
-    let mut r = new_record(old.id, old.tab_id, old.time_ms, old.source, old.entry, diagnosis);
+    let mut r = new_record(
+        old.id,
+        old.tab_id,
+        old.time_ms,
+        old.source,
+        old.entry,
+        diagnosis,
+    );
     r.page_error = old.page_error;
     if let Some(id) = r.id.strip_prefix("wr-") {
         r.request_id = Some(id.to_string());
@@ -223,7 +230,14 @@ mod tests {
     fn built(entry: Exchange) -> Record {
         let d = diagnose_at(&entry, 1_764_069_780_000)
             .unwrap_or_else(|| panic!("an L402 challenge is diagnosed"));
-        new_record("dt-1".into(), 3, 1_764_069_780_000, Source::Devtools, entry, d)
+        new_record(
+            "dt-1".into(),
+            3,
+            1_764_069_780_000,
+            Source::Devtools,
+            entry,
+            d,
+        )
     }
 
     #[test]
@@ -240,7 +254,10 @@ mod tests {
         // The stored diagnosis is not made again: what is stored is what is shown.
         let mut kept = v.clone();
         kept["diagnosis"]["summary"] = "as stored".into();
-        assert_eq!(upgrade(kept).map(|r| r.diagnosis.summary), Some("as stored".into()));
+        assert_eq!(
+            upgrade(kept).map(|r| r.diagnosis.summary),
+            Some("as stored".into())
+        );
     }
 
     #[test]
@@ -256,7 +273,10 @@ mod tests {
         v["entry"]["response"]["status"] = 200.into();
         v["entry"]["response"]["headers"] = serde_json::json!([]);
         assert_eq!(upgrade(v), None);
-        assert_eq!(upgrade(serde_json::json!({"schema": SCHEMA, "id": 1})), None);
+        assert_eq!(
+            upgrade(serde_json::json!({"schema": SCHEMA, "id": 1})),
+            None
+        );
     }
 
     #[test]

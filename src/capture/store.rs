@@ -382,7 +382,16 @@ impl Store {
         if let Some(s) = tab.take_sighting(&key, now_ms) {
             let full = combine(entry, &s.entry);
             let id = format!("wr-{}", s.request_id);
-            return push_new(tab, key, tab_id, full, source, s.time_ms, 0, Some((id, s.request_id)));
+            return push_new(
+                tab,
+                key,
+                tab_id,
+                full,
+                source,
+                s.time_ms,
+                0,
+                Some((id, s.request_id)),
+            );
         }
         if source == Source::Page {
             // No sighting yet: wait for it (bounded), never create a record from the page.

@@ -103,7 +103,13 @@ pub fn observe_page_error(tab_id: i32, request_id: &str, error: &str) -> bool {
 /// The page's own fetch/XHR failed (the page hook saw it): Firefox reports no network error
 /// for a cross-origin response without CORS headers.
 #[wasm_bindgen]
-pub fn observe_page_failure(tab_id: i32, method: &str, url: &str, error: &str, now_ms: f64) -> bool {
+pub fn observe_page_failure(
+    tab_id: i32,
+    method: &str,
+    url: &str,
+    error: &str,
+    now_ms: f64,
+) -> bool {
     with_store(|s| s.mark_page_failure(tab_id, method, url, error, ms_from_js(now_ms)))
         .unwrap_or(false)
 }

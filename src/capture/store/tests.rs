@@ -32,14 +32,22 @@ fn list(store: &Store) -> Vec<&Record> {
 
 fn assert_one_with_body(store: &Store, source: Source) {
     let l = list(store);
-    assert_eq!(l.len(), 1, "{:?}", l.iter().map(|r| &r.id).collect::<Vec<_>>());
+    assert_eq!(
+        l.len(),
+        1,
+        "{:?}",
+        l.iter().map(|r| &r.id).collect::<Vec<_>>()
+    );
     let r = l[0];
     assert!(r.has_body);
     assert_eq!(r.source, source);
     assert_eq!(r.request_id.as_deref(), Some("7"));
     assert_eq!(r.id, "wr-7");
     assert_eq!(r.entry.header("x-only-on-the-wire"), Some("1"));
-    assert_eq!(r.diagnosis.cause, crate::core::diagnosis::Cause::InsufficientBalance);
+    assert_eq!(
+        r.diagnosis.cause,
+        crate::core::diagnosis::Cause::InsufficientBalance
+    );
 }
 
 #[test]
@@ -92,7 +100,10 @@ fn a_page_capture_without_a_sighting_expires() {
     let mut s = Store::new();
     s.observe_entry(1, page(URL, 402, BODY), Source::Page, T0);
     // Any later event prunes it.
-    s.observe_network(&net(8, "https://other.test/", 402, T0 + PENDING_MS + 1), T0 + PENDING_MS + 1);
+    s.observe_network(
+        &net(8, "https://other.test/", 402, T0 + PENDING_MS + 1),
+        T0 + PENDING_MS + 1,
+    );
     assert_eq!(s.count(1), 1);
     assert!(!list(&s)[0].has_body);
     assert!(s.tabs[&1].pending.is_empty());
@@ -150,17 +161,30 @@ fn a_burst_keeps_the_newest_records_each_with_its_body() {
         // The page's copies lag a little behind, as in a real burst.
         if i >= 20 {
             let j = i - 20;
-            s.observe_entry(1, page(&format!("{URL}?n={j}"), 402, BODY), Source::Page, at);
+            s.observe_entry(
+                1,
+                page(&format!("{URL}?n={j}"), 402, BODY),
+                Source::Page,
+                at,
+            );
         }
     }
     for j in 1_080..1_100u32 {
-        s.observe_entry(1, page(&format!("{URL}?n={j}"), 402, BODY), Source::Page, T0 + 1_200);
+        s.observe_entry(
+            1,
+            page(&format!("{URL}?n={j}"), 402, BODY),
+            Source::Page,
+            T0 + 1_200,
+        );
     }
     let l = list(&s);
     assert_eq!(l.len(), MAX_RECORDS_PER_TAB);
     assert_eq!(l[0].id, "wr-1000");
     assert_eq!(l[MAX_RECORDS_PER_TAB - 1].id, "wr-1099");
-    assert!(l.iter().all(|r| r.has_body), "every kept record has its body");
+    assert!(
+        l.iter().all(|r| r.has_body),
+        "every kept record has its body"
+    );
     assert!(s.tabs[&1].by_key.len() == MAX_RECORDS_PER_TAB);
     assert!(s.tabs[&1].by_request.len() == MAX_RECORDS_PER_TAB);
 }
@@ -168,7 +192,10 @@ fn a_burst_keeps_the_newest_records_each_with_its_body() {
 #[test]
 fn bodies_are_bounded_per_tab_keeping_the_newest() {
     let mut s = Store::new();
-    let big = format!("{{\"error\":\"Insufficient credits\",\"pad\":\"{}\"}}", "x".repeat(60_000));
+    let big = format!(
+        "{{\"error\":\"Insufficient credits\",\"pad\":\"{}\"}}",
+        "x".repeat(60_000)
+    );
     for i in 0..40u32 {
         let url = format!("{URL}?n={i}");
         let at = T0 + u64::from(i);
@@ -194,7 +221,10 @@ fn navigation_clears_only_what_came_before_it() {
     assert!(!s.clear_before(1, T0 + 500));
     // Indexes still work after the clear.
     assert!(s.mark_page_error(1, "7", "net::ERR_FAILED"));
-    assert!(!s.observe_network(&net(7, URL, 402, T0 + 1_100), T0 + 1_200), "repeat event");
+    assert!(
+        !s.observe_network(&net(7, URL, 402, T0 + 1_100), T0 + 1_200),
+        "repeat event"
+    );
 }
 
 #[test]
@@ -209,8 +239,17 @@ fn page_errors_and_page_failures() {
     let mut f = Store::new();
     f.observe_network(&net(7, URL, 402, T0), T0);
     assert!(!f.mark_page_failure(1, "POST", "https://else.test/", "TypeError", T0));
-    assert!(f.mark_page_failure(1, "post", URL, "NetworkError when attempting to fetch resource.", T0 + 5));
-    assert!(!f.mark_page_failure(1, "POST", URL, "again", T0 + 5), "marked once");
+    assert!(f.mark_page_failure(
+        1,
+        "post",
+        URL,
+        "NetworkError when attempting to fetch resource.",
+        T0 + 5
+    ));
+    assert!(
+        !f.mark_page_failure(1, "POST", URL, "again", T0 + 5),
+        "marked once"
+    );
     // A response whose body the page read was not hidden from it.
     let mut g = Store::new();
     g.observe_network(&net(7, URL, 402, T0), T0);
@@ -240,7 +279,10 @@ fn stored_lists_load_as_they_are() {
     let mut third = Store::new();
     assert!(third.load(1, bad));
     assert_eq!(third.count(1), 1);
-    assert!(third.load(2, vec![serde_json::to_value(list(&s)[0]).unwrap_or_default()]));
+    assert!(third.load(
+        2,
+        vec![serde_json::to_value(list(&s)[0]).unwrap_or_default()]
+    ));
     assert_eq!(third.count(2), 0);
 }
 
