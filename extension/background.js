@@ -7,9 +7,12 @@
 // written behind, coalesced: at most one write per tab per WRITE_MS, the last one WRITE_MS
 // after a burst ends. The badge is set at the same time, from memory.
 //
-// What a stop of the worker can lose: webRequest events handled in the last WRITE_MS before a
+// What a stop of the worker can lose: webRequest events it handled in the last WRITE_MS before a
 // forced stop (Chrome replays nothing it already delivered). Page captures are acknowledged only
-// after the write that holds them, and the relay sends them again until they are.
+// after the write that holds them, and the relay sends them again until they are; a capture sent
+// again that the browser's Resource Timing confirms stands in for a lost webRequest sighting.
+// So what is lost is a failure without a body the page read (a cross-origin response the page
+// may not read, a request from before the hook) whose event fell in those last WRITE_MS.
 //
 // MV3 rules this file follows: static imports only, no top-level await (it kills the worker),
 // every listener registered synchronously on each start.
@@ -213,7 +216,12 @@ chrome.webRequest.onHeadersReceived.addListener(
     if (candidateRequests.size > MAX_CANDIDATE_REQUESTS) {
       candidateRequests.delete(candidateRequests.keys().next().value);
     }
-    withTab(details.tabId, () => observe_web_request(details, now));
+    const observe = () => withTab(details.tabId, () => observe_web_request(details, now));
+    // Test hook: the browser tests hold webRequest's side to reproduce Firefox's order, where
+    // the page's capture of a response arrives before webRequest's event for it.
+    const hold = globalThis.why402TestHoldWebRequestMs;
+    if (typeof hold === 'number' && hold > 0) setTimeout(observe, hold);
+    else observe();
   },
   allUrls,
   headerSpec,
@@ -246,12 +254,20 @@ function plausibleEntry(e) {
 
 function onPageCaptures(tabId, message, now, ack) {
   const entries = Array.isArray(message.entries) ? message.entries.slice(0, MAX_BATCH) : [];
+  const replayed = Array.isArray(message.replayed) ? message.replayed : [];
   const failures = Array.isArray(message.failures) ? message.failures.slice(0, MAX_BATCH) : [];
+  // A capture still waiting for webRequest's sighting is not acknowledged: the relay sends it
+  // again, and if the sighting was lost with a stopped worker, Resource Timing can stand in.
+  let held = false;
   withTab(tabId, () => {
     let changed = false;
-    for (const entry of entries) {
-      if (plausibleEntry(entry)) changed = observe_entry(tabId, entry, 'page', now) || changed;
-    }
+    entries.forEach((entry, i) => {
+      if (!plausibleEntry(entry)) return;
+      const source = replayed[i] === true ? 'page-replayed' : 'page';
+      const result = observe_entry(tabId, entry, source, now);
+      changed = result === 1 || changed;
+      held = result === 2 || held;
+    });
     for (const f of failures) {
       if (f && isString(f.method, 32) && isString(f.url, 8192) && isString(f.error, 200)) {
         changed = observe_page_failure(tabId, f.method, f.url, f.error, now) || changed;
@@ -262,7 +278,7 @@ function onPageCaptures(tabId, message, now, ack) {
     badges.delete(tabId);
     setBadge(tabId, tab_count(tabId));
     return changed;
-  }, ack);
+  }, (ok) => ack(ok && !held));
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -273,7 +289,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     // The tab comes from the sender, never from the (page-influenced) message.
     onPageCaptures(sender.tab.id, message, now, ack);
   } else if (message.type === 'devtools-entry' && !sender.tab && Number.isInteger(message.tab_id)) {
-    withTab(message.tab_id, () => observe_entry(message.tab_id, message.entry, 'devtools', now), ack);
+    withTab(message.tab_id, () => observe_entry(message.tab_id, message.entry, 'devtools', now) === 1, ack);
   } else {
     return false;
   }

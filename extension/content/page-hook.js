@@ -81,9 +81,13 @@
   const ignore = () => {};
   const ProxyC = Proxy;
   const ErrorC = Error;
+  // An error's own `stack` (a data property, or an own accessor in newer engines).
+  const stackDesc = (e) => (e !== null && typeof e === 'object' ? getDesc(e, 'stack') : undefined);
   const errStack = (e) => {
-    const d = e !== null && typeof e === 'object' ? getDesc(e, 'stack') : undefined;
-    return d && hasOwn(d, 'value') && typeof d.value === 'string' ? d.value : null;
+    const d = stackDesc(e);
+    if (!d) return null;
+    const s = hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && d.get ? apply(d.get, e, []) : null;
+    return typeof s === 'string' ? s : null;
   };
 
   /** Appends to an array without a setter lookup on Array.prototype. */
@@ -119,7 +123,9 @@
         from = nl + 1;
       }
       try {
-        define(err, 'stack', { __proto__: null, value: out, writable: true, enumerable: false, configurable: true });
+        const d = stackDesc(err);
+        if (hasOwn(d, 'set') && d.set) apply(d.set, err, [out]);
+        else define(err, 'stack', { __proto__: null, value: out, writable: true, enumerable: false, configurable: true });
       } catch {}
     }
     throw err;
@@ -309,7 +315,8 @@
     W.fetch = wrap(origFetch, (target, thisArg, args) => {
       let promise;
       try {
-        promise = apply(target, thisArg, args);
+        // fetch(...) called bare has no `this`; the browser then uses the window, as here.
+        promise = apply(target, thisArg === undefined || thisArg === null ? W : thisArg, args);
       } catch (err) {
         return rethrow(err);
       }

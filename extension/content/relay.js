@@ -55,10 +55,14 @@
       else failures.push(item.failure);
     }
     // A worker stopped while handling the batch answers nothing: send it again (it merges
-    // idempotently), a bounded number of times.
+    // idempotently), a bounded number of times. webRequest's sighting of a response may have
+    // been lost with that worker; a capture sent again says whether the browser's own Resource
+    // Timing shows that response from the network, so it can stand in for the sighting.
+    let replayed = [];
     for (let attempt = 0; attempt < RETRIES; attempt += 1) {
+      if (attempt > 0) replayed = entries.map(seenByBrowser);
       try {
-        const reply = await chrome.runtime.sendMessage({ type: 'page-captures', entries, failures });
+        const reply = await chrome.runtime.sendMessage({ type: 'page-captures', entries, replayed, failures });
         if (reply && reply.ok) break;
       } catch (err) {
         if (/context invalidated/i.test(String(err))) {
@@ -71,6 +75,20 @@
     }
     sending = false;
     if (queue.length > 0) schedule(0);
+  }
+
+  /**
+   * Whether the browser itself timed a response to this URL with this status, from the network
+   * (not made up by a page's service worker). Page scripts cannot add such entries.
+   */
+  function seenByBrowser(entry) {
+    try {
+      for (const t of performance.getEntriesByName(entry.request.url)) {
+        const kind = t.entryType === 'resource' || t.entryType === 'navigation';
+        if (kind && t.responseStatus === entry.response.status && !(t.workerStart > 0)) return true;
+      }
+    } catch {}
+    return false;
   }
 
   const isString = (v, max) => typeof v === 'string' && v.length <= max;

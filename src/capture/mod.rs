@@ -19,7 +19,7 @@ use crate::core::exchange::Exchange;
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
 pub use limits::is_payment_candidate;
 pub use merge::{MAX_BODY_BYTES_PER_TAB, MAX_RECORDS_PER_TAB, MERGE_WINDOW_MS};
-pub use store::{Store, PENDING_MS};
+pub use store::{Observed, Store, PENDING_MS};
 
 /// The shape of [`Record`] as stored. Records of another schema (written by another version of
 /// the extension) are diagnosed again once from their stored entry when the worker loads them,

@@ -187,6 +187,29 @@ impl Tab {
     }
 }
 
+/// What became of a HAR entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observed {
+    Unchanged,
+    Changed,
+    /// A page capture waits for webRequest's sighting of its response (see [`PENDING_MS`]).
+    Held,
+}
+
+impl Observed {
+    pub fn changed(self) -> bool {
+        self == Observed::Changed
+    }
+
+    fn from(changed: bool) -> Observed {
+        if changed {
+            Observed::Changed
+        } else {
+            Observed::Unchanged
+        }
+    }
+}
+
 /// Every tab's records, as the worker holds them between writes to `storage.session`.
 #[derive(Default)]
 pub struct Store {
@@ -281,10 +304,10 @@ impl Store {
         }
         let entry = details.to_entry();
         let key = Key::of(&entry);
-        // DevTools saw it first: webRequest adds its id (for a later network error) and the
+        // DevTools (or a replayed page capture) came first: webRequest adds its id (for a later network error) and the
         // headers DevTools did not list. The body and the diagnosis stay.
         if let Some(seq) = tab.find(&key, time_ms, |r| {
-            r.request_id.is_none() && r.source == Source::Devtools
+            r.request_id.is_none() && matches!(r.source, Source::Devtools | Source::Page)
         }) {
             tab.by_request.insert(request_id.clone(), seq);
             if let Some(r) = tab.record_mut(seq) {
@@ -333,19 +356,40 @@ impl Store {
         entry: Exchange,
         source: Source,
         now_ms: u64,
-    ) -> bool {
+    ) -> Observed {
+        self.observe(tab_id, entry, source, now_ms, false)
+    }
+
+    /// A page capture the relay sent again because the worker stopped before acknowledging it,
+    /// which the relay matched to the browser's own Resource Timing entry for the URL (same
+    /// status, from the network, not a page service worker). webRequest's sighting of it may
+    /// have been lost with the stopped worker, so when none is found it may create the record.
+    pub fn observe_replayed_page(&mut self, tab_id: i32, entry: Exchange, now_ms: u64) -> Observed {
+        self.observe(tab_id, entry, Source::Page, now_ms, true)
+    }
+
+    fn observe(
+        &mut self,
+        tab_id: i32,
+        entry: Exchange,
+        source: Source,
+        now_ms: u64,
+        replayed: bool,
+    ) -> Observed {
         if tab_id < 0 || !is_payment_candidate(entry.response.status) {
-            return false;
+            return Observed::Unchanged;
         }
         if source == Source::Page && !acceptable_page_entry(&entry) {
-            return false;
+            return Observed::Unchanged;
         }
         let serial = self.next_serial();
         let tab = self.tabs.entry(tab_id).or_default();
         tab.prune(now_ms);
         let key = Key::of(&entry);
         if source == Source::Import {
-            return push_new(tab, key, tab_id, entry, source, now_ms, serial, None);
+            return Observed::from(push_new(
+                tab, key, tab_id, entry, source, now_ms, serial, None,
+            ));
         }
         // A record of this response with a lesser body (or none): this body replaces it.
         let target = tab.find(&key, now_ms, |r| {
@@ -358,31 +402,31 @@ impl Store {
         });
         if let Some(seq) = target {
             let Some(old) = tab.record_mut(seq) else {
-                return false;
+                return Observed::Unchanged;
             };
             let full = combine(entry, &old.entry);
             let Some(d) = diagnose_at(&full, old.time_ms) else {
-                return false; // the body does not confirm it: keep what was seen
+                return Observed::Unchanged; // the body does not confirm it: keep what was seen
             };
             let mut r = new_record(old.id.clone(), tab_id, old.time_ms, source, full, d);
             r.request_id = old.request_id.clone();
             r.page_error = old.page_error.clone();
             tab.replace(seq, r);
-            return true;
+            return Observed::Changed;
         }
         if source == Source::Page {
             let duplicate = tab
                 .find(&key, now_ms, |r| r.source == Source::Devtools)
                 .is_some();
             if duplicate {
-                return false; // DevTools already gave this response's body
+                return Observed::Unchanged; // DevTools already gave this response's body
             }
         }
         // webRequest saw this response but its headers alone showed nothing: now the body can.
         if let Some(s) = tab.take_sighting(&key, now_ms) {
             let full = combine(entry, &s.entry);
             let id = format!("wr-{}", s.request_id);
-            return push_new(
+            return Observed::from(push_new(
                 tab,
                 key,
                 tab_id,
@@ -391,10 +435,19 @@ impl Store {
                 s.time_ms,
                 0,
                 Some((id, s.request_id)),
-            );
+            ));
+        }
+        if source == Source::Page && replayed {
+            // Sent again after it was written but before the acknowledgement came back.
+            if tab.find(&key, now_ms, |r| r.has_body).is_some() {
+                return Observed::Unchanged;
+            }
+            return Observed::from(push_new(
+                tab, key, tab_id, entry, source, now_ms, serial, None,
+            ));
         }
         if source == Source::Page {
-            // No sighting yet: wait for it (bounded), never create a record from the page.
+            // No sighting yet: wait for it (bounded), never create a record from the page alone.
             if tab.pending.len() >= MAX_PENDING {
                 tab.pending.pop_front();
             }
@@ -403,10 +456,12 @@ impl Store {
                 arrived_ms: now_ms,
                 entry,
             });
-            return false;
+            return Observed::Held;
         }
         tab.take_pending(&key);
-        push_new(tab, key, tab_id, entry, source, now_ms, serial, None)
+        Observed::from(push_new(
+            tab, key, tab_id, entry, source, now_ms, serial, None,
+        ))
     }
 
     /// webRequest reported a network error after the headers of `request_id`

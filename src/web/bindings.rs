@@ -18,7 +18,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{self, ms_from_js, Record, Source, Store, WebRequestDetails, SCHEMA};
+use crate::capture::{
+    self, ms_from_js, Observed, Record, Source, Store, WebRequestDetails, SCHEMA,
+};
 use crate::core::exchange::Exchange;
 use crate::web::ui::{self, Kind};
 
@@ -81,17 +83,38 @@ pub fn observe_web_request(details: JsValue, now_ms: f64) -> bool {
 }
 
 /// A HAR entry; `source` is `"devtools"`, `"page"` (only adds a body to a response the
-/// extension saw) or `"import"`.
+/// extension saw), `"page-replayed"` (sent again after a worker stop and matched to the
+/// browser's Resource Timing by the relay; see `Store::observe_replayed_page`) or `"import"`.
+/// Returns 1 when the tab's list changed, 2 when a page capture waits for webRequest's
+/// sighting of its response, else 0.
 #[wasm_bindgen]
-pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, now_ms: f64) -> bool {
-    let Some(source) = Source::from_id(source).filter(|s| *s != Source::Network) else {
+pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, now_ms: f64) -> u32 {
+    let replayed = source == "page-replayed";
+    let kind = if replayed {
+        Some(Source::Page)
+    } else {
+        Source::from_id(source)
+    };
+    let Some(kind) = kind.filter(|s| *s != Source::Network) else {
         warn("why402: unknown source", source);
-        return false;
+        return 0;
     };
     let Some(entry) = from_js::<Exchange>("why402: bad HAR entry", entry) else {
-        return false;
+        return 0;
     };
-    with_store(|s| s.observe_entry(tab_id, entry, source, ms_from_js(now_ms))).unwrap_or(false)
+    let now = ms_from_js(now_ms);
+    with_store(|s| {
+        if replayed {
+            s.observe_replayed_page(tab_id, entry, now)
+        } else {
+            s.observe_entry(tab_id, entry, kind, now)
+        }
+    })
+    .map_or(0, |o| match o {
+        Observed::Unchanged => 0,
+        Observed::Changed => 1,
+        Observed::Held => 2,
+    })
 }
 
 /// `chrome.webRequest.onErrorOccurred` for a request that had a candidate status.

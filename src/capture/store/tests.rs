@@ -55,11 +55,19 @@ fn network_then_page_and_page_then_network_give_the_same_record() {
     let mut a = Store::new();
     assert!(a.observe_network(&net(7, URL, 402, T0), T0));
     assert!(!list(&a)[0].has_body);
-    assert!(a.observe_entry(1, page(URL, 402, BODY), Source::Page, T0 + 50));
+    assert!(a
+        .observe_entry(1, page(URL, 402, BODY), Source::Page, T0 + 50)
+        .changed());
     assert_one_with_body(&a, Source::Page);
 
     let mut b = Store::new();
-    assert!(!b.observe_entry(1, page(URL, 402, BODY), Source::Page, T0));
+    assert_eq!(
+        b.observe_entry(1, page(URL, 402, BODY), Source::Page, T0 - 1),
+        Observed::Held
+    );
+    assert!(!b
+        .observe_entry(1, page(URL, 402, BODY), Source::Page, T0)
+        .changed());
     assert_eq!(b.count(1), 0, "a page capture alone creates nothing");
     assert!(b.observe_network(&net(7, URL, 402, T0 + 140), T0 + 140));
     assert_one_with_body(&b, Source::Page);
@@ -81,8 +89,12 @@ fn devtools_in_any_order_gives_one_record_with_its_body() {
             let at = T0 + 30 * i as u64;
             match step {
                 'n' => s.observe_network(&net(7, URL, 402, at), at),
-                'p' => s.observe_entry(1, page(URL, 402, BODY), Source::Page, at),
-                _ => s.observe_entry(1, page(URL, 402, BODY), Source::Devtools, at),
+                'p' => s
+                    .observe_entry(1, page(URL, 402, BODY), Source::Page, at)
+                    .changed(),
+                _ => s
+                    .observe_entry(1, page(URL, 402, BODY), Source::Devtools, at)
+                    .changed(),
             };
         }
         let l = list(&s);
@@ -113,13 +125,15 @@ fn a_page_capture_without_a_sighting_expires() {
 fn forged_page_captures_cannot_create_or_alter_records() {
     let mut s = Store::new();
     let mut evil = page("https://api.stripe.com/v1/charges", 402, BODY);
-    assert!(!s.observe_entry(1, evil.clone(), Source::Page, T0));
+    assert!(!s.observe_entry(1, evil.clone(), Source::Page, T0).changed());
     assert_eq!(s.count(1), 0);
     // A body for a response that already has one (from DevTools) changes nothing.
     s.observe_network(&net(7, URL, 402, T0), T0);
     s.observe_entry(1, page(URL, 402, BODY), Source::Devtools, T0);
     let before = list(&s)[0].clone();
-    assert!(!s.observe_entry(1, page(URL, 402, "{\"evil\":1}"), Source::Page, T0));
+    assert!(!s
+        .observe_entry(1, page(URL, 402, "{\"evil\":1}"), Source::Page, T0)
+        .changed());
     assert_eq!(list(&s)[0], &before);
     // Shapes the relay would refuse are refused here too.
     evil.request.url = "javascript:alert(1)".into();
@@ -271,7 +285,9 @@ fn stored_lists_load_as_they_are() {
     assert_eq!(list(&again), list(&s));
     // After a restart the indexes work: the same event is recognised, DevTools merges in.
     assert!(!again.observe_network(&net(7, URL, 402, T0), T0 + 5));
-    assert!(again.observe_entry(1, page(URL, 402, BODY), Source::Devtools, T0 + 5));
+    assert!(again
+        .observe_entry(1, page(URL, 402, BODY), Source::Devtools, T0 + 5)
+        .changed());
     assert_eq!(again.count(1), 1);
     // Records of another tab or schema, or garbage, are rewritten.
     let mut bad = stored;
@@ -294,6 +310,32 @@ fn only_candidates_and_tabs_count() {
     let mut d = net(3, URL, 402, T0);
     d.tab_id = -1;
     assert!(!s.observe_network(&d, T0));
-    assert!(!s.observe_entry(1, page(URL, 200, BODY), Source::Devtools, T0));
+    assert!(!s
+        .observe_entry(1, page(URL, 200, BODY), Source::Devtools, T0)
+        .changed());
     assert_eq!(s.count(1), 0);
+}
+
+#[test]
+fn a_replayed_page_capture_stands_in_for_a_lost_sighting() {
+    let mut s = Store::new();
+    assert!(s
+        .observe_replayed_page(1, page(URL, 402, BODY), T0)
+        .changed());
+    assert_eq!(s.count(1), 1);
+    assert_eq!(list(&s)[0].source, Source::Page);
+    // The same again, or webRequest's replayed event, merges into it.
+    assert!(!s
+        .observe_replayed_page(1, page(URL, 402, BODY), T0 + 5)
+        .changed());
+    assert!(s.observe_network(&net(7, URL, 402, T0 + 10), T0 + 10));
+    assert_eq!(s.count(1), 1);
+    assert_eq!(list(&s)[0].request_id.as_deref(), Some("7"));
+    // When the sighting survived, the replay just adds the body.
+    let mut t = Store::new();
+    t.observe_network(&net(7, URL, 402, T0), T0);
+    assert!(t
+        .observe_replayed_page(1, page(URL, 402, BODY), T0)
+        .changed());
+    assert_one_with_body(&t, Source::Page);
 }
