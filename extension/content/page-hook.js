@@ -334,8 +334,9 @@
       const status = call(xhrStatus, xhr);
       if (status === 0) {
         // A network error (or a cross-origin response the page may not read).
-        if (info.url !== null) {
-          post({ __proto__: null, kind: 'failure', method: info.method, url: info.url, error: 'XMLHttpRequest error' });
+        const url = info.url === null ? null : absolute(info.url);
+        if (url !== null) {
+          post({ __proto__: null, kind: 'failure', method: info.method, url, error: 'XMLHttpRequest error' });
         }
         return;
       }
@@ -344,7 +345,7 @@
       if (type !== '' && type !== 'text') return; // other types are the page's objects
       let text = call(xhrResponseText, xhr);
       if (text.length > PAGE_BODY_BYTES) text = call(strSlice, text, [0, PAGE_BODY_BYTES]);
-      const url = call(xhrResponseURL, xhr) || info.url;
+      const url = call(xhrResponseURL, xhr) || (info.url === null ? null : absolute(info.url));
       if (!url) return;
       const headers = rawHeaders(call(xhrGetAllHeaders, xhr));
       postEntry(info.method, url, status, call(xhrStatusText, xhr), headers, text);
@@ -367,7 +368,8 @@
         const info = {
           __proto__: null,
           method: typeof m === 'string' ? call(strUpper, m) : 'GET',
-          url: typeof u === 'string' ? absolute(u) : null,
+          // Resolved only if needed (a failure): open() is called often and must stay cheap.
+          url: typeof u === 'string' ? u : null,
         };
         const known = call(wmHas, infos, [thisArg]);
         call(wmSet, infos, [thisArg, info]);
