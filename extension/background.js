@@ -95,8 +95,12 @@ function scheduleWrite(tabId, ack) {
 async function flush(tabId, w) {
   w.timer = null;
   w.last = Date.now();
-  w.writing = true;
   const acks = w.acks.splice(0);
+  if (writes.get(tabId) !== w) { // the tab closed meanwhile
+    for (const ack of acks) ack(true);
+    return;
+  }
+  w.writing = true;
   let ok = true;
   setBadge(tabId, tab_count(tabId));
   try {
@@ -108,6 +112,8 @@ async function flush(tabId, w) {
     console.error('why402: writing tab', tabId, err);
   }
   w.writing = false;
+  // The tab closed while this write was under way: take back what it wrote.
+  if (writes.get(tabId) !== w) chrome.storage.session.remove(tabKey(tabId)).catch(() => {});
   for (const ack of acks) ack(ok);
   if (w.again) {
     w.again = false;
