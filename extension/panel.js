@@ -17,14 +17,20 @@ function tabId() {
 }
 
 async function main() {
-  await init();
+  // The wasm compiles while the records are read.
+  const wasm = init();
   const key = `tab:${tabId()}`;
   const show = (records) => render_panel(root, Array.isArray(records) ? records : []);
+  let changed = false; // a change seen before the first read came back is newer than it
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'session' && key in changes) show(changes[key].newValue);
+    if (area !== 'session' || !(key in changes)) return;
+    changed = true;
+    wasm.then(() => show(changes[key].newValue));
   });
-  const stored = await chrome.storage.session.get(key);
-  show(stored[key]);
+  const stored = chrome.storage.session.get(key);
+  await wasm;
+  const got = await stored;
+  if (!changed) show(got[key]);
 }
 
 main().catch((e) => console.warn('why402 panel:', e));

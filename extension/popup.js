@@ -12,15 +12,21 @@ async function tabId() {
 }
 
 async function main() {
-  await init();
+  // The wasm compiles while the tab and its records are looked up.
+  const wasm = init();
   const tab = await tabId();
   const key = `tab:${tab}`;
   const show = (records) => render_popup(root, Array.isArray(records) ? records : [], tab);
+  let changed = false; // a change seen before the first read came back is newer than it
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'session' && key in changes) show(changes[key].newValue);
+    if (area !== 'session' || !(key in changes)) return;
+    changed = true;
+    wasm.then(() => show(changes[key].newValue));
   });
-  const stored = await chrome.storage.session.get(key);
-  show(stored[key]);
+  const stored = chrome.storage.session.get(key);
+  await wasm;
+  const got = await stored;
+  if (!changed) show(got[key]);
 }
 
 main().catch((e) => console.warn('why402 popup:', e));
