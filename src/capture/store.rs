@@ -23,8 +23,9 @@ use crate::core::exchange::Exchange;
 
 /// How long a page capture waits for webRequest to report its response.
 pub const PENDING_MS: u64 = 10_000;
-/// Page captures waiting per tab; the oldest go first.
+/// Page captures waiting per tab, and their body bytes; the oldest go first.
 const MAX_PENDING: usize = 128;
+const MAX_PENDING_BYTES: usize = 2 * 1024 * 1024;
 /// Candidate responses webRequest saw that gave no diagnosis on their headers alone (a 400
 /// whose body may say "credit balance too low"), kept per tab for their body to arrive.
 const MAX_SIGHTINGS: usize = 256;
@@ -448,7 +449,20 @@ impl Store {
         }
         if source == Source::Page {
             // No sighting yet: wait for it (bounded), never create a record from the page alone.
-            if tab.pending.len() >= MAX_PENDING {
+            let bytes = |c: &Capture| {
+                c.entry
+                    .response
+                    .content
+                    .text
+                    .as_ref()
+                    .map_or(0, String::len)
+            };
+            let mut held: usize = tab.pending.iter().map(bytes).sum();
+            held += entry.response.content.text.as_ref().map_or(0, String::len);
+            while tab.pending.len() >= MAX_PENDING
+                || (held > MAX_PENDING_BYTES && !tab.pending.is_empty())
+            {
+                held -= tab.pending.front().map_or(0, bytes);
                 tab.pending.pop_front();
             }
             tab.pending.push_back(Capture {

@@ -339,3 +339,31 @@ fn a_replayed_page_capture_stands_in_for_a_lost_sighting() {
         .changed());
     assert_one_with_body(&t, Source::Page);
 }
+
+#[test]
+fn waiting_page_captures_are_bounded() {
+    let mut s = Store::new();
+    let big = "x".repeat(PAGE_BODY_BYTES);
+    for i in 0..200u32 {
+        let url = format!("{URL}?n={i}");
+        s.observe_entry(1, page(&url, 402, &big), Source::Page, T0);
+    }
+    let pending = &s.tabs[&1].pending;
+    let bytes: usize = pending
+        .iter()
+        .map(|c| {
+            c.entry
+                .response
+                .content
+                .text
+                .as_ref()
+                .map_or(0, String::len)
+        })
+        .sum();
+    assert!(pending.len() <= MAX_PENDING && bytes <= MAX_PENDING_BYTES);
+    // The newest stay.
+    assert_eq!(
+        pending.back().map(|c| c.entry.request.url.as_str()),
+        Some(format!("{URL}?n=199").as_str())
+    );
+}
