@@ -10,8 +10,13 @@ import init, {
   merge_record,
   mark_page_error,
 } from './pkg/why402.js';
+// controls (#13): settings, Console lines, paused badge.
+import * as settings from './settings.js';
+import * as consoleLine from './console-line.js';
+import * as pauseBadge from './pause-badge.js';
 
-const ready = init();
+// controls: handlers also wait for the stored settings (pause, statuses) to be in memory.
+const ready = Promise.all([init(), settings.loaded]);
 
 const tabKey = (tabId) => `tab:${tabId}`;
 
@@ -103,11 +108,15 @@ function updateTab(tabId, change) {
   return enqueue(async () => {
     const before = await readTab(tabId);
     const after = change(before);
-    if (after !== before) await writeTab(tabId, after);
+    if (after !== before) {
+      await writeTab(tabId, after);
+      consoleLine.announce(tabId, after); // controls: Console line for new/changed records
+    }
   });
 }
 
 function clearTab(tabId) {
+  consoleLine.forgetTab(tabId); // controls
   return whenReady(() =>
     enqueue(async () => {
       await chrome.storage.session.remove(tabKey(tabId));
@@ -139,6 +148,8 @@ chrome.webRequest.onHeadersReceived.addListener(
     // Diagnose before touching storage: most responses are not payment failures and must cost
     // no storage round trip.
     whenReady(() => {
+      // controls: nothing for a paused site or a status the user unticked.
+      if (settings.isPaused(settings.pageUrlOf(details)) || settings.skipsStatus(details.statusCode)) return;
       const record = record_from_web_request(details, now);
       if (record) updateTab(details.tabId, (records) => merge_record(records, record));
     });
@@ -159,9 +170,12 @@ chrome.webRequest.onErrorOccurred.addListener((details) => {
   );
 }, allUrls);
 
-function addEntry(tabId, entry, source) {
+function addEntry(tabId, entry, source, pageUrl) {
   const now = Date.now();
   return whenReady(() => {
+    // controls: bodies only when body capture is on; nothing for a paused site or unticked status.
+    if (!settings.bodyCaptureOn() || settings.skipsStatus(entry?.response?.status)) return true;
+    if (settings.isPaused(pageUrl)) return true;
     const record = record_from_entry(entry, source, tabId, now);
     return record ? updateTab(tabId, (records) => merge_record(records, record)) : true;
   });
@@ -172,9 +186,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   let done;
   if (message.type === 'page-capture' && sender.tab && typeof sender.tab.id === 'number') {
     // The tab comes from the sender, never from the (page-influenced) message.
-    done = addEntry(sender.tab.id, message.entry, 'page');
+    done = addEntry(sender.tab.id, message.entry, 'page', sender.tab.url || sender.url);
+  } else if (message.type === 'clear-all' && sender.url === chrome.runtime.getURL('options.html')) {
+    done = clearAll(); // controls: the options page's "Clear all records"
   } else if (message.type === 'devtools-entry' && Number.isInteger(message.tab_id)) {
-    done = addEntry(message.tab_id, message.entry, 'devtools');
+    const tabId = message.tab_id;
+    // controls: the tab's page, to check its pause (looked up only while a site is paused).
+    done = settings.pageUrlOfTab(tabId).then((url) => addEntry(tabId, message.entry, 'devtools', url));
   } else {
     return false;
   }
@@ -182,6 +200,25 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // answers asynchronously
 });
 
+// controls: every tab's records and badge, for the options page.
+function clearAll() {
+  return whenReady(() =>
+    enqueue(async () => {
+      const keys = Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:'));
+      await chrome.storage.session.remove(keys);
+      for (const key of keys) {
+        const tabId = Number(key.slice('tab:'.length));
+        consoleLine.forgetTab(tabId);
+        await updateBadge(tabId, 0);
+      }
+    }),
+  );
+}
+
+// controls: paused tabs' badges read "off"; their count comes back when the pause is lifted.
+pauseBadge.start((tabId) => readTab(tabId).then((list) => list.length));
+
 chrome.tabs.onRemoved.addListener((tabId) => {
+  consoleLine.forgetTab(tabId); // controls
   whenReady(() => enqueue(() => chrome.storage.session.remove(tabKey(tabId))));
 });
