@@ -1,6 +1,7 @@
 // Popup glue: finds the tab, loads its records from session storage and lets the wasm UI render
 // them. No diagnosis logic here.
 import init, { render_popup } from './pkg/why402.js';
+import { mountPauseSwitch } from './pause-switch.js'; // controls (#13)
 
 const root = document.getElementById('root');
 
@@ -14,6 +15,7 @@ async function tabId() {
 async function main() {
   await init();
   const tab = await tabId();
+  mountPauseSwitch(document.getElementById('pause'), tab); // controls (#13)
   const key = `tab:${tab}`;
   const show = (records) => render_popup(root, Array.isArray(records) ? records : [], tab);
   chrome.storage.onChanged.addListener((changes, area) => {
