@@ -34,7 +34,7 @@ function send(tabId, line, tries) {
 function print(tabId, record, updated) {
   announced.set(keyOf(tabId, record.id), causeOf(record));
   if (!consoleLinesOn()) return;
-  const line = console_line(record, updated);
+  const line = console_line(record, updated); // text: see content/console.js
   if (line) send(tabId, line, SEND_TRIES);
 }
 

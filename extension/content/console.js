@@ -7,28 +7,37 @@
   'use strict';
 
   const warn = console.warn;
-  const MAX_TEXT = 4096;
-  const MAX_ITEMS = 50;
-  const text = (v) => (typeof v === 'string' ? v.slice(0, MAX_TEXT) : '');
+  const MAX_TEXT = 64 * 1024;
+  const MAX_LINES = 200;
+  const SINGLE = new Set(['cause', 'retry']);
 
-  /** The details as a plain object of strings and string lists; no prototype to expand. */
-  function details(raw) {
-    const out = Object.create(null);
-    if (!raw || typeof raw !== 'object') return out;
-    for (const [key, value] of Object.entries(raw).slice(0, 10)) {
-      if (typeof value === 'string') out[key] = text(value);
-      else if (Array.isArray(value)) out[key] = value.slice(0, MAX_ITEMS).map(text);
+  /**
+   * The wasm's text (`ConsoleLine::to_text`): the summary line, then `key<TAB>value` lines.
+   * Details become a prototype-less object (nothing else to expand): `cause` and `retry`
+   * strings, the other keys lists.
+   */
+  function parse(text) {
+    const [summary, ...rest] = text.slice(0, MAX_TEXT).split('\n', MAX_LINES);
+    const details = Object.create(null);
+    for (const line of rest) {
+      const tab = line.indexOf('\t');
+      if (tab <= 0) continue;
+      const key = line.slice(0, tab);
+      const value = line.slice(tab + 1);
+      if (SINGLE.has(key)) details[key] = value;
+      else (details[key] ||= []).push(value);
     }
-    return out;
+    return { summary, details };
   }
 
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || !message || message.type !== 'why402-console') {
       return false;
     }
-    const line = message.line || {};
-    const summary = text(line.summary);
-    if (summary) warn('%s', summary, details(line.details));
+    if (typeof message.line === 'string') {
+      const { summary, details } = parse(message.line);
+      if (summary) warn('%s', summary, details);
+    }
     sendResponse(true);
     return false;
   });
