@@ -6,8 +6,6 @@
 //! constant format string, so `%c`/`%s` or markup from a response print literally. Control
 //! characters are replaced all the same (a console shows them raw) and long values are cut.
 
-use serde::Serialize;
-
 use super::display::{safe_href, short_url};
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, Step};
 use crate::core::evidence::{printable, truncate};
@@ -19,8 +17,8 @@ const MAX_LINE_CHARS: usize = 300;
 const MAX_STEP_CHARS: usize = 160;
 
 /// What the content script prints: `summary` as the warning's text, `details` as the object
-/// shown collapsed under it. Empty lists are left out of the JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// shown collapsed under it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConsoleLine {
     pub summary: String,
     pub details: Details,
@@ -28,19 +26,46 @@ pub struct ConsoleLine {
 
 /// The collapsed part. DevTools lists an object's keys alphabetically, which here is also the
 /// reading order (cause first, the decoded terms last).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Details {
     pub cause: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+}
+
+impl ConsoleLine {
+    /// The line as text for the JS boundary (smaller in wasm than a serde `Serialize`): the
+    /// summary, then one `key<TAB>value` line per detail, keys repeated for lists. Values
+    /// hold neither tabs nor line breaks (see `clean`).
+    pub fn to_text(&self) -> String {
+        let d = &self.details;
+        let mut out = self.summary.clone();
+        let mut add = |key: &str, value: &str| {
+            out.push('\n');
+            out.push_str(key);
+            out.push('\t');
+            out.push_str(value);
+        };
+        add("cause", &d.cause);
+        let lists = [
+            ("evidence", &d.evidence),
+            ("findings", &d.findings),
+            ("steps", &d.steps),
+            ("terms", &d.terms),
+        ];
+        for (key, list) in lists {
+            for value in list.iter() {
+                add(key, value);
+            }
+        }
+        if let Some(r) = &d.retry {
+            add("retry", r);
+        }
+        out
+    }
 }
 
 /// Text shown in a console: printable, one line, capped.
@@ -251,8 +276,12 @@ mod tests {
             value: "Payment required %c%s <img src=x onerror=alert(1)>\n\u{1b}[31mred".into(),
         });
         let line = console_line("POST\n", "https://x.test/pay\u{1b}[2J", &d, false);
-        let json = serde_json::to_string(&line).unwrap_or_default();
-        assert!(!json.contains("\\u001b"), "{json}");
+        let text = line.to_text();
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert_eq!(
+            text.lines().count(),
+            1 + 1 + line.details.evidence.len() + line.details.steps.len()
+        );
         for text in std::iter::once(&line.summary).chain(&line.details.evidence) {
             assert!(!text.contains('\n'), "{text}");
         }

@@ -4,15 +4,14 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::bindings::to_js;
 use crate::capture::console_line::console_line as format_line;
 use crate::capture::StoredRecord;
 
-/// `{summary, details}` for a record as the extension stores it; `updated` marks a later line
+/// The line for a record as text (see `ConsoleLine::to_text`), for a record as the extension stores it; `updated` marks a later line
 /// for the same record whose cause changed. The diagnosis is recomputed from the stored entry,
 /// as for every record that comes back from JavaScript.
 #[wasm_bindgen]
-pub fn console_line(record: JsValue, updated: bool) -> JsValue {
+pub fn console_line(record: JsValue, updated: bool) -> Option<String> {
     let text = js_sys::JSON::stringify(&record)
         .ok()
         .and_then(|t| t.as_string());
@@ -20,8 +19,5 @@ pub fn console_line(record: JsValue, updated: bool) -> JsValue {
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .and_then(|v| StoredRecord::from_json(&v).ok())
         .and_then(StoredRecord::into_record);
-    match record {
-        Some(r) => to_js(&format_line(&r.method, &r.url, &r.diagnosis, updated)),
-        None => JsValue::UNDEFINED,
-    }
+    record.map(|r| format_line(&r.method, &r.url, &r.diagnosis, updated).to_text())
 }
