@@ -16,58 +16,6 @@ use crate::report::payment_lines;
 const MAX_LINE_CHARS: usize = 300;
 const MAX_STEP_CHARS: usize = 160;
 
-/// What the content script prints: `summary` as the warning's text, `details` as the object
-/// shown collapsed under it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConsoleLine {
-    pub summary: String,
-    pub details: Details,
-}
-
-/// The collapsed part. DevTools lists an object's keys alphabetically, which here is also the
-/// reading order (cause first, the decoded terms last).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Details {
-    pub cause: String,
-    pub evidence: Vec<String>,
-    pub findings: Vec<String>,
-    pub retry: Option<String>,
-    pub steps: Vec<String>,
-    pub terms: Vec<String>,
-}
-
-impl ConsoleLine {
-    /// The line as text for the JS boundary (smaller in wasm than a serde `Serialize`): the
-    /// summary, then one `key<TAB>value` line per detail, keys repeated for lists. Values
-    /// hold neither tabs nor line breaks (see `clean`).
-    pub fn to_text(&self) -> String {
-        let d = &self.details;
-        let mut out = self.summary.clone();
-        let mut add = |key: &str, value: &str| {
-            out.push('\n');
-            out.push_str(key);
-            out.push('\t');
-            out.push_str(value);
-        };
-        add("cause", &d.cause);
-        let lists = [
-            ("evidence", &d.evidence),
-            ("findings", &d.findings),
-            ("steps", &d.steps),
-            ("terms", &d.terms),
-        ];
-        for (key, list) in lists {
-            for value in list.iter() {
-                add(key, value);
-            }
-        }
-        if let Some(r) = &d.retry {
-            add("retry", r);
-        }
-        out
-    }
-}
-
 /// Text shown in a console: printable, one line, capped.
 fn clean(text: &str, max: usize) -> String {
     let one_line: String = printable(text)
@@ -133,9 +81,12 @@ fn evidence_source(source: EvidenceSource) -> &'static str {
     }
 }
 
-/// The console line for one record. `updated` marks a second line for the same record, printed
-/// only when its cause changed (the extension decides when).
-pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> ConsoleLine {
+/// The console line for one record, as text for the JS boundary (smaller in wasm than a serde
+/// structure): the summary line, then one `key<TAB>value` line per detail, the key repeated for
+/// each item of a list (`evidence`, `steps`, `terms`, `findings`; `cause` and `retry` are
+/// single). Values hold neither tabs nor line breaks (see `clean`). `updated` marks a later line
+/// for the same record, printed only when its cause changed (the extension decides when).
+pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> String {
     let tag = if updated {
         "Why 402 (updated)"
     } else {
@@ -143,66 +94,65 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> Co
     };
     let method = clean(method, 16);
     let target = clean(&short_url(&redact::url(url)), MAX_LINE_CHARS);
-    let mut summary = format!("{tag} · {method} {target} → {}", headline(d));
+    let mut out = format!("{tag} · {method} {target} → {}", headline(d));
     if let Some(action) = first_action(d) {
-        summary.push_str(". ");
-        summary.push_str(&action);
+        out.push_str(". ");
+        out.push_str(&action);
     }
-
-    let mut details = Details {
-        cause: format!(
-            "{} ({}). {}",
-            d.cause.plain(),
-            d.cause.id(),
-            clean(&d.explanation, MAX_LINE_CHARS * 2)
-        ),
-        ..Details::default()
+    let mut add = |key: &str, value: String| {
+        out.push('\n');
+        out.push_str(key);
+        out.push('\t');
+        out.push_str(&value);
     };
-    details.evidence = d
-        .evidence
-        .iter()
-        .map(|e| {
-            let at = if e.location.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", clean(&e.location, 80))
-            };
-            let source = evidence_source(e.source);
-            format!("{source}{at}: {}", clean(&e.value, MAX_LINE_CHARS))
-        })
-        .collect();
-    details.steps = d
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| step_line(i + 1, s))
-        .collect();
-    if let Some(t) = &d.payment {
-        details.terms = payment_lines(t)
-            .into_iter()
-            .map(|(label, value)| format!("{label}: {}", clean(&value, MAX_LINE_CHARS)))
-            .collect();
+
+    let explanation = clean(&d.explanation, MAX_LINE_CHARS * 2);
+    add(
+        "cause",
+        format!("{} ({}). {explanation}", d.cause.plain(), d.cause.id()),
+    );
+    for e in &d.evidence {
+        let at = if e.location.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", clean(&e.location, 80))
+        };
+        let source = evidence_source(e.source);
+        add(
+            "evidence",
+            format!("{source}{at}: {}", clean(&e.value, MAX_LINE_CHARS)),
+        );
     }
-    details.retry = d.retry.as_ref().map(|r| {
-        format!(
-            "after {} (from {})",
-            crate::decode::time::human_duration(r.after_seconds),
-            clean(&r.source, 60)
-        )
-    });
-    details.findings = d
-        .findings
-        .iter()
-        .map(|f| {
+    for (i, step) in d.steps.iter().enumerate() {
+        add("steps", step_line(i + 1, step));
+    }
+    if let Some(t) = &d.payment {
+        for (label, value) in payment_lines(t) {
+            add(
+                "terms",
+                format!("{label}: {}", clean(&value, MAX_LINE_CHARS)),
+            );
+        }
+    }
+    if let Some(r) = &d.retry {
+        let after = crate::decode::time::human_duration(r.after_seconds);
+        add(
+            "retry",
+            format!("after {after} (from {})", clean(&r.source, 60)),
+        );
+    }
+    for f in &d.findings {
+        add(
+            "findings",
             format!(
                 "{}: {} Fix: {}",
                 clean(&f.code, 60),
                 clean(&f.message, MAX_LINE_CHARS),
                 clean(&f.fix, MAX_LINE_CHARS)
-            )
-        })
-        .collect();
-    ConsoleLine { summary, details }
+            ),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -210,6 +160,29 @@ mod tests {
     use super::*;
     use crate::core::engine::{diagnose, Context};
     use crate::core::exchange::{Exchange, Header};
+
+    /// The summary and the `(key, value)` detail lines.
+    fn parts(text: &str) -> (String, Vec<(String, String)>) {
+        let mut lines = text.split('\n');
+        let summary = lines.next().unwrap_or_default().to_string();
+        let details = lines
+            .map(|l| {
+                let (k, v) = l
+                    .split_once('\t')
+                    .unwrap_or_else(|| panic!("no tab: {l:?}"));
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        (summary, details)
+    }
+
+    fn values<'a>(details: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+        details
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
 
     fn diagnosed(url: &str, status: u16, body: &str) -> Diagnosis {
         let mut e = Exchange::default();
@@ -231,68 +204,58 @@ mod tests {
             402,
             r#"{"error":{"code":402,"message":"Insufficient credits. Add more using https://openrouter.ai/settings/credits"}}"#,
         );
-        let line = console_line("POST", url, &d, false);
+        let text = console_line("POST", url, &d, false);
+        let (summary, details) = parts(&text);
         assert!(
-            line.summary
-                .starts_with("Why 402 · POST openrouter.ai/api/v1/chat/completions → "),
-            "{}",
-            line.summary
+            summary.starts_with("Why 402 · POST openrouter.ai/api/v1/chat/completions → "),
+            "{summary}"
         );
         // The provider's name moves from the summary's front to after it.
         assert!(
-            line.summary
-                .contains("→ Out of credits or balance (OpenRouter). "),
-            "{}",
-            line.summary
+            summary.contains("→ Out of credits or balance (OpenRouter). "),
+            "{summary}"
         );
         assert!(
-            line.summary
-                .contains("https://openrouter.ai/settings/credits"),
-            "{}",
-            line.summary
+            summary.contains("https://openrouter.ai/settings/credits"),
+            "{summary}"
         );
+        assert!(!text.contains("sk-or"), "no secret: {text}");
+        let cause = values(&details, "cause");
+        assert_eq!(cause.len(), 1);
+        assert!(cause[0].contains("insufficient_balance"), "{cause:?}");
+        assert!(!values(&details, "steps").is_empty());
+        let evidence = values(&details, "evidence");
         assert!(
-            !line.summary.contains("sk-or"),
-            "no secret: {}",
-            line.summary
-        );
-        assert!(line.details.cause.contains("insufficient_balance"));
-        assert!(!line.details.steps.is_empty());
-        assert!(
-            line.details.evidence.iter().any(|e| e.starts_with("body")),
-            "{:?}",
-            line.details.evidence
+            evidence.iter().any(|e| e.starts_with("body")),
+            "{evidence:?}"
         );
         let updated = console_line("POST", url, &d, true);
-        assert!(updated.summary.starts_with("Why 402 (updated) · POST "));
+        assert!(updated.starts_with("Why 402 (updated) · POST "));
     }
 
     #[test]
-    fn hostile_text_stays_one_inert_line() {
+    fn hostile_text_stays_one_inert_line_each() {
         let mut d = diagnosed("https://x.test/pay", 402, "{}");
         d.evidence.push(crate::Evidence {
             source: EvidenceSource::Body,
             location: "error.message".into(),
-            value: "Payment required %c%s <img src=x onerror=alert(1)>\n\u{1b}[31mred".into(),
+            value: "Payment required %c%s <img src=x onerror=alert(1)>\n\tx\u{1b}[31mred".into(),
         });
-        let line = console_line("POST\n", "https://x.test/pay\u{1b}[2J", &d, false);
-        let text = line.to_text();
+        let text = console_line("POST\n", "https://x.test/pay\u{1b}[2J", &d, false);
         assert!(!text.contains('\u{1b}'), "{text}");
-        assert_eq!(
-            text.lines().count(),
-            1 + 1 + line.details.evidence.len() + line.details.steps.len()
-        );
-        for text in std::iter::once(&line.summary).chain(&line.details.evidence) {
-            assert!(!text.contains('\n'), "{text}");
-        }
-        // Nothing is escaped or dropped: the content script prints it as an argument, literally.
+        // Every line after the summary is key<TAB>value: the body's \n and \t became spaces.
+        let (summary, details) = parts(&text);
         assert!(
-            line.details
-                .evidence
+            summary.starts_with("Why 402 · POST x.test/pay"),
+            "{summary}"
+        );
+        // Nothing is escaped or dropped: the content script prints it as an argument, literally.
+        let evidence = values(&details, "evidence");
+        assert!(
+            evidence
                 .iter()
-                .any(|e| e.contains("%c%s <img")),
-            "{:?}",
-            line.details.evidence
+                .any(|e| e.contains("%c%s <img src=x onerror=alert(1)>  x")),
+            "{evidence:?}"
         );
     }
 
@@ -305,13 +268,11 @@ mod tests {
             snippet: None,
         }];
         d.billing_url = Some("https://billing.x.test/".into());
-        let line = console_line("GET", "https://x.test/pay", &d, false);
-        assert!(!line.summary.contains("javascript:"), "{}", line.summary);
+        let (summary, _) = parts(&console_line("GET", "https://x.test/pay", &d, false));
+        assert!(!summary.contains("javascript:"), "{summary}");
         assert!(
-            line.summary
-                .ends_with("Pay. Billing: https://billing.x.test/"),
-            "{}",
-            line.summary
+            summary.ends_with("Pay. Billing: https://billing.x.test/"),
+            "{summary}"
         );
     }
 }
