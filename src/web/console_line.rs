@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::capture::console_line::console_line as format_line;
 use crate::capture::StoredRecord;
 
-/// The line for a record as text (see `ConsoleLine::to_text`), for a record as the extension stores it; `updated` marks a later line
+/// The line for a record as text (see `capture::console_line::console_line`), for a record as the extension stores it; `updated` marks a later line
 /// for the same record whose cause changed. The diagnosis is recomputed from the stored entry,
 /// as for every record that comes back from JavaScript.
 #[wasm_bindgen]
@@ -19,5 +19,5 @@ pub fn console_line(record: JsValue, updated: bool) -> Option<String> {
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .and_then(|v| StoredRecord::from_json(&v).ok())
         .and_then(StoredRecord::into_record);
-    record.map(|r| format_line(&r.method, &r.url, &r.diagnosis, updated).to_text())
+    record.map(|r| format_line(&r.method, &r.url, &r.diagnosis, updated))
 }
