@@ -7,9 +7,10 @@ use wasm_bindgen::prelude::*;
 use crate::capture::console_line::console_line as format_line;
 use crate::capture::StoredRecord;
 
-/// The line for a record as text (see `capture::console_line::console_line`), for a record as the extension stores it; `updated` marks a later line
-/// for the same record whose cause changed. The diagnosis is recomputed from the stored entry,
-/// as for every record that comes back from JavaScript.
+/// The Console line of a record as the extension stores it, as text (summary, then
+/// `key<TAB>value` lines: see `capture::console_line::console_line`). `updated` marks a later
+/// line for the same record whose cause changed. The diagnosis is recomputed from the stored
+/// entry, as for every record that comes back from JavaScript.
 #[wasm_bindgen]
 pub fn console_line(record: JsValue, updated: bool) -> Option<String> {
     let text = js_sys::JSON::stringify(&record)
