@@ -9,7 +9,7 @@
 
   // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs): the statuses whose
   // bodies are worth copying. Kept here because the check runs where the wasm is not loaded.
-  const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
+  let CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
   const MAX_BODY = 64 * 1024;
 
   // Captured now, before any page script can replace them.
@@ -26,6 +26,18 @@
   const stringify = JSON.stringify;
   const apply = Reflect.apply;
 
+  // controls (#13): the relay passes the user's settings over the private port: body capture
+  // off copies nothing, and the statuses list replaces the default set.
+  let copyBodies = true;
+  const SetCtor = W.Set;
+  const isArray = Array.isArray;
+  function onSettings(msg) {
+    const data = msg.data;
+    if (!data || data.source !== 'why402-settings') return;
+    copyBodies = data.bodies !== false;
+    if (isArray(data.statuses)) CANDIDATES = new SetCtor(data.statuses);
+  }
+
   // A private channel to the ISOLATED relay, set up synchronously before any page script runs
   // (both scripts run at document_start, in either order): the page never sees the port, so it
   // cannot read captures or feed fake ones through it. The relay takes the port by cancelling
@@ -34,7 +46,10 @@
   const offer = () => {
     const channel = new Channel();
     const hello = new MsgEvent('why402-hello', { ports: [channel.port2], cancelable: true });
-    if (!apply(dispatch, document, [hello])) port = channel.port1;
+    if (!apply(dispatch, document, [hello])) {
+      port = channel.port1;
+      port.onmessage = onSettings; // controls (#13)
+    }
     return port !== null;
   };
   const onRelayReady = () => {
@@ -119,7 +134,7 @@
   function onFetched(response, info) {
     try {
       const status = response.status;
-      if (!CANDIDATES.has(status)) return;
+      if (!copyBodies || !CANDIDATES.has(status)) return;
       const clone = response.clone();
       const url = response.url || new URL(info.url, location.href).href;
       const headers = headerList(clone.headers);
@@ -149,7 +164,7 @@
   function onLoadEnd(xhr, info) {
     try {
       const status = xhr.status;
-      if (!CANDIDATES.has(status)) return;
+      if (!copyBodies || !CANDIDATES.has(status)) return;
       let text;
       const type = xhr.responseType;
       if (type === '' || type === 'text') text = xhr.responseText;

@@ -8,15 +8,42 @@
   'use strict';
 
   // Mirrors `is_payment_candidate` in the Rust library (src/capture/mod.rs).
-  const CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
+  let CANDIDATES = new Set([400, 401, 402, 403, 412, 429]);
   const MAX_BODY = 64 * 1024;
   const MAX_MESSAGE = 96 * 1024; // the body cap plus room for headers and URL
   const MAX_HEADERS = 100;
   const MAX_PER_PAGE = 200; // a page looping on failing requests must not flood the worker
 
+  // controls (#13): the user's settings (chrome.storage.local, see settings.js): body capture
+  // off sends nothing (webRequest still records status and headers), and the statuses list
+  // replaces the default candidates. Passed on to the page hook over the private port.
+  let bodies = true;
+  let hookPort = null;
+  function applySettings(values) {
+    if ('bodyCapture' in values) bodies = values.bodyCapture !== false;
+    if ('statuses' in values) {
+      const list = Array.isArray(values.statuses) ? values.statuses.filter(Number.isInteger) : null;
+      CANDIDATES = new Set(list ? [402, ...list] : [400, 401, 402, 403, 412, 429]);
+    }
+    if (hookPort) {
+      hookPort.postMessage({ source: 'why402-settings', bodies, statuses: [...CANDIDATES] });
+    }
+  }
+  try {
+    chrome.storage.local.get(['bodyCapture', 'statuses']).then(applySettings, () => {});
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local') return;
+      const values = {};
+      for (const key of ['bodyCapture', 'statuses']) {
+        if (key in changes) values[key] = changes[key].newValue;
+      }
+      applySettings(values);
+    });
+  } catch {}
+
   let sent = 0;
   function send(entry) {
-    if (sent >= MAX_PER_PAGE) return;
+    if (sent >= MAX_PER_PAGE || !bodies) return;
     sent += 1;
     try {
       chrome.runtime.sendMessage({ type: 'page-capture', entry }).catch(() => {});
@@ -69,6 +96,8 @@
     event.preventDefault(); // tells the hook the port was taken
     document.removeEventListener('why402-hello', onHello);
     const port = event.ports[0];
+    hookPort = port;
+    applySettings({});
     port.onmessage = (msg) => {
       const data = msg.data;
       if (!data || data.source !== 'why402-page') return;
