@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer } from './server.mjs';
+import { startServer, scenarios } from './server.mjs';
 import {
   launch, waitFor, tabIdOf, records, badge, inWorker, connectCdp, screenshotPath,
   publishScreenshot,
@@ -104,6 +104,43 @@ describe('controls in Chromium', () => {
     assert.ok(summary.includes('pay.example/v1/%c%s/charge'), summary);
     const all = JSON.stringify(details);
     assert.ok(all.includes('%c background:red %s <img src=x onerror=alert(1)>'), all);
+    await page.close();
+  });
+
+  test('a record whose cause changes later prints one "updated" line', async () => {
+    // Headers only at first (body capture off): OpenRouter's 402 without its body is "unknown".
+    await setLocal(ctx, { bodyCapture: false });
+    const { page, tabId, lines } = await open(ctx, 'retry-after');
+    const [first] = await settled(ctx, tabId, 1);
+    assert.equal(first.diagnosis.cause, 'unknown');
+    await waitFor('first line', () => lines.length === 1);
+    // Then DevTools reports the same response with its body (sent as the devtools page does).
+    await setLocal(ctx, { bodyCapture: true });
+    const scenario = scenarios.find((s) => s.name === 'retry-after');
+    const entry = {
+      request: { method: 'POST', url: first.url, headers: [] },
+      response: {
+        status: 402,
+        statusText: 'Payment Required',
+        headers: scenario.response.headers.map(([name, value]) => ({ name, value })),
+        content: { mimeType: 'application/json', text: scenario.response.body },
+      },
+    };
+    const options = await openOptions(ctx);
+    const send = () => options.evaluate(([tab_id, e]) =>
+      chrome.runtime.sendMessage({ type: 'devtools-entry', tab_id, entry: e }), [tabId, entry]);
+    await send();
+    await waitFor('updated line', () => lines.length === 2);
+    const [, summary] = await argsOf(lines[1]);
+    assert.ok(summary.startsWith('Why 402 (updated) · POST openrouter.ai/'), summary);
+    const list = await records(ctx.context, tabId);
+    assert.equal(list.length, 1, 'one record, merged');
+    assert.equal(list[0].diagnosis.cause, 'rate_limited');
+    // The same view again changes nothing: no third line.
+    await send();
+    await settled(ctx, tabId, 1);
+    assert.equal(lines.length, 2);
+    await options.close();
     await page.close();
   });
 
