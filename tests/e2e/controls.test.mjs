@@ -272,6 +272,16 @@ describe('options persist across a browser restart', () => {
   });
 });
 
+// Front-end source: `all`, every element of the DevTools front-end, shadow roots included.
+const ALL_ELEMENTS = `const all = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      all.push(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);`;
+
 describe('Console line screenshot', () => {
   test('the line in the DevTools Console', async () => {
     const server = await startServer({ mappedHosts: true });
@@ -287,14 +297,35 @@ describe('Console line screenshot', () => {
       const frontEnd = await waitFor('devtools front-end target', async () =>
         (await cdp.targets()).find((x) => x.url.startsWith('devtools://devtools/')));
       // DevTools internals (as in the panel smoke test): show the Console panel.
+      // DevTools internals (as in the panel smoke test): show the Console docked at the bottom,
+      // expand the line's details, and crop to DevTools.
       await waitFor('console panel shown', () => cdp.evaluate(frontEnd.targetId, `(async () => {
         const legacy = await import('./ui/legacy/legacy.js');
         await legacy.InspectorView.InspectorView.instance().showPanel('console');
+        legacy.DockController.DockController.instance().setDockSide('bottom');
         return true;
       })()`), { timeout: 15_000 });
-      await new Promise((r) => setTimeout(r, 1_000)); // the Console renders its messages
+      const box = await waitFor('the line in the Console', () => cdp.evaluate(frontEnd.targetId, `(() => {
+        ${ALL_ELEMENTS}
+        const has = (cls) => all.find((el) => el.classList && el.classList.contains(cls));
+        const line = has('console-warning-level');
+        const object = has('console-object');
+        const tabs = has('tabbed-pane-header');
+        if (!line || !object || !tabs || !line.textContent.includes('Why 402 · POST')) return null;
+        const item = object.closest('li');
+        if (item && !item.classList.contains('expanded')) item.click();
+        return { top: tabs.getBoundingClientRect().top, bottom: line.getBoundingClientRect().bottom,
+          width: document.body.getBoundingClientRect().width };
+      })()`), { timeout: 15_000 });
+      await new Promise((r) => setTimeout(r, 500)); // the details expand
+      const bottom = await cdp.evaluate(frontEnd.targetId, `(() => {
+        ${ALL_ELEMENTS}
+        const line = all.find((el) => el.classList && el.classList.contains('console-warning-level'));
+        return line.getBoundingClientRect().bottom;
+      })()`);
       const sessionId = await cdp.attach(frontEnd.targetId);
-      const shot = await cdp.send('Page.captureScreenshot', { format: 'png' }, sessionId);
+      const clip = { x: 0, y: box.top, width: box.width, height: Math.max(bottom, box.bottom) - box.top + 12, scale: 1 };
+      const shot = await cdp.send('Page.captureScreenshot', { format: 'png', clip }, sessionId);
       fs.writeFileSync(screenshotPath('console-line.png'), Buffer.from(shot.data, 'base64'));
       publishScreenshot('console-line.png');
       cdp.close();
