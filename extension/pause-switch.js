@@ -53,8 +53,10 @@ export async function mountPauseSwitch(root, tabId) {
   options.className = 'w-pause-options';
   options.textContent = 'Settings';
   options.addEventListener('click', () => chrome.runtime.openOptionsPage());
-  rows.push(options);
-  root.replaceChildren(...rows);
+  const switches = document.createElement('div');
+  switches.className = 'w-pause-switches';
+  switches.append(...rows);
+  root.replaceChildren(switches, options);
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     if (siteBox && changes.pausedSites) siteBox.input.checked = (changes.pausedSites.newValue || []).includes(site);
