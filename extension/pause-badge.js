@@ -8,12 +8,13 @@ const GREY = '#6b7280';
 
 let countOf = async () => 0;
 
-async function paint(tabId, url) {
+/** Paints a paused tab "off"; with `restore`, gives an unpaused tab shown "off" its count back. */
+async function paint(tabId, url, restore) {
   try {
     if (isPaused(url)) {
       await chrome.action.setBadgeText({ tabId, text: OFF });
       await chrome.action.setBadgeBackgroundColor({ tabId, color: GREY });
-    } else if ((await chrome.action.getBadgeText({ tabId })) === OFF) {
+    } else if (restore && (await chrome.action.getBadgeText({ tabId })) === OFF) {
       const n = await countOf(tabId);
       await chrome.action.setBadgeText({ tabId, text: n > 0 ? String(n) : '' });
       await chrome.action.setBadgeBackgroundColor({ tabId, color: '#b45309' });
@@ -28,7 +29,7 @@ async function paintAll() {
   await chrome.action.setBadgeText({ text: isPausedAll() ? OFF : '' });
   if (isPausedAll()) await chrome.action.setBadgeBackgroundColor({ color: GREY });
   const tabs = await chrome.tabs.query({});
-  await Promise.all(tabs.map((t) => paint(t.id, t.url)));
+  await Promise.all(tabs.map((t) => paint(t.id, t.url, true)));
 }
 
 /**
@@ -40,10 +41,11 @@ export function start(count) {
   onChange((values) => {
     if ('pausedSites' in values || 'pausedAll' in values) paintAll().catch(() => {});
   });
-  // A navigation resets the tab's badge: paint it again once the new page commits.
+  // A navigation resets the tab's badge: paint it again once the new page commits (and once
+  // loaded, after the worker cleared the previous page's count). Unpaused tabs cost nothing.
   chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
     if (change.status === 'loading' || change.status === 'complete') {
-      loaded.then(() => paint(tabId, tab.url));
+      loaded.then(() => paint(tabId, tab.url, false));
     }
   });
   loaded.then(() => (isPausedAll() ? paintAll() : undefined)).catch(() => {});
