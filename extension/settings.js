@@ -120,16 +120,15 @@ export function pageUrlOf(details) {
 }
 
 /**
- * Whether tab `tabId` is paused, from `pageUrl` when the caller knows it (a content script's
- * sender), else from the tab itself (one tabs.get, only while some site is paused).
+ * The URL of tab `tabId`'s page, for callers that only know the tab (DevTools entries): looked
+ * up only while some site is paused, else '' at once (isPaused('') is then pausedAll).
  */
-export async function isTabPaused(tabId, pageUrl) {
-  if (state.pausedAll) return true;
-  if (state.pausedSites.size === 0) return false;
-  if (pageUrl) return isPaused(pageUrl);
+export async function pageUrlOfTab(tabId) {
+  await loaded;
+  if (state.pausedSites.size === 0) return '';
   try {
-    return isPaused((await chrome.tabs.get(tabId)).url);
+    return (await chrome.tabs.get(tabId)).url || '';
   } catch {
-    return false;
+    return '';
   }
 }

@@ -175,6 +175,17 @@ describe('controls in Chromium', () => {
     const again = await open(ctx, 'x402-v1', { host: paused });
     assert.equal((await settled(ctx, again.tabId, 0)).length, 0, 'nothing recorded while paused');
     assert.equal(again.lines.length, 0, 'no Console line while paused');
+    // DevTools' view of a response in that tab is not recorded either.
+    const x402 = scenarios.find((sc) => sc.name === 'x402-v1');
+    await popup.evaluate(([tab_id, body]) => chrome.runtime.sendMessage({
+      type: 'devtools-entry',
+      tab_id,
+      entry: {
+        request: { method: 'GET', url: 'https://api.example.com/premium-data', headers: [] },
+        response: { status: 402, headers: [], content: { mimeType: 'application/json', text: body } },
+      },
+    }), [again.tabId, x402.response.body]);
+    assert.equal((await settled(ctx, again.tabId, 0)).length, 0, 'no DevTools record while paused');
     await waitFor('badge off after navigation', async () =>
       (await badge(ctx.context, again.tabId)) === 'off');
 
