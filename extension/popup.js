@@ -1,6 +1,7 @@
 // Popup glue: finds the tab, loads its records from session storage and lets the wasm UI render
 // them. No diagnosis logic here.
 import init, { render_popup } from './pkg/why402.js';
+import { mountPauseSwitch } from './pause-switch.js'; // controls (#13)
 
 const root = document.getElementById('root');
 
@@ -15,6 +16,7 @@ async function main() {
   // The wasm compiles while the tab and its records are looked up.
   const wasm = init();
   const tab = await tabId();
+  mountPauseSwitch(document.getElementById('pause'), tab); // controls (#13)
   const key = `tab:${tab}`;
   const show = (records) => render_popup(root, Array.isArray(records) ? records : [], tab);
   let changed = false; // a change seen before the first read came back is newer than it

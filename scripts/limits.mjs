@@ -11,7 +11,7 @@ initSync({ module: fs.readFileSync(path.join(root, 'extension/pkg/why402_bg.wasm
 const block = capture_limits_js().split('\n');
 const [begin, end] = [block[0], block[block.length - 1]];
 
-for (const file of ['background.js', 'devtools.js', 'content/page-hook.js', 'content/relay.js']) {
+for (const file of ['background.js', 'devtools.js', 'content/page-hook.js', 'content/relay.js', 'settings.js']) {
   const full = path.join(root, 'extension', file);
   const lines = fs.readFileSync(full, 'utf8').split('\n');
   const from = lines.findIndex((l) => l.trim() === begin);
@@ -21,4 +21,4 @@ for (const file of ['background.js', 'devtools.js', 'content/page-hook.js', 'con
   lines.splice(from, to - from + 1, ...block.map((l) => indent + l));
   fs.writeFileSync(full, lines.join('\n'));
 }
-console.log('limits: written into background.js, devtools.js, content/page-hook.js, content/relay.js');
+console.log('limits: written into background.js, devtools.js, content/page-hook.js, content/relay.js, settings.js');

@@ -77,6 +77,7 @@ mod tests {
             "devtools.js",
             "content/page-hook.js",
             "content/relay.js",
+            "settings.js",
         ] {
             let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
             let (Some(start), Some(end)) = (text.find(JS_BEGIN), text.find(JS_END)) else {

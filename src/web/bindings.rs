@@ -43,7 +43,7 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
         })
 }
 
-fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
+pub(crate) fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| warn(what, &e.to_string()))
         .ok()
