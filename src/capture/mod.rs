@@ -220,8 +220,12 @@ fn has_body(entry: &Exchange) -> bool {
         .is_some_and(|t| !t.is_empty())
 }
 
-/// A record from a `chrome.webRequest.onHeadersReceived` event (no body).
+/// A record from a `chrome.webRequest.onHeadersReceived` event (no body); `None` also for
+/// requests the browser made on its own (the site icon).
 pub fn record_from_web_request(details: &WebRequestDetails, now_ms: u64) -> Option<Record> {
+    if details.is_browser_initiated() {
+        return None;
+    }
     let entry = details.to_entry();
     let id = format!("wr-{}", details.request_id.as_text());
     build(id, details.tab_id, now_ms, Source::Network, &entry)
