@@ -1,5 +1,5 @@
 # Entry points; the work is in scripts/ (bash, rerunnable, installs what is missing).
-.PHONY: build test demo icons
+.PHONY: build test demo icons package
 
 build:
 	scripts/build.sh
@@ -14,3 +14,14 @@ demo:
 
 icons:
 	python3 scripts/make-icons.py
+
+# The zips a user uploads to AMO or the Chrome Web Store, or loads from about:debugging:
+# dist/why402-<browser>-<version>.zip, the version being the crate's (scripts/manifests.mjs).
+# The TypeScript declarations wasm-bindgen writes next to the glue are not shipped.
+package:
+	@[ -f extension/pkg/why402_bg.wasm ] || scripts/build.sh
+	node scripts/manifests.mjs
+	npx --no-install web-ext build --source-dir extension --artifacts-dir dist --overwrite-dest \
+	  --filename 'why402-chromium-{version}.zip' --ignore-files manifest.template.json 'pkg/*.d.ts'
+	npx --no-install web-ext build --source-dir dist/firefox --artifacts-dir dist --overwrite-dest \
+	  --filename 'why402-firefox-{version}.zip' --ignore-files 'pkg/*.d.ts'
