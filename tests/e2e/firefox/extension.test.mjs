@@ -318,10 +318,85 @@ describe('extension in Firefox ESR', () => {
     const shown = await shownRecord();
     assert.equal(shown.cause, 'payment_challenge');
     assert.ok(shown.detail.payment);
-    await setViewport(1000, 640);
-    await screenshot('firefox-panel.png');
-    await ctx.mn.send('WebDriver:SetWindowRect', { width: 1100, height: 800 });
     await closeTab(panel);
+    await closeTab(handle);
+  });
+
+  test('DevTools: entries flow without the Network panel, and the Why 402 panel shows them', async () => {
+    const name = 'llm-credits-fetch';
+    const handle = await newTab();
+    runs += 1;
+    await ctx.mn.send('WebDriver:Navigate', { url: `${ctx.server.pageUrl(name, { wait: true })}&run=${runs}` });
+    const tabId = await ctx.home.tabIdOf(await currentUrl());
+    await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
+    // DevTools opens on the Inspector: the Network panel is never shown before the request.
+    const panelId = await inChrome(async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const toolbox = await gDevTools.showToolboxForTab(gBrowser.selectedTab, { toolId: 'inspector' });
+      // The devtools page registers the panel, then its network listener.
+      for (let i = 0; i < 100 && toolbox.additionalToolDefinitions.size === 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [...toolbox.additionalToolDefinitions.keys()].find((id) => id.startsWith('webext-devtools-panel-'));
+    });
+    assert.ok(panelId, 'the Why 402 panel is registered in DevTools');
+    await sleep(1000); // the listener's registration reaches the parent process
+
+    await ctx.mn.run(() => window.fireNow());
+    await waitFor('page done', () => ctx.mn.run(() => window.done === true));
+    await waitFor('devtools entry recorded', async () =>
+      (await ctx.home.records(tabId)).some((r) => r.source === 'devtools'), { timeout: 10_000 });
+    await sleep(500); // let a (wrong) separate record arrive
+    const list = await ctx.home.records(tabId);
+    assert.equal(list.length, 1, 'network, page and devtools views merged into one record');
+    assert.ok(list[0].has_body);
+    assert.equal(list[0].diagnosis.cause, expectOf(name).cause);
+
+    // Show the panel and read what it renders (its page runs in the extension's process: a
+    // frame script reads it).
+    await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
+    const shown = await inChrome(async (id) => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
+      await toolbox.selectTool(id);
+      const frame = toolbox.doc.getElementById(`toolbox-panel-iframe-${id}`);
+      const read = () => new Promise((resolve) => {
+        const browser = frame?.contentDocument?.querySelector('browser');
+        if (!browser?.messageManager) return resolve(null);
+        const mm = browser.messageManager;
+        const done = (m) => {
+          mm.removeMessageListener('why402-panel', done);
+          resolve(m.data);
+        };
+        mm.addMessageListener('why402-panel', done);
+        mm.loadFrameScript(`data:,const r = content.document.querySelector('.why402-panel [data-testid=record]');
+          sendAsyncMessage('why402-panel', r && { url: content.location.href, cause: r.dataset.cause,
+            provider: r.dataset.provider });`, false);
+        setTimeout(() => resolve(null), 2000);
+      });
+      for (let i = 0; i < 20; i += 1) {
+        const seen = await read();
+        if (seen) return seen;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return null;
+    }, panelId);
+    assert.deepEqual(shown, {
+      url: `${EXT_ORIGIN}/panel.html`, cause: expectOf(name).cause, provider: expectOf(name).provider,
+    });
+    await ctx.mn.setContext('chrome');
+    try {
+      await screenshot('firefox-panel.png');
+    } finally {
+      await ctx.mn.setContext('content');
+    }
+    await inChrome(async () => {
+      const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+      const { gDevTools } = require('devtools/client/framework/devtools');
+      await gDevTools.closeToolboxForTab(gBrowser.selectedTab);
+    });
     await closeTab(handle);
   });
 
