@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startServer, scenarios } from '../server.mjs';
 import {
-  launchFirefox, extensionHome, waitFor, sleep, EXT_ORIGIN, screenshotPath, publishScreenshot,
+  launchFirefox, extensionHome, waitFor, sleep, EXT_ORIGIN, GECKO_ID, screenshotPath,
+  publishScreenshot,
 } from './firefox.mjs';
 
 const byName = new Map(scenarios.map((s) => [s.name, s]));
 const expectOf = (name) => byName.get(name).expect;
-const GECKO_ID = 'why402@example.org';
 
 const ctx = {};
 let runs = 0;
@@ -47,13 +47,12 @@ async function runScenario(name) {
     await waitFor(`${name} fired`, () => ctx.mn.run(() => window.done === true), { timeout: 15_000 });
   }
   const tabId = await ctx.home.tabIdOf(await currentUrl());
-  let list;
   if (s.expect) {
     // A body the page could read is captured by the page hook (or the relay for documents)
     // and merged into the webRequest record; wait for it unless the page could not read it.
     const wantBody = s.trigger !== 'fetch-no-cors' && s.response.body.length > 0;
     let last = [];
-    list = await waitFor(`${name} recorded${wantBody ? ' with body' : ''}`, async () => {
+    await waitFor(`${name} recorded${wantBody ? ' with body' : ''}`, async () => {
       last = await ctx.home.records(tabId);
       return last.length > 0 && (!wantBody || last.every((r) => r.has_body)) && last;
     }, { timeout: 10_000 }).catch((err) => {
@@ -64,8 +63,7 @@ async function runScenario(name) {
   // Time for a (wrong) second record: Firefox delivers webRequest events up to ~150 ms after
   // the page hook's message about the same response.
   await sleep(800);
-  list = await ctx.home.records(tabId);
-  return { handle, tabId, list };
+  return { handle, tabId, list: await ctx.home.records(tabId) };
 }
 
 /** Shows `page` (popup.html or panel.html) for `tabId` in a new tab once it has rendered. */

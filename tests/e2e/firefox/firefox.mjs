@@ -28,7 +28,7 @@ const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 /** The extension's moz-extension:// origin is fixed through a pref. */
 export const UUID = 'c0ffee00-4020-4402-8402-000000000402';
 export const EXT_ORIGIN = `moz-extension://${UUID}`;
-const GECKO_ID = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'))
+export const GECKO_ID = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'))
   .browser_specific_settings.gecko.id;
 
 /** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms. */
