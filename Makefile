@@ -19,7 +19,7 @@ icons:
 # dist/why402-<browser>-<version>.zip, the version being the crate's (scripts/manifests.mjs).
 # The TypeScript declarations wasm-bindgen writes next to the glue are not shipped.
 package:
-	@[ -f extension/pkg/why402_bg.wasm ] || scripts/build.sh
+	@[ -f extension/pkg/why402_bg.wasm ] && [ -d node_modules/web-ext ] || scripts/build.sh
 	node scripts/manifests.mjs
 	npx --no-install web-ext build --source-dir extension --artifacts-dir dist --overwrite-dest \
 	  --filename 'why402-chromium-{version}.zip' --ignore-files manifest.template.json 'pkg/*.d.ts'

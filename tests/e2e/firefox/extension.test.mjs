@@ -14,6 +14,9 @@ import {
 const byName = new Map(scenarios.map((s) => [s.name, s]));
 const expectOf = (name) => byName.get(name).expect;
 
+// No test may hang the suite: every browser call and wait below has its own limit too.
+const BOUNDED = { timeout: 60_000 };
+
 const ctx = {};
 let runs = 0;
 
@@ -182,15 +185,15 @@ describe('extension in Firefox ESR', () => {
       };
       Services.obs.addObserver(observer, 'http-on-modify-request');
     }, GECKO_ID);
-  });
+  }, { timeout: 90_000 });
 
   after(async () => {
     await ctx.close?.();
     await ctx.server?.close();
-  });
+  }, { timeout: 30_000 });
 
   // First: Firefox fetches a site's icon once and then keeps it.
-  test('the site icon of a host answering every path with 402 is not counted', async () => {
+  test('the site icon of a host answering every path with 402 is not counted', BOUNDED, async () => {
     const before = ctx.proxy.seen.length;
     const { handle, tabId, list } = await runScenario('vercel-disabled');
     // The browser did ask for the icon (and got a 402), it is just not the page's failure.
@@ -206,7 +209,7 @@ describe('extension in Firefox ESR', () => {
   const simple = ['x402-v1', 'x402-v2', 'l402', 'stripe-decline', 'llm-credits-fetch',
     'llm-credits-xhr', 'vercel-disabled', 'pay-per-crawl', 'retry-after', 'x402-v2-cors'];
   for (const name of simple) {
-    test(`${name}: badge and popup`, async () => {
+    test(`${name}: badge and popup`, BOUNDED, async () => {
       const { handle, tabId, list } = await runScenario(name);
       assert.equal(list.length, 1, `${name}: one record (${list.map((r) => `${r.id} ${r.url}`)})`);
       const [record] = list;
@@ -232,7 +235,7 @@ describe('extension in Firefox ESR', () => {
     });
   }
 
-  test('plain 429 shows nothing', async () => {
+  test('plain 429 shows nothing', BOUNDED, async () => {
     const { handle, tabId, list } = await runScenario('plain-429');
     assert.deepEqual(list, []);
     assert.equal(await ctx.home.badge(tabId), '');
@@ -242,7 +245,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('a hostile body renders inert', async () => {
+  test('a hostile body renders inert', BOUNDED, async () => {
     const { handle, tabId, list } = await runScenario('hostile-body');
     assert.equal(list.length, 1);
     const popup = await openExtensionPage('popup.html', tabId);
@@ -263,7 +266,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('the page cannot tell the hook is there', async () => {
+  test('the page cannot tell the hook is there', BOUNDED, async () => {
     const { handle, tabId } = await runScenario('page-compat');
     const compat = await ctx.mn.run(() => window.wrappedJSObject?.compat ?? window.compat);
     assert.deepEqual(compat, { ok: true, problems: [] });
@@ -274,7 +277,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('records survive the background being stopped when idle, and nothing is lost', async () => {
+  test('records survive the background being stopped when idle, and nothing is lost', BOUNDED, async () => {
     const { handle, tabId } = await runScenario('stripe-decline');
     const before = await ctx.home.records(tabId);
     assert.equal(before.length, 1);
@@ -301,7 +304,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('a full session storage gives way to the newest record', async () => {
+  test('a full session storage gives way to the newest record', BOUNDED, async () => {
     // Lists of other (stale) tabs fill storage.session (Firefox enforces its quota) until
     // nothing more fits.
     const filler = await ctx.home.inExtension(async () => {
@@ -335,7 +338,7 @@ describe('extension in Firefox ESR', () => {
     }
   });
 
-  test('a new top-level navigation clears the tab', async () => {
+  test('a new top-level navigation clears the tab', BOUNDED, async () => {
     const { handle, tabId } = await runScenario('x402-v1');
     assert.equal((await ctx.home.records(tabId)).length, 1);
     await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
@@ -345,7 +348,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('panel.html renders stored records as a plain page', async () => {
+  test('panel.html renders stored records as a plain page', BOUNDED, async () => {
     const { handle, tabId } = await runScenario('x402-v2');
     const panel = await openExtensionPage('panel.html', tabId);
     assert.ok(await ctx.mn.run(() => !!document.querySelector('.why402-panel [data-testid=record]')));
@@ -356,7 +359,7 @@ describe('extension in Firefox ESR', () => {
     await closeTab(handle);
   });
 
-  test('DevTools: entries flow without the Network panel, and the Why 402 panel shows them', async () => {
+  test('DevTools: entries flow without the Network panel, and the Why 402 panel shows them', BOUNDED, async () => {
     const name = 'llm-credits-fetch';
     const handle = await newTab();
     runs += 1;
@@ -435,7 +438,7 @@ describe('extension in Firefox ESR', () => {
   });
 
   // Last, so it covers everything above.
-  test('the extension made no network request of its own', async () => {
+  test('the extension made no network request of its own', BOUNDED, async () => {
     const seen = () => inChrome(() => window.why402ExtensionRequests);
     assert.deepEqual(await seen(), []);
     // The observer does see the extension's requests: one made on purpose from its page.
