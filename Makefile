@@ -1,5 +1,5 @@
 # Entry points; the work is in scripts/ (bash, rerunnable, installs what is missing).
-.PHONY: build test demo icons bench bench-extension
+.PHONY: build test demo icons bench bench-extension package
 
 build:
 	scripts/build.sh
@@ -24,3 +24,14 @@ bench-extension:
 # Every benchmark there is: the extension's, and the CLI's when scripts/bench-cli.sh exists.
 bench: bench-extension
 	@if [ -x scripts/bench-cli.sh ]; then $(MAKE) bench-cli; fi
+
+# The zips a user uploads to AMO or the Chrome Web Store, or loads from about:debugging:
+# dist/why402-<browser>-<version>.zip, the version being the crate's (scripts/manifests.mjs).
+# The TypeScript declarations wasm-bindgen writes next to the glue are not shipped.
+package:
+	@[ -f extension/pkg/why402_bg.wasm ] && [ -d node_modules/web-ext ] || scripts/build.sh
+	node scripts/manifests.mjs
+	npx --no-install web-ext build --source-dir extension --artifacts-dir dist --overwrite-dest \
+	  --filename 'why402-chromium-{version}.zip' --ignore-files manifest.template.json 'pkg/*.d.ts'
+	npx --no-install web-ext build --source-dir dist/firefox --artifacts-dir dist --overwrite-dest \
+	  --filename 'why402-firefox-{version}.zip' --ignore-files 'pkg/*.d.ts'

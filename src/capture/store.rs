@@ -288,7 +288,10 @@ impl Store {
 
     /// `chrome.webRequest.onHeadersReceived`. Returns whether the tab's records changed.
     pub fn observe_network(&mut self, details: &WebRequestDetails, now_ms: u64) -> bool {
-        if details.tab_id < 0 || !is_payment_candidate(details.status_code) {
+        if details.tab_id < 0
+            || !is_payment_candidate(details.status_code)
+            || details.is_browser_initiated()
+        {
             return false;
         }
         let time_ms = details
