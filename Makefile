@@ -35,3 +35,13 @@ package:
 	  --filename 'why402-chromium-{version}.zip' --ignore-files manifest.template.json 'pkg/*.d.ts'
 	npx --no-install web-ext build --source-dir dist/firefox --artifacts-dir dist --overwrite-dest \
 	  --filename 'why402-firefox-{version}.zip' --ignore-files 'pkg/*.d.ts'
+
+# Fuzzing (cargo-fuzz, nightly; installs what is missing): `make fuzz`, `make fuzz 60` or
+# `make fuzz SECS=60` for the seconds per target.
+ifeq (fuzz,$(firstword $(MAKECMDGOALS)))
+FUZZ_ARGS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+$(eval $(FUZZ_ARGS):;@:)
+endif
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh $(or $(SECS),$(FUZZ_ARGS),60)

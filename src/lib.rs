@@ -29,8 +29,8 @@ pub mod report;
 pub mod web;
 
 pub use crate::core::diagnosis::{
-    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, PaymentTerms,
-    Protocol, Retry, Severity, Step,
+    Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, Omitted,
+    PaymentTerms, Protocol, Retry, Severity, Step,
 };
 pub use crate::core::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};

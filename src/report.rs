@@ -156,7 +156,7 @@ fn link(label: &str, url: &str) -> String {
         return format!("{} {}", escape(label), code(url));
     }
     let mut target = String::new();
-    for c in redact::url(url).chars() {
+    for c in redact::link(url).chars() {
         match c {
             '(' => target.push_str("%28"),
             ')' => target.push_str("%29"),

@@ -201,26 +201,29 @@ pub(super) fn cap(s: &mut String, max: usize) {
     s.truncate(end);
 }
 
-/// The entry as stored and shown: credentials in request headers and `Set-Cookie` replaced,
-/// query secrets and key-shaped tokens in the body masked, the body decoded and capped at
-/// `max_body` bytes.
+/// The entry as stored and shown, through the rules of [`redact`]: request headers reduced to
+/// a short allow-list (the user's credentials live there), response headers named like secrets
+/// and cookies replaced, the URL's query values and userinfo redacted, secrets in the body and
+/// in base64 JSON payment headers masked; the body decoded and capped at `max_body` bytes.
 pub fn sanitize_entry(entry: &Exchange, max_body: usize) -> Exchange {
     let mut out = entry.clone();
     out.request.url = redact::url(&entry.request.url);
-    // Request headers are ours (the user's credentials): scrub them all. Response headers are the
-    // server's terms and must stay byte-exact for a later re-diagnosis; only cookies go.
     for h in &mut out.request.headers {
         let l402 = if h.name.eq_ignore_ascii_case("authorization") {
             crate::protocols::l402::redacted_credential(&h.value)
         } else {
             None
         };
-        h.value = l402.unwrap_or_else(|| redact::header_value(&h.name, &h.value));
+        h.value = l402.unwrap_or_else(|| redact::stored_request_header(&h.name, &h.value));
     }
+    // Response headers are the server's terms and are re-diagnosed from the record: values
+    // pass the shape rules, and headers named like secrets (`Set-Cookie`, `X-Session-Token`)
+    // are replaced whole.
     for h in &mut out.response.headers {
-        if redact::is_secret_header(&h.name) {
-            h.value = redact::header_value(&h.name, &h.value);
-        }
+        h.value = match base64_json_header(&h.name, &h.value) {
+            Some(v) => v,
+            None => redact::header_value(&h.name, &h.value),
+        };
     }
     // Store the decoded text (base64 bodies become text) so redaction can see it.
     out.response.content.encoding = None;
@@ -238,6 +241,23 @@ pub fn sanitize_entry(entry: &Exchange, max_body: usize) -> Exchange {
         None => None,
     };
     out
+}
+
+/// x402 puts its terms (and a `resource` URL or `description` that may quote a secret) in
+/// base64 JSON headers: redact the decoded JSON and re-encode it, leaving the value byte-exact
+/// when nothing was secret. `None` for other headers.
+fn base64_json_header(name: &str, value: &str) -> Option<String> {
+    let terms = ["payment-required", "payment-response", "x-payment-response"];
+    if !terms.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    let json = crate::decode::base64::decode_to_string(value)?;
+    let clean = redact::text(&json);
+    Some(if clean == json {
+        value.to_string()
+    } else {
+        crate::decode::base64::encode(clean.as_bytes())
+    })
 }
 
 /// Stored instead of a body marked base64 that did not decode: never valid base64 (`[`).
@@ -417,13 +437,43 @@ mod tests {
         }
         assert_eq!(s.request_header("authorization"), Some("Bearer [redacted]"));
         assert_eq!(s.request_header("x-api-key"), Some("[redacted]"));
-        assert!(s.request.url.contains("key=[redacted]") && s.request.url.contains("x=1"));
+        assert!(s.request.url.ends_with("?key=[redacted]&x=[redacted]"));
         // The server's payment terms stay byte-exact.
         assert_eq!(
             s.header("payment-required"),
             Some("eyJ4NDAyVmVyc2lvbiI6Mn0=")
         );
         assert_eq!(s.request_header("origin"), Some("https://app.example.org"));
+    }
+
+    #[test]
+    fn sanitize_keeps_request_header_allow_list_and_cleans_x402_headers() {
+        use crate::decode::base64::{decode_to_string, encode};
+        let mut e = Exchange::default();
+        e.request.headers = vec![
+            Header::new("Origin", "https://app.test"),
+            Header::new("X-Custom-Id", "user-12345"),
+            Header::new("X-PAYMENT", "eyJ4NDAyVmVyc2lvbiI6MX0="),
+        ];
+        let clean = encode(br#"{"x402Version":2,"resource":{"url":"https://a.test/"}}"#);
+        let dirty = encode(br#"{"resource":{"url":"https://a.test/?access_token=Zq81kdLmX0pa"}}"#);
+        e.response.headers = vec![
+            Header::new("PAYMENT-REQUIRED", clean.clone()),
+            Header::new("X-PAYMENT-RESPONSE", dirty),
+            Header::new("X-Session-Token", "Zq81kdLmX0pa"),
+        ];
+        let s = sanitize_entry(&e, MAX_STORED_BODY_BYTES);
+        assert_eq!(s.request_header("origin"), Some("https://app.test"));
+        assert_eq!(s.request_header("x-custom-id"), Some("[redacted]"));
+        // Presence is kept: the x402 detector asks whether a payment was sent.
+        assert_eq!(s.request_header("x-payment"), Some("[redacted]"));
+        assert_eq!(s.header("payment-required"), Some(clean.as_str()));
+        let settled = s.header("x-payment-response").and_then(decode_to_string);
+        assert_eq!(
+            settled.as_deref(),
+            Some(r#"{"resource":{"url":"https://a.test/?access_token=[redacted]"}}"#)
+        );
+        assert_eq!(s.header("x-session-token"), Some("[redacted]"));
     }
 
     #[test]

@@ -305,4 +305,22 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub cors: Option<CorsVisibility>,
+    /// What the per-diagnosis caps left out (a hostile response can repeat a header ten
+    /// thousand times); absent when nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Omitted>,
+}
+
+/// How many items of each list were left out by the caps; each capped list also ends with a
+/// note saying so, for readers of the text and Markdown outputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Omitted {
+    #[serde(default)]
+    pub evidence: usize,
+    #[serde(default)]
+    pub findings: usize,
+    #[serde(default)]
+    pub alternatives: usize,
+    #[serde(default)]
+    pub steps: usize,
 }

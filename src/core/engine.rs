@@ -6,7 +6,7 @@
 //! specific signal; then structured processor errors (Stripe); then provider knowledge; then
 //! keyword heuristics, which only speak for a 402 or for phrases that clearly mean billing.
 
-use super::diagnosis::{Confidence, Diagnosis, Evidence, Step};
+use super::diagnosis::{Confidence, Diagnosis, Evidence, Finding, Omitted, Severity, Step};
 use super::exchange::Exchange;
 use super::observed::Observed;
 use crate::core::diagnosis::Cause;
@@ -27,6 +27,8 @@ pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
     let obs = Observed::new(exchange, ctx.now_unix.or(reference));
     let mut diagnosis = protocols::detect(&obs).or_else(|| knowledge::detect(&obs))?;
     finish(&obs, reference, &mut diagnosis);
+    cap(&mut diagnosis);
+    super::redact::diagnosis(&mut diagnosis);
     Some(diagnosis)
 }
 
@@ -63,6 +65,7 @@ impl Diagnosis {
             docs_url: None,
             findings: Vec::new(),
             cors: None,
+            omitted: None,
         }
     }
 }
@@ -144,5 +147,55 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             Some(name) => format!("{name}: {}", d.cause.plain()),
             None => d.cause.plain().to_string(),
         };
+    }
+}
+
+/// Items kept per list: enough for any real response, and a bound on output for a hostile one.
+pub const MAX_EVIDENCE: usize = 20;
+pub const MAX_FINDINGS: usize = 20;
+pub const MAX_ALTERNATIVES: usize = 10;
+pub const MAX_STEPS: usize = 12;
+
+/// Cuts `list` to `max` items, the last being `note(n)` for the `n` left out; returns `n`.
+fn cap_list<T>(list: &mut Vec<T>, max: usize, note: impl FnOnce(usize) -> T) -> usize {
+    if list.len() <= max {
+        return 0;
+    }
+    let omitted = list.len() - (max - 1);
+    list.truncate(max - 1);
+    list.push(note(omitted));
+    omitted
+}
+
+/// Applies the per-diagnosis caps, noting what was left out.
+fn cap(d: &mut Diagnosis) {
+    let mut o = Omitted::default();
+    let mut alternatives_note = None;
+    if let Some(t) = d.payment.as_mut() {
+        if t.alternatives.len() > MAX_ALTERNATIVES {
+            o.alternatives = t.alternatives.len() - MAX_ALTERNATIVES;
+            t.alternatives.truncate(MAX_ALTERNATIVES);
+            alternatives_note = Some(Evidence::capture(
+                "payment",
+                &format!("{} more payment options not shown", o.alternatives),
+            ));
+        }
+    }
+    let max_evidence = MAX_EVIDENCE - usize::from(alternatives_note.is_some());
+    o.evidence = cap_list(&mut d.evidence, max_evidence, |n| {
+        Evidence::capture("evidence", &format!("{n} more evidence items not shown"))
+    });
+    d.evidence.extend(alternatives_note);
+    o.findings = cap_list(&mut d.findings, MAX_FINDINGS, |n| Finding {
+        code: "more_findings".into(),
+        severity: Severity::Info,
+        message: format!("{n} more findings not shown."),
+        fix: "Fix the findings above, then look again.".into(),
+    });
+    o.steps = cap_list(&mut d.steps, MAX_STEPS, |n| {
+        Step::text(format!("({n} more steps not shown.)"))
+    });
+    if o != Omitted::default() {
+        d.omitted = Some(o);
     }
 }

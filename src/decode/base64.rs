@@ -59,8 +59,7 @@ pub fn is_strict_standard(input: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
 }
 
-/// Standard base64 with padding, for building test inputs.
-#[cfg(test)]
+/// Standard base64 with padding (test inputs; stored x402 headers re-encoded after redaction).
 pub fn encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

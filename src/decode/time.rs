@@ -36,9 +36,18 @@ fn unix(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
     if !(0..=9999).contains(&y) {
         return None;
     }
-    Some(
-        days_from_civil(y, mo, d) * 86400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s),
-    )
+    // Within these ranges nothing overflows; checked anyway so a later change cannot panic.
+    days_from_civil(y, mo, d)
+        .checked_mul(86400)?
+        .checked_add(i64::from(h * 3600 + mi * 60 + s))
+}
+
+/// Exactly `n` ASCII digits as a number (`str::parse` also takes a sign).
+fn digits(s: &str, n: usize) -> Option<u32> {
+    if s.len() != n || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 fn month(name: &str) -> Option<u32> {
@@ -49,11 +58,15 @@ fn month(name: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// `HH:MM:SS`, one or two digits each (asctime pads the hour with a space, not a zero).
 fn hms(s: &str) -> Option<(u32, u32, u32)> {
-    let mut it = s.split(':');
-    let h = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let sec = it.next()?.parse().ok()?;
+    let mut it = s.split(':').map(|p| match p.len() {
+        1 | 2 => digits(p, p.len()),
+        _ => None,
+    });
+    let h = it.next()??;
+    let m = it.next()??;
+    let sec = it.next()??;
     if it.next().is_some() {
         return None;
     }
@@ -100,26 +113,36 @@ pub fn parse_http_date(input: &str) -> Option<i64> {
 }
 
 /// Parses RFC 3339 / ISO 8601 date-times: `2025-01-15T12:05:00Z`, with fractions and offsets.
+/// Strict: fixed-width digits, offsets `±HH:MM` (or `±HHMM`) within ±23:59.
 pub fn parse_rfc3339(input: &str) -> Option<i64> {
     let s = input.trim();
     let b = s.as_bytes();
     if b.len() < 19 || !s.is_char_boundary(10) || !s.is_char_boundary(19) {
         return None;
     }
-    let date = &s[..10];
     let sep = b[10];
-    if sep != b'T' && sep != b't' && sep != b' ' {
+    if sep != b'T' && sep != b't' && sep != b' ' || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let mut dp = date.split('-');
-    let y: i64 = dp.next()?.parse().ok()?;
-    let mo: u32 = dp.next()?.parse().ok()?;
-    let d: u32 = dp.next()?.parse().ok()?;
-    let (h, mi, sec) = hms(&s[11..19])?;
+    let y = digits(&s[..4], 4)?;
+    let mo = digits(&s[5..7], 2)?;
+    let d = digits(&s[8..10], 2)?;
+    let time = &s[11..19];
+    if time.as_bytes()[2] != b':' || time.as_bytes()[5] != b':' {
+        return None;
+    }
+    let (h, mi, sec) = (
+        digits(&time[..2], 2)?,
+        digits(&time[3..5], 2)?,
+        digits(&time[6..], 2)?,
+    );
     let mut rest = &s[19..];
     if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &frac[digits..];
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        rest = &frac[n..];
     }
     let offset = match rest {
         "" | "Z" | "z" => 0,
@@ -130,13 +153,19 @@ pub fn parse_rfc3339(input: &str) -> Option<i64> {
                 _ => return None,
             };
             let tz = &rest[1..];
-            let (oh, om) = tz.split_once(':').unwrap_or((tz.get(..2)?, tz.get(2..)?));
-            let oh: i64 = oh.parse().ok()?;
-            let om: i64 = om.parse().ok()?;
-            sign * (oh * 3600 + om * 60)
+            let (oh, om) = match tz.len() {
+                5 if tz.as_bytes()[2] == b':' => (tz.get(..2)?, tz.get(3..)?),
+                4 => (tz.get(..2)?, tz.get(2..)?),
+                _ => return None,
+            };
+            let (oh, om) = (digits(oh, 2)?, digits(om, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * i64::from(oh * 3600 + om * 60)
         }
     };
-    Some(unix(y, mo, d, h, mi, sec)? - offset)
+    unix(i64::from(y), mo, d, h, mi, sec)?.checked_sub(offset)
 }
 
 /// Formats Unix seconds as RFC 3339 UTC (`2026-11-25T11:03:00Z`).
@@ -201,6 +230,32 @@ mod tests {
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(parse_rfc3339("2025-01-15"), None);
         assert_eq!(parse_rfc3339("2025-01-15Tü:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2025-01-15T12:05:00+0100"), Some(1736939100));
+        assert_eq!(
+            parse_rfc3339("2025-01-15T12:05:00-23:59"),
+            Some(1736942700 + 86340)
+        );
+    }
+
+    #[test]
+    fn rfc3339_rejects_overflowing_and_garbage_offsets() {
+        for bad in [
+            "2025-01-15T12:05:00+9223372036854775807:00",
+            "2025-01-15T12:05:00-00-901100083",
+            "2025-01-15T12:05:00+24:00",
+            "2025-01-15T12:05:00+23:60",
+            "2025-01-15T12:05:00+1:00",
+            "2025-01-15T12:05:00+01:0",
+            "2025-01-15T12:05:00+-1:00",
+            "+025-01-15T12:05:00Z",
+            "2025-+1-15T12:05:00Z",
+            "2025-01-15T+1:05:00Z",
+            "2025-01-15T12:05:00.Z",
+            "2025-01-15T12:05:00ZZ",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 +8:49:37 GMT"), None);
     }
 
     #[test]
