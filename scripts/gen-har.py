@@ -18,6 +18,7 @@ import glob
 import json
 import os
 import random
+import urllib.parse
 
 HOSTS = ["www.example-shop.com", "cdn.example-static.net", "api.example-shop.com",
          "fonts.example-cdn.org", "analytics.example-metrics.io", "img.example-shop.com"]
@@ -78,12 +79,13 @@ def headers(rng, pairs):
 
 
 def request(rng, method, url):
+    parts = urllib.parse.urlsplit(url)
     return {
         "method": method,
         "url": url,
         "httpVersion": "http/2.0",
         "headers": headers(rng, [
-            (":authority", url.split("/")[2]), (":method", method), (":path", "/" + url.split("/", 3)[-1]),
+            (":authority", parts.netloc), (":method", method), (":path", parts.path or "/"),
             (":scheme", "https"), ("accept", "*/*"), ("accept-encoding", "gzip, deflate, br, zstd"),
             ("accept-language", "en-US,en;q=0.9"), ("cookie", f"session={rng.randrange(10**12):x}; theme=dark"),
             ("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"),
@@ -114,16 +116,21 @@ def ordinary(rng, p, i, started):
     if kind == "json":
         mime, text = "application/json", json_body(rng, int(rng.lognormvariate(9.5, 1.0)))
     elif kind == "html":
-        mime, text = "text/html", slice_of(rng, p["html"], int(rng.lognormvariate(11.5, 0.7)))
+        mime, text = "text/html", slice_of(rng, p["html"], int(rng.lognormvariate(11.0, 0.7)))
     elif kind == "js":
-        mime, text = "application/javascript", slice_of(rng, p["js"], int(rng.lognormvariate(11.8, 1.0)))
+        mime, text = "application/javascript", slice_of(rng, p["js"], int(rng.lognormvariate(11.2, 1.0)))
     elif kind == "css":
         mime, text = "text/css", slice_of(rng, p["css"], int(rng.lognormvariate(10.5, 0.8)))
     elif kind in ("image", "font"):
         mime = "image/webp" if kind == "image" else "font/woff2"
-        text, encoding = slice_of(rng, p["b64"], int(rng.lognormvariate(10.5, 1.2))), "base64"
+        text, encoding = slice_of(rng, p["b64"], int(rng.lognormvariate(10.2, 1.2))), "base64"
     if status in (204, 304, 301):
         text, encoding = "", None
+    elif status >= 400:
+        # Error pages are small: a server's own HTML page or a JSON error.
+        mime, encoding = rng.choice([("text/html", None), ("application/json", None)])
+        text = (slice_of(rng, p["html"], rng.randrange(300, 20000)) if mime == "text/html"
+                else json.dumps({"error": {"status": status, "message": "Not Found" if status == 404 else "Internal error"}}))
     content = {"size": len(text), "mimeType": mime}
     if text:
         content["text"] = text
