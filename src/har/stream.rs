@@ -1480,4 +1480,142 @@ mod tests {
         assert!(err.message.contains("entry 1 is larger"), "{err}");
         assert!(s.next_entry().is_none());
     }
+
+    /// Line and column (1-based, bytes) of the first occurrence of `needle` in `text`.
+    fn line_col(text: &str, needle: &str) -> (u64, u64) {
+        let at = text.find(needle).expect("needle");
+        let before = &text[..at];
+        let line = before.matches('\n').count() as u64 + 1;
+        let column = (at - before.rfind('\n').map_or(0, |n| n + 1)) as u64 + 1;
+        (line, column)
+    }
+
+    /// A 200 between two payment failures, with everything that makes a skip hard: escapes,
+    /// `\u` pairs, UTF-8, "status" keys in the request and in bodies, nested objects.
+    const MIXED: &str = "{\"log\": {\"entries\": [\n  {\"request\": {\"url\": \"https://a.example/\", \"status\": 200}, \"response\": {\"status\": 402}},\n  {\"request\": {\"headers\": [{\"name\": \"status\", \"value\": \"402\"}]}, \"response\": {\"status\": 200, \"content\": {\"text\": \"{\\\"status\\\": 402, \\\"caf\u{e9}\\\": \\\"\\\\ud83d\\\\ude00\\\\n\\\"}\\u00e9\\ud83d\\ude00\\\\ \u{1F600}\", \"status\": 402}, \"n\": [1, -2.5e3, 0.5E+2, true, false, null, {}, []]}},\n  {\"response\": {\"status\": 429}, \"request\": {\"url\": \"https://c.example/\"}}\n]}}";
+
+    #[test]
+    fn entries_that_cannot_fail_are_read_not_given() {
+        for chunk in 1..=MIXED.len() {
+            let mut s = Splitter::new();
+            let mut given = Vec::new();
+            for piece in MIXED.as_bytes().chunks(chunk) {
+                s.push(piece);
+                while let Some(r) = s.next_entry() {
+                    given.push(r.unwrap_or_else(|e| panic!("chunk {chunk}: {e}")));
+                }
+            }
+            s.finish();
+            assert!(s.next_entry().is_none(), "chunk {chunk}");
+            assert_eq!(s.entries_read(), 3, "chunk {chunk}");
+            let indexes: Vec<usize> = given.iter().map(|e| e.index).collect();
+            assert_eq!(indexes, vec![0, 2], "chunk {chunk}");
+            // The response came before the request: the entry is still whole.
+            assert!(texts(&given)[1].ends_with("\"https://c.example/\"}}"), "chunk {chunk}");
+            assert_eq!((given[1].start.line, given[1].start.column), (4, 3));
+        }
+    }
+
+    #[test]
+    fn status_is_read_where_serde_reads_it() {
+        let cases: &[(&str, bool)] = &[
+            // Given: a candidate status, or one the full parse must judge.
+            (r#"{"response": {"status": 402}}"#, true),
+            (r#"{"response": {"content": {"status": 200}, "status": 503}}"#, true),
+            (r#"{"response": {"status": "200"}}"#, true),
+            (r#"{"response": {"status": 200.0}}"#, true),
+            (r#"{"response": {"status": 1e2}}"#, true),
+            (r#"{"response": {"status": -1}}"#, true),
+            (r#"{"response": {"status": 70000}}"#, true),
+            (r#"{"response": {"status": null}}"#, true),
+            (r#"{"response": {"status": [200]}}"#, true),
+            (r#"{"response": 200}"#, true),
+            (r#"{"request": {"status": 200}}"#, true),
+            (r#"{"response": {"status": 402}, "x": {"response": {"status": 200}}}"#, true),
+            (r#"{"status": 200, "response": {"statusText": "OK"}}"#, true),
+            // Skipped: a plain status the engine never diagnoses.
+            (r#"{"response": {"status": 200}}"#, false),
+            (r#"{"response": {"status": 402, "status": 200}}"#, false),
+            (r#"{"response": {"status": 0}}"#, false),
+            (r#"{"response": {"status": 399, "content": {"status": 402}}}"#, false),
+            (r#"{"response": {"headers": [{"status": 402}], "status": 304}}"#, false),
+            (r#"{"responses": {"status": 402}, "response": {"status": 204}}"#, false),
+        ];
+        for (entry, given) in cases {
+            let input = format!(r#"{{"log": {{"entries": [{entry}]}}}}"#);
+            let (e, err) = split_all(input.as_bytes(), 3);
+            assert_eq!(err, None, "{entry}");
+            assert_eq!(e.len(), usize::from(*given), "{entry}");
+        }
+        // Once an entry is skipped, a second status could change what it is: refused.
+        for entry in [
+            r#"{"response": {"status": 200, "status": 402}}"#,
+            r#"{"response": {"status": 200}, "response": {"status": 402}}"#,
+        ] {
+            let input = format!(r#"{{"log": {{"entries": [{entry}]}}}}"#);
+            let (_, err) = split_all(input.as_bytes(), 5);
+            assert!(err.expect("error").message.contains("appears twice"), "{entry}");
+        }
+    }
+
+    #[test]
+    fn errors_in_skipped_entries_are_placed_exactly() {
+        let good = r#"{"request": {"url": "https://x.example/"}, "response": {"status": 200, "content": {"text": "a\"b\\c\u00e9 é"}}}"#;
+        let cases: &[(&str, &str, &str)] = &[
+            (r#""text": "a\q""#, "q", "invalid escape"),
+            (r#""text": "a\u00zz""#, "zz", "invalid \\u escape"),
+            ("\"text\": \"a\tb\"", "\tb", "byte 0x09 inside a string"),
+            (r#""text": "a" "b""#, "\"b", "expected ',' or '}'"),
+            (r#""n": tru,"#, ",", "invalid literal"),
+            (r#""n": 01"#, "1", "invalid literal"),
+            (r#""n": 1.}"#, "}", "invalid literal"),
+            (r#""n": -,"#, ",", "invalid literal"),
+            (r#""n": nulL"#, "L", "invalid literal"),
+            (r#""n": [1,]"#, "]", "expected a value"),
+        ];
+        for (bad, at, want) in cases {
+            let entry = format!(r#"{{"response": {{"status": 200, {bad}}}}}"#);
+            let input = format!("{{\"log\": {{\"entries\": [\n{good},\n{good},\n  {entry}\n]}}}}");
+            let (line, column) = line_col(&input, &format!("{bad}"));
+            let offset_col = bad.find(at).expect("at in bad") as u64;
+            for chunk in [1, 2, 7, 64, input.len()] {
+                let (given, err) = split_all(input.as_bytes(), chunk);
+                assert!(given.is_empty(), "{bad}");
+                let err = err.unwrap_or_else(|| panic!("no error for {bad}"));
+                assert!(err.message.contains(want), "{bad}: {err}");
+                assert!(err.message.starts_with("in entry 2"), "{bad}: {err}");
+                assert_eq!(
+                    (err.position.line, err.position.column),
+                    (line, column + offset_col),
+                    "{bad} (chunk {chunk}): {err}"
+                );
+            }
+        }
+        // Invalid UTF-8 in a skipped body, split anywhere.
+        let mut input = br#"{"log": {"entries": [{"response": {"status": 200, "t": "ab"#.to_vec();
+        let at = input.len() as u64 + 1;
+        input.extend_from_slice(b"\xe2\x28\xa1\"}}]}}");
+        for chunk in 1..=8 {
+            let (_, err) = split_all(&input, chunk);
+            let err = err.expect("error");
+            assert!(err.message.contains("invalid UTF-8"), "{err}");
+            assert_eq!((err.position.line, err.position.column), (1, at + 1), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_candidate_after_many_skipped_entries_is_given() {
+        let skipped = r#"{"response": {"status": 200, "content": {"text": "{\"ok\": true}"}}}"#;
+        let mut input = String::from("{\"log\": {\"entries\": [");
+        for _ in 0..5000 {
+            input.push_str(skipped);
+            input.push_str(",\n");
+        }
+        input.push_str(r#"{"response": {"status": 402}}]}}"#);
+        let (given, err) = split_all(input.as_bytes(), 4096);
+        assert_eq!(err, None);
+        assert_eq!(given.len(), 1);
+        assert_eq!(given[0].index, 5000);
+        assert_eq!((given[0].start.line, given[0].start.column), (5001, 1));
+    }
 }
