@@ -1,5 +1,5 @@
 # Entry points; the work is in scripts/ (bash, rerunnable, installs what is missing).
-.PHONY: build test demo icons
+.PHONY: build test demo icons bench bench-cli
 
 build:
 	scripts/build.sh
@@ -14,3 +14,9 @@ demo:
 
 icons:
 	python3 scripts/make-icons.py
+
+# `why402 diagnose` against jq and a serde_json parse on a generated ~400 MB HAR (prints a table).
+bench-cli:
+	scripts/bench-cli.sh
+
+bench: bench-cli

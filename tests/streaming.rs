@@ -241,8 +241,14 @@ fn a_two_gib_number_is_refused_in_bounded_memory() {
     const TWO_GIB: u64 = 2 * 1024 * 1024 * 1024;
     // In an entry that is copied (a 402), one that is skipped (a 200) and outside the entries.
     let cases: [(&[u8], &str); 3] = [
-        (br#"{"log": {"entries": [{"response": {"status": 402, "n": 1"#, "in entry 0"),
-        (br#"{"log": {"entries": [{"response": {"status": 200}, "n": 1"#, "in entry 0"),
+        (
+            br#"{"log": {"entries": [{"response": {"status": 402, "n": 1"#,
+            "in entry 0",
+        ),
+        (
+            br#"{"log": {"entries": [{"response": {"status": 200}, "n": 1"#,
+            "in entry 0",
+        ),
         (br#"{"log": {"x": 1"#, ""),
     ];
     for (head, place) in cases {
@@ -270,7 +276,11 @@ fn a_two_gib_number_is_refused_in_bounded_memory() {
             "{err}"
         );
         // Refused as it streamed in, not after reading it all.
-        assert!(reader.bytes_read() < 4 * 1024 * 1024, "{}", reader.bytes_read());
+        assert!(
+            reader.bytes_read() < 4 * 1024 * 1024,
+            "{}",
+            reader.bytes_read()
+        );
         assert!(reader.next().is_none());
         assert!(growth_mib < BOUND_MIB, "peak RSS grew by {growth_mib} MiB");
     }

@@ -350,10 +350,12 @@ fn check_text(utf8: &mut Utf8, run: &[u8]) -> Result<(), (usize, Bad)> {
             // anything else jumps to its first such byte.
             // Four words at once while no special byte shows.
             while let Some(block) = run.get(j..j + 32) {
-                let w = |k: usize| {
-                    u64::from_le_bytes(block[k..k + 8].try_into().unwrap_or_default())
-                };
-                if special_mask(w(0)) | special_mask(w(8)) | special_mask(w(16)) | special_mask(w(24))
+                let w =
+                    |k: usize| u64::from_le_bytes(block[k..k + 8].try_into().unwrap_or_default());
+                if special_mask(w(0))
+                    | special_mask(w(8))
+                    | special_mask(w(16))
+                    | special_mask(w(24))
                     != 0
                 {
                     break;
@@ -434,25 +436,28 @@ fn word_at(s: &[u8], j: usize) -> u64 {
 fn skip_string(utf8: &mut Utf8, s: &[u8], mut j: usize) -> Result<usize, (usize, Bad)> {
     loop {
         if utf8.need == 0 {
-            while let Some(block) = s.get(j..j + 32) {
-                let w = |k: usize| {
-                    u64::from_le_bytes(block[k..k + 8].try_into().unwrap_or_default())
-                };
-                if stop_mask(w(0)) | stop_mask(w(8)) | stop_mask(w(16)) | stop_mask(w(24)) != 0 {
-                    break;
-                }
-                j += 32;
-            }
             loop {
                 if j >= s.len() {
                     return Ok(s.len());
                 }
+                // Escapes come every few bytes in most bodies: look at one word first.
                 let mask = stop_mask(word_at(s, j));
                 if mask != 0 {
                     j += (mask.trailing_zeros() / 8) as usize;
                     break;
                 }
                 j += 8;
+                // A long plain run (base64, text): 32 bytes at a time.
+                while let Some(block) = s.get(j..j + 32) {
+                    let w = |k: usize| {
+                        u64::from_le_bytes(block[k..k + 8].try_into().unwrap_or_default())
+                    };
+                    if stop_mask(w(0)) | stop_mask(w(8)) | stop_mask(w(16)) | stop_mask(w(24)) != 0
+                    {
+                        break;
+                    }
+                    j += 32;
+                }
             }
         }
         let Some(&b) = s.get(j) else {
@@ -803,7 +808,8 @@ impl Splitter {
             _ => 0,
         };
         if take > 0 {
-            self.buf.extend_from_slice(run.get(..take).unwrap_or_default());
+            self.buf
+                .extend_from_slice(run.get(..take).unwrap_or_default());
         }
         let Lex::String {
             key,
@@ -1511,7 +1517,10 @@ mod tests {
             let indexes: Vec<usize> = given.iter().map(|e| e.index).collect();
             assert_eq!(indexes, vec![0, 2], "chunk {chunk}");
             // The response came before the request: the entry is still whole.
-            assert!(texts(&given)[1].ends_with("\"https://c.example/\"}}"), "chunk {chunk}");
+            assert!(
+                texts(&given)[1].ends_with("\"https://c.example/\"}}"),
+                "chunk {chunk}"
+            );
             assert_eq!((given[1].start.line, given[1].start.column), (4, 3));
         }
     }
@@ -1521,7 +1530,10 @@ mod tests {
         let cases: &[(&str, bool)] = &[
             // Given: a candidate status, or one the full parse must judge.
             (r#"{"response": {"status": 402}}"#, true),
-            (r#"{"response": {"content": {"status": 200}, "status": 503}}"#, true),
+            (
+                r#"{"response": {"content": {"status": 200}, "status": 503}}"#,
+                true,
+            ),
             (r#"{"response": {"status": "200"}}"#, true),
             (r#"{"response": {"status": 200.0}}"#, true),
             (r#"{"response": {"status": 1e2}}"#, true),
@@ -1531,15 +1543,27 @@ mod tests {
             (r#"{"response": {"status": [200]}}"#, true),
             (r#"{"response": 200}"#, true),
             (r#"{"request": {"status": 200}}"#, true),
-            (r#"{"response": {"status": 402}, "x": {"response": {"status": 200}}}"#, true),
+            (
+                r#"{"response": {"status": 402}, "x": {"response": {"status": 200}}}"#,
+                true,
+            ),
             (r#"{"status": 200, "response": {"statusText": "OK"}}"#, true),
             // Skipped: a plain status the engine never diagnoses.
             (r#"{"response": {"status": 200}}"#, false),
             (r#"{"response": {"status": 402, "status": 200}}"#, false),
             (r#"{"response": {"status": 0}}"#, false),
-            (r#"{"response": {"status": 399, "content": {"status": 402}}}"#, false),
-            (r#"{"response": {"headers": [{"status": 402}], "status": 304}}"#, false),
-            (r#"{"responses": {"status": 402}, "response": {"status": 204}}"#, false),
+            (
+                r#"{"response": {"status": 399, "content": {"status": 402}}}"#,
+                false,
+            ),
+            (
+                r#"{"response": {"headers": [{"status": 402}], "status": 304}}"#,
+                false,
+            ),
+            (
+                r#"{"responses": {"status": 402}, "response": {"status": 204}}"#,
+                false,
+            ),
         ];
         for (entry, given) in cases {
             let input = format!(r#"{{"log": {{"entries": [{entry}]}}}}"#);
@@ -1554,7 +1578,10 @@ mod tests {
         ] {
             let input = format!(r#"{{"log": {{"entries": [{entry}]}}}}"#);
             let (_, err) = split_all(input.as_bytes(), 5);
-            assert!(err.expect("error").message.contains("appears twice"), "{entry}");
+            assert!(
+                err.expect("error").message.contains("appears twice"),
+                "{entry}"
+            );
         }
     }
 
@@ -1599,7 +1626,11 @@ mod tests {
             let (_, err) = split_all(&input, chunk);
             let err = err.expect("error");
             assert!(err.message.contains("invalid UTF-8"), "{err}");
-            assert_eq!((err.position.line, err.position.column), (1, at + 1), "{err}");
+            assert_eq!(
+                (err.position.line, err.position.column),
+                (1, at + 1),
+                "{err}"
+            );
         }
     }
 
