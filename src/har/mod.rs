@@ -61,8 +61,9 @@ pub struct HarReader<R> {
     stopped: bool,
 }
 
-/// Bytes read from the underlying reader per call.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// Bytes read from the underlying reader per call: few system calls, and still small next to
+/// the memory bound.
+const CHUNK_BYTES: usize = 1024 * 1024;
 
 impl<R: Read> HarReader<R> {
     pub fn new(inner: R) -> HarReader<R> {
