@@ -55,7 +55,7 @@ for ((round = 0; round < RUNS; round++)); do
     i=$(((k + round) % n))
     read -r -a argv <<<"${cmds[$i]}"
     rc=0
-    /usr/bin/time -f "%e %M" -o "$OUT/time" "${argv[@]}" >/dev/null 2>"$OUT/err" || rc=$?
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT/time" "${argv[@]}" >/dev/null 2>"$OUT/err" || rc=$?
     # Exit status 1 is why402's "payment problems found"; any other failure stops the bench.
     if [ "$rc" -ne 0 ] && ! { [ "$rc" -eq 1 ] && [[ ${names[$i]} == why402* ]]; }; then
       echo "${names[$i]} failed (exit $rc):" >&2
@@ -72,14 +72,17 @@ out, size, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 rows = []
 for i, name in enumerate(names):
     runs = [tuple(map(float, line.split())) for line in open(f"{out}/{i}")]
-    wall = statistics.median(w for w, _ in runs)
-    rss = max(r for _, r in runs)
-    rows.append((name, wall, rss))
+    wall = statistics.median(r[0] for r in runs)
+    rss = max(r[1] for r in runs)
+    cpu = statistics.median(r[2] + r[3] for r in runs)
+    rows.append((name, wall, rss, cpu))
 base = rows[0][1]
-print("| command | wall (median) | MB/s | time vs why402 | peak RSS |")
-print("|---|---|---|---|---|")
-for name, wall, rss in rows:
+cpu_base = rows[0][3]
+print("| command | wall (median) | MB/s | time vs why402 | CPU user+sys (median) | CPU vs why402 | peak RSS |")
+print("|---|---|---|---|---|---|---|")
+for name, wall, rss, cpu in rows:
     speed = size / 1e6 / wall if wall > 0 else float("inf")
     ratio = wall / base if base > 0 else float("nan")
-    print(f"| {name} | {wall:.2f} s | {speed:,.0f} | {ratio:.2f}x | {rss / 1024:,.0f} MB |")
+    cpu_ratio = cpu / cpu_base if cpu_base > 0 else float("nan")
+    print(f"| {name} | {wall:.2f} s | {speed:,.0f} | {ratio:.2f}x | {cpu:.2f} s | {cpu_ratio:.2f}x | {rss / 1024:,.0f} MB |")
 PY
