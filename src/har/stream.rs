@@ -276,7 +276,7 @@ impl Utf8 {
         hi: 0xbf,
     };
 
-    /// One byte of string content; `false` if it cannot be there.
+    /// One byte of string content, or what is wrong with it.
     #[inline]
     fn step(&mut self, b: u8) -> Result<(), Bad> {
         if self.need > 0 {
@@ -544,15 +544,6 @@ enum Lex {
     },
 }
 
-/// What the current entry's `response.status` is so far (the last one counts, as in serde).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Missing,
-    Valid(u16),
-    /// Not a plain integer status (or no response object): the full parse says what is wrong.
-    Unusable,
-}
-
 /// Longest object key worth remembering (`entries`, `response`); longer keys are "other".
 const KEY_CAP: usize = 8;
 
@@ -588,7 +579,6 @@ pub struct Splitter {
     /// The entry's start still needs its line and column.
     start_pending: bool,
     entry_start: Position,
-    status: Status,
     /// The entry is being validated without copying.
     skipping: bool,
     entries_started: usize,
@@ -646,7 +636,6 @@ impl Splitter {
             capturing: false,
             start_pending: false,
             entry_start: Position::START,
-            status: Status::Missing,
             skipping: false,
             entries_started: 0,
             entries_read: 0,
@@ -1113,28 +1102,23 @@ impl Splitter {
             return self.fail("invalid literal: it ends too early");
         }
         self.lex = Lex::Normal;
-        if status {
-            self.status_found(match int.map(u16::try_from) {
-                Some(Ok(s)) => Status::Valid(s),
-                _ => Status::Unusable,
-            });
+        // A status that is not a plain integer is left to the full parse, which says why.
+        if let (true, Some(Ok(s))) = (status, int.map(u16::try_from)) {
+            self.status_found(s);
         }
         self.value_done();
     }
 
     /// The entry's `response.status` is known: an entry that cannot be a payment failure is
     /// only validated from here on.
-    fn status_found(&mut self, status: Status) {
-        self.status = status;
-        if let Status::Valid(s) = status {
-            if !can_diagnose(s) && self.capturing {
-                self.capturing = false;
-                self.skipping = true;
-                if self.buf.capacity() > KEEP_BUFFER_BYTES {
-                    self.buf = Vec::new();
-                } else {
-                    self.buf.clear();
-                }
+    fn status_found(&mut self, status: u16) {
+        if !can_diagnose(status) && self.capturing {
+            self.capturing = false;
+            self.skipping = true;
+            if self.buf.capacity() > KEEP_BUFFER_BYTES {
+                self.buf = Vec::new();
+            } else {
+                self.buf.clear();
             }
         }
     }
@@ -1185,21 +1169,14 @@ impl Splitter {
         let Some(role) = self.role_for_value(b) else {
             return;
         };
-        if matches!(role, Role::Response | Role::Status) {
-            if self.skipping {
-                // The entry was judged by the first one and not kept: which counts is unknowable.
-                let what = if role == Role::Status {
-                    "response.status"
-                } else {
-                    "response"
-                };
-                return self.fail(format!("\"{what}\" appears twice in this entry"));
-            }
-            // A new response starts its status afresh; a status that is no literal is unusable.
-            self.status = match (role, b) {
-                (Role::Response, b'{') => Status::Missing,
-                _ => Status::Unusable,
+        if matches!(role, Role::Response | Role::Status) && self.skipping {
+            // The entry was judged by the first one and not kept: which counts is unknowable.
+            let what = if role == Role::Status {
+                "response.status"
+            } else {
+                "response"
             };
+            return self.fail(format!("\"{what}\" appears twice in this entry"));
         }
         match b {
             b'{' | b'[' => {
@@ -1213,7 +1190,6 @@ impl Splitter {
                         self.in_entry = true;
                         self.capturing = true;
                         self.skipping = false;
-                        self.status = Status::Missing;
                         self.buf.clear();
                         self.entry_start.offset = self.at;
                         self.start_pending = true;
