@@ -37,7 +37,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 log "native CLI (release)"
-cargo build --release --bin why402
+# The CLI is built for speed (it streams HAR files of hundreds of MB); the wasm stays "z".
+cargo build --release --bin why402 --config 'profile.release.opt-level=3'
 
 # The wasm library twice: as the extension ships it, and with the playground's extra exports
 # (feature "playground", www/pkg). Cargo keeps both builds cached.

@@ -21,8 +21,17 @@ pub struct Context {
     pub now_unix: Option<i64>,
 }
 
+/// Whether a response with this status can get a diagnosis at all: payment failures are 4xx and
+/// 5xx; a success or redirect is at most a receipt. The HAR reader skips parsing the others.
+pub fn can_diagnose(status: u16) -> bool {
+    status >= 400
+}
+
 /// Diagnoses one exchange: `None` when it shows no payment problem.
 pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
+    if !can_diagnose(exchange.response.status) {
+        return None;
+    }
     let reference = reference_time(exchange);
     let obs = Observed::new(exchange, ctx.now_unix.or(reference));
     let mut diagnosis = protocols::detect(&obs).or_else(|| knowledge::detect(&obs))?;

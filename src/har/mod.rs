@@ -49,8 +49,9 @@ pub struct HarEntry {
     pub exchange: Exchange,
 }
 
-/// Reads a HAR file from any reader, one entry at a time. Yields entries in order, then at most
-/// one error (after which it yields nothing).
+/// Reads a HAR file from any reader, one entry at a time. Yields, in order, the entries that can
+/// be payment failures (the others are checked and counted, not parsed: see [`stream`]), then
+/// at most one error (after which it yields nothing).
 pub struct HarReader<R> {
     inner: R,
     splitter: Splitter,
@@ -61,8 +62,9 @@ pub struct HarReader<R> {
     stopped: bool,
 }
 
-/// Bytes read from the underlying reader per call.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// Bytes read from the underlying reader per call: few system calls, and still small next to
+/// the memory bound.
+const CHUNK_BYTES: usize = 1024 * 1024;
 
 impl<R: Read> HarReader<R> {
     pub fn new(inner: R) -> HarReader<R> {
@@ -80,7 +82,7 @@ impl<R: Read> HarReader<R> {
         }
     }
 
-    /// Complete entries found so far.
+    /// Complete entries found so far, parsed or skipped.
     pub fn entries_read(&self) -> usize {
         self.splitter.entries_read()
     }
