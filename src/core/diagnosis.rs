@@ -305,4 +305,9 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub cors: Option<CorsVisibility>,
+    /// The links above (`steps[].link`, `billing_url`, `docs_url`) that the server put in its
+    /// response rather than the knowledge data: show them as the response's, with their host,
+    /// never under the provider's name (see `core::provenance`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_links: Vec<String>,
 }

@@ -63,6 +63,7 @@ impl Diagnosis {
             docs_url: None,
             findings: Vec::new(),
             cors: None,
+            response_links: Vec::new(),
         }
     }
 }
@@ -136,6 +137,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             d.steps.push(Step::text(text));
         }
     }
+    super::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
     if d.explanation.is_empty() {
         d.explanation = knowledge::generic::explanation(d.cause).to_string();
     }
