@@ -8,7 +8,7 @@ use super::dom::{Builder, R};
 use super::links;
 use super::list::provider_label;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step};
+use crate::core::diagnosis::{Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step};
 use crate::core::provenance::host;
 use crate::decode::time::{human_duration, parse_rfc3339};
 
@@ -64,11 +64,7 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
 
     // The CORS fix comes first when the page cannot read the answer: nothing else on the
     // page's side can work until the server sends the headers.
-    let cors_fixes: Vec<&Finding> = d
-        .findings
-        .iter()
-        .filter(|f| f.code.starts_with("cors_") && !f.fix.is_empty())
-        .collect();
+    let cors_fixes = cors_fixes(d);
     let split = d.payment.is_some();
     if !d.steps.is_empty() || !cors_fixes.is_empty() {
         b.text(&box_, "h3", "", "What to do")?;
@@ -77,7 +73,7 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
         for f in &cors_fixes {
             let li = b.el(&ol, "li", "w-step-first")?;
             li.set_attribute("data-testid", "cors-fix")?;
-            b.text(&li, "strong", "w-who", "The server's owner: ")?;
+            b.text(&li, "strong", "w-who", &format!("{SERVER_OWNER}: "))?;
             b.rich(&li, &f.fix)?;
         }
         // With payment terms, only the first step goes above them; the rest follow.
@@ -177,6 +173,26 @@ pub fn hidden_by_cors(r: &Record) -> bool {
             .cors
             .as_ref()
             .is_some_and(|c| !c.page_can_read_response)
+}
+
+/// Who acts (when the data says) and the first thing to do: the CORS fix when the page cannot
+/// read the answer, else the first step.
+pub fn first_action(r: &Record) -> Option<(Option<&'static str>, &str)> {
+    let d = &r.diagnosis;
+    if let Some(f) = cors_fixes(d).first() {
+        return Some((Some(SERVER_OWNER), f.fix.as_str()));
+    }
+    d.steps.first().map(|s| (None, s.text.as_str()))
+}
+
+const SERVER_OWNER: &str = "The server's owner";
+
+/// The CORS findings' fixes, which come before every other step (see [`draw`]).
+fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
+    d.findings
+        .iter()
+        .filter(|f| f.code.starts_with("cors_") && !f.fix.is_empty())
+        .collect()
 }
 
 /// The decisive fact under the headline: the price asked, else nothing (the headline carries

@@ -3,7 +3,7 @@
 
 use web_sys::Element;
 
-use super::detail::{fact, hidden_by_cors};
+use super::detail::{fact, first_action, hidden_by_cors};
 use super::dom::{Builder, R};
 use crate::capture::display::short_url;
 use crate::capture::Record;
@@ -68,6 +68,15 @@ pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option
         if !provider.is_empty() && !d.summary.contains(provider) {
             let p = b.text(&sub, "span", "w-provider", provider)?;
             p.set_attribute("data-testid", "provider")?;
+        }
+
+        if let Some((who, text)) = first_action(r) {
+            let step = b.el(&item, "span", "w-step1")?;
+            step.set_attribute("data-testid", "first-step")?;
+            if let Some(who) = who {
+                b.text(&step, "strong", "", &format!("{who}: "))?;
+            }
+            b.rich(&step, text)?;
         }
 
         let req = b.el(&item, "span", "w-rec-req")?;
