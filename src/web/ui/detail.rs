@@ -8,7 +8,7 @@ use super::dom::{Builder, R};
 use super::links;
 use super::list::provider_label;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step};
+use crate::core::diagnosis::{Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step};
 use crate::core::provenance::host;
 use crate::decode::time::{human_duration, parse_rfc3339};
 
@@ -32,8 +32,7 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
         p.set_attribute("data-testid", "fact")?;
     }
     let meta = b.el(&head, "p", "w-meta")?;
-    // The cause only when the headline does not already say it.
-    if !d.summary.contains(d.cause.plain()) {
+    if show_cause(d) {
         b.text(&meta, "span", "w-cause", d.cause.plain())?;
     }
     let provider = provider_label(r);
@@ -101,9 +100,15 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
         }
     }
 
-    if d.billing_url.is_some() || d.docs_url.is_some() {
+    // The provider's pages, unless a step already links them.
+    let pages: Vec<&String> = [&d.billing_url, &d.docs_url]
+        .into_iter()
+        .flatten()
+        .filter(|u| !d.steps.iter().any(|s| s.link.as_ref() == Some(*u)))
+        .collect();
+    if !pages.is_empty() {
         let links = b.el(&box_, "p", "w-links")?;
-        for u in [&d.billing_url, &d.docs_url].into_iter().flatten() {
+        for u in pages {
             links::draw(b, &links, d, u, provider)?;
         }
     }
@@ -166,6 +171,14 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     Ok(())
 }
 
+/// The cause only when the headline does not already say it (a protocol's headline says that
+/// payment is requested).
+pub fn show_cause(d: &Diagnosis) -> bool {
+    let said = d.summary.contains(d.cause.plain())
+        || (d.cause == Cause::PaymentChallenge && d.protocol.is_some());
+    !said
+}
+
 /// True when the page's JavaScript could not read the response.
 pub fn hidden_by_cors(r: &Record) -> bool {
     r.page_error.is_some()
@@ -199,6 +212,10 @@ fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
 /// the decline reason or what ran out).
 pub fn fact(r: &Record) -> Option<String> {
     let t = r.diagnosis.payment.as_ref()?;
+    // Not twice: most protocol headlines already carry the price.
+    if t.amount.as_deref().is_some_and(|a| r.diagnosis.summary.contains(a)) {
+        return None;
+    }
     let mut s = amount_text(t).unwrap_or_default();
     if let Some(n) = t.network.as_deref().or(t.network_id.as_deref()) {
         if !s.is_empty() {
@@ -231,7 +248,7 @@ fn step_item(b: &Builder, ol: &Element, r: &Record, step: &Step, class: &str) ->
     Ok(())
 }
 
-/// A long step split after its first sentence (or colon), when that leaves a real first part.
+/// A long step split after its first sentence, when that leaves a real first part.
 fn split_long(text: &str) -> Option<(&str, &str)> {
     if text.chars().count() <= LONG_STEP_CHARS {
         return None;
@@ -241,7 +258,7 @@ fn split_long(text: &str) -> Option<(&str, &str)> {
     for (i, c) in text.char_indices() {
         match c {
             '`' => in_code = !in_code,
-            '.' | ':' | ';' if !in_code && i >= 30 => {
+            '.' if !in_code && i >= 30 => {
                 let rest = &text[i + 1..];
                 if rest.starts_with(' ') && rest.trim().len() > 40 {
                     return Some((&text[..=i], rest.trim_start()));

@@ -41,7 +41,8 @@ fn label(d: &Diagnosis, url: &str, provider: &str) -> String {
     if d.billing_url.as_deref() == Some(url) {
         return owned("billing page");
     }
-    if d.docs_url.as_deref() == Some(url) {
+    // A provider's error docs; a protocol's "docs" is its spec, named by where it is.
+    if d.docs_url.as_deref() == Some(url) && !provider.is_empty() {
         return owned("error docs");
     }
     let h = host(url).unwrap_or(url);

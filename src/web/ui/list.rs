@@ -3,7 +3,7 @@
 
 use web_sys::Element;
 
-use super::detail::{fact, first_action, hidden_by_cors};
+use super::detail::{fact, first_action, hidden_by_cors, show_cause};
 use super::dom::{Builder, R};
 use crate::capture::display::short_url;
 use crate::capture::Record;
@@ -60,7 +60,7 @@ pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option
             b.text(&sub, "span", "w-fact", &f)?;
         }
         // Cause and provider only where the headline does not already say them.
-        if !d.summary.contains(d.cause.plain()) {
+        if show_cause(d) {
             let cause = b.text(&sub, "span", "w-cause", d.cause.plain())?;
             cause.set_attribute("data-testid", "cause")?;
         }
@@ -83,6 +83,7 @@ pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option
         b.text(&req, "span", "w-method", &r.method)?;
         let url = b.text(&req, "span", "w-url", &short_url(&r.url))?;
         url.set_attribute("data-testid", "url")?;
+        item.set_attribute("title", &r.url)?;
         let time = b.text(&req, "span", "w-time", &ago(now, r.time_ms as f64))?;
         time.set_attribute("data-since", &r.time_ms.to_string())?;
     }
