@@ -29,7 +29,7 @@ pub fn mark_response_links(d: &mut Diagnosis, exchange: &Exchange, body: Option<
         .filter_map(|s| s.link.clone())
         .chain(d.billing_url.clone())
         .chain(d.docs_url.clone())
-        .filter(|l| !d.response_links.contains(l))
+        .filter(|l| !l.is_empty() && !d.response_links.contains(l))
         .collect();
     if links.is_empty() {
         return;

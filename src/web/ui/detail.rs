@@ -8,7 +8,9 @@ use super::dom::{Builder, R};
 use super::links;
 use super::list::provider_label;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step};
+use crate::core::diagnosis::{
+    Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
+};
 use crate::core::provenance::host;
 use crate::decode::time::{human_duration, parse_rfc3339};
 
@@ -213,7 +215,10 @@ fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
 pub fn fact(r: &Record) -> Option<String> {
     let t = r.diagnosis.payment.as_ref()?;
     // Not twice: most protocol headlines already carry the price.
-    if t.amount.as_deref().is_some_and(|a| r.diagnosis.summary.contains(a)) {
+    if t.amount
+        .as_deref()
+        .is_some_and(|a| r.diagnosis.summary.contains(a))
+    {
         return None;
     }
     let mut s = amount_text(t).unwrap_or_default();
