@@ -132,7 +132,8 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
         assert.ok(await row.getByText('hidden by CORS').isVisible(), `${s.name}: CORS badge`);
       }
       if (s.expect.payment) {
-        assert.ok((await row.locator('.w-fact').innerText()).trim(), `${s.name}: amount in the list`);
+        const amount = d.payment.amount ?? d.payment.amount_atomic;
+        assert.ok((await row.innerText()).includes(amount), `${s.name}: price in the list (${amount})`);
       }
       assert.match(await row.locator('.w-time').innerText(), /ago|just now/, `${s.name}: time`);
 
@@ -299,6 +300,25 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
     await waitFor('gone without preserve', async () =>
       (await panel.locator('[data-testid=record]').count()) === 0);
     await panel.close();
+    await page.close();
+  });
+
+  test('panel: follows the DevTools theme, and its changes', async () => {
+    const page = await ctx.context.newPage();
+    // What DevTools gives a panel page: the theme name and a change handler.
+    await page.addInitScript(() => {
+      chrome.devtools = { panels: { themeName: 'dark',
+        setThemeChangeHandler(fn) { window.themeChanged = fn; } } };
+    });
+    await page.goto(`chrome-extension://${ctx.extensionId}/panel.html?tab=${tabs.get('x402-v1')}`);
+    await page.waitForSelector('[data-testid=detail]');
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.ok(await page.evaluate(() => document.documentElement.classList.contains('theme-dark')));
+    assert.equal(await bg(), 'rgb(40, 40, 40)', 'DevTools dark surface');
+    await page.evaluate(() => window.themeChanged('default'));
+    assert.ok(await page.evaluate(() => document.documentElement.classList.contains('theme-light')));
+    assert.equal(await bg(), 'rgb(255, 255, 255)');
+    assert.deepEqual(await axeViolations(page), [], 'after the switch');
     await page.close();
   });
 
