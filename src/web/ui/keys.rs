@@ -47,8 +47,10 @@ pub fn tick_times(root: &Element) {
                 let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                     continue;
                 };
-                if let Some(ms) = el.get_attribute("data-since").and_then(|v| v.parse().ok()) {
-                    set_if_changed(&el, &ago(now, ms));
+                // An integer: parsing an f64 would link the float parser into the wasm.
+                let since = el.get_attribute("data-since");
+                if let Some(ms) = since.and_then(|v| v.parse::<u64>().ok()) {
+                    set_if_changed(&el, &ago(now, ms as f64));
                 }
             }
         }
@@ -57,7 +59,10 @@ pub fn tick_times(root: &Element) {
                 let Some(el) = list.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                     continue;
                 };
-                if let Some(at) = el.get_attribute("data-until").and_then(|v| v.parse().ok()) {
+                if let Some(at) = el
+                    .get_attribute("data-until")
+                    .and_then(|v| v.parse::<i64>().ok())
+                {
                     set_if_changed(&el, &countdown(at));
                 }
             }

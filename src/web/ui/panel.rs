@@ -94,7 +94,7 @@ fn build_toolbar(b: &Builder, root: &Element) -> R<Element> {
 
 /// Case-insensitive match of `filter` against what a row shows and the cause and provider ids.
 fn matches(r: &Record, filter: &str) -> bool {
-    let f = filter.trim().to_lowercase();
+    let f = filter.trim().to_ascii_lowercase();
     if f.is_empty() {
         return true;
     }
@@ -109,5 +109,5 @@ fn matches(r: &Record, filter: &str) -> bool {
         r.url.as_str(),
         r.method.as_str(),
     ];
-    fields.iter().any(|s| s.to_lowercase().contains(&f)) || r.status.to_string() == f
+    fields.iter().any(|s| s.to_ascii_lowercase().contains(&f)) || r.status.to_string() == f
 }
