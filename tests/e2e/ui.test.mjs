@@ -303,6 +303,26 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
     await page.close();
   });
 
+  test('popup: one Tab stop in the list, arrows move, Enter opens, Escape goes back', async () => {
+    const popup = await open('popup.html', ALL_TAB);
+    const rows = popup.locator('[data-testid=record]');
+    assert.equal(await popup.locator('[data-testid=record][tabindex="0"]').count(), 1);
+    await rows.first().focus();
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('ArrowDown');
+    const id = await popup.evaluate(() => document.activeElement.dataset.id);
+    assert.equal(id, await rows.nth(2).getAttribute('data-id'));
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('[data-testid=detail]');
+    await popup.keyboard.press('Escape');
+    await popup.waitForSelector('[data-testid=record]');
+    assert.equal(await popup.evaluate(() => document.activeElement.dataset.id), id,
+      'focus back on the row it came from');
+    const retry = popup.locator('[data-testid=record][data-cause=rate_limited] .w-countdown');
+    if (await retry.count()) assert.match(await retry.first().innerText(), /^(in \d|now)/);
+    await popup.close();
+  });
+
   test('panel: follows the DevTools theme, and its changes', async () => {
     const page = await ctx.context.newPage();
     // What DevTools gives a panel page: the theme name and a change handler.

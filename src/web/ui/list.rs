@@ -3,10 +3,11 @@
 
 use web_sys::Element;
 
-use super::detail::{fact, first_action, hidden_by_cors, show_cause};
+use super::detail::{countdown, fact, first_action, hidden_by_cors, show_cause};
 use super::dom::{Builder, R};
 use crate::capture::display::short_url;
 use crate::capture::Record;
+use crate::decode::time::parse_rfc3339;
 
 /// The provider's display name, else its id, else empty.
 pub fn provider_label(r: &Record) -> &str {
@@ -84,6 +85,11 @@ pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option
         let url = b.text(&req, "span", "w-url", &short_url(&r.url))?;
         url.set_attribute("data-testid", "url")?;
         item.set_attribute("title", &r.url)?;
+        if let Some(at) = d.retry.as_ref().and_then(|t| t.at.as_deref()).and_then(parse_rfc3339) {
+            b.append(&req, "retry ")?;
+            let c = b.text(&req, "span", "w-countdown", &countdown(at))?;
+            c.set_attribute("data-until", &at.to_string())?;
+        }
         let time = b.text(&req, "span", "w-time", &ago(now, r.time_ms as f64))?;
         time.set_attribute("data-since", &r.time_ms.to_string())?;
     }
