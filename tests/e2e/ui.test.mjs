@@ -215,9 +215,9 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
         const panel = await open('panel.html', tabs.get(s.name), { width: 900, height: 600, scheme });
         await panel.waitForSelector('[data-testid=detail]');
         assert.deepEqual(await axeViolations(panel), [], `${s.name} panel, ${scheme}`);
-        if (s.name === 'stripe-decline') {
-          await panel.screenshot({ path: screenshotPath(`panel-${scheme}.png`) });
-          publishScreenshot(`panel-${scheme}.png`);
+        if (s.name === 'stripe-decline' && scheme === 'dark') {
+          await panel.screenshot({ path: screenshotPath('panel-dark.png') });
+          publishScreenshot('panel-dark.png');
         }
         await panel.close();
       }
