@@ -20,7 +20,7 @@ pub fn draw(
 ) -> R<()> {
     let toolbar = match root.query_selector(":scope > .w-toolbar")? {
         Some(t) => t,
-        None => build_toolbar(b, root)?,
+        None => build_toolbar(b, root, filter)?,
     };
     let body = match root.query_selector(":scope > .w-body")? {
         Some(body) => {
@@ -58,13 +58,17 @@ pub fn draw(
     }
 }
 
-fn build_toolbar(b: &Builder, root: &Element) -> R<Element> {
-    // Landmark and heading for assistive tech; DevTools already shows the title visibly.
-    b.text(root, "h1", "w-visually-hidden", "Why 402")?;
+/// The toolbar; `filter` is the text kept from before (the playground empties the root between
+/// files, and the filter still applies).
+fn build_toolbar(b: &Builder, root: &Element, filter: &str) -> R<Element> {
+    let devtools = root.has_attribute("data-devtools");
+    if devtools {
+        // A heading for assistive tech; DevTools already shows the title visibly.
+        b.text(root, "h1", "w-visually-hidden", "Why 402")?;
+    }
     let bar = b.el(root, "div", "w-toolbar")?;
     bar.set_attribute("role", "toolbar")?;
     bar.set_attribute("aria-label", "Failures")?;
-    let devtools = root.has_attribute("data-devtools");
     if devtools {
         let clear = b.button(&bar, "w-tool", "Clear", "clear", "")?;
         clear.set_attribute("title", "Clear the list")?;
@@ -73,6 +77,7 @@ fn build_toolbar(b: &Builder, root: &Element) -> R<Element> {
     let input: HtmlInputElement = b.el(&bar, "input", "w-filter")?.unchecked_into();
     input.set_type("search");
     input.set_placeholder("Filter");
+    input.set_value(filter);
     input.set_attribute("aria-label", "Filter by text, cause or provider")?;
     input.set_attribute("data-testid", "filter")?;
     input.set_attribute("spellcheck", "false")?;
