@@ -76,6 +76,8 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
             li.set_attribute("data-testid", "cors-fix")?;
             b.text(&li, "strong", "w-who", &format!("{SERVER_OWNER}: "))?;
             b.rich(&li, &f.fix)?;
+            // Why the browser hid it (origin mismatch, credentials, …), for the server's owner.
+            b.rich_el(&li, "span", "w-fix", &f.message)?;
         }
         // With payment terms, only the first step goes above them; the rest follow.
         let first = if split { 1 } else { d.steps.len() };

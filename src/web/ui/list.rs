@@ -85,7 +85,12 @@ pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option
         let url = b.text(&req, "span", "w-url", &short_url(&r.url))?;
         url.set_attribute("data-testid", "url")?;
         item.set_attribute("title", &r.url)?;
-        if let Some(at) = d.retry.as_ref().and_then(|t| t.at.as_deref()).and_then(parse_rfc3339) {
+        if let Some(at) = d
+            .retry
+            .as_ref()
+            .and_then(|t| t.at.as_deref())
+            .and_then(parse_rfc3339)
+        {
             b.append(&req, "retry ")?;
             let c = b.text(&req, "span", "w-countdown", &countdown(at))?;
             c.set_attribute("data-until", &at.to_string())?;

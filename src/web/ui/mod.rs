@@ -1,6 +1,6 @@
-//! The popup and DevTools panel. Each root keeps its records and selection here; one delegated
-//! click/keydown listener per root dispatches on `data-action`, so re-rendering adds no
-//! listeners.
+//! The popup and DevTools panel. Each root keeps its records, selection and filter here; one
+//! delegated click/keydown/input listener per root dispatches on `data-action`, so re-rendering
+//! adds no listeners.
 
 mod clipboard;
 mod detail;
