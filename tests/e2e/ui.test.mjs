@@ -124,6 +124,12 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
       const first = row.locator('[data-testid=first-step]');
       const box = await first.boundingBox();
       assert.ok(box && box.y + box.height <= 600, `${s.name}: first action on the first screen`);
+      const clamp = await first.evaluate((el) => {
+        const st = getComputedStyle(el);
+        const lines = el.getBoundingClientRect().height / parseFloat(st.lineHeight);
+        return { clamp: st.webkitLineClamp, atMostTwoLines: lines < 2.5 };
+      });
+      assert.deepEqual(clamp, { clamp: '2', atMostTwoLines: true }, `${s.name}: first action clamped`);
       const text = await first.innerText();
       assert.ok(!text.includes('`'), `${s.name}: inline code rendered, not backticks (${text})`);
       if (s.expect.cors_warning) {
@@ -155,6 +161,8 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
         els.filter((e) => !e.closest('.w-evidence, .w-snippet') && /`[^`\s]+`/.test(e.innerText))
           .map((e) => e.innerText));
       assert.deepEqual(raw, [], `${s.name}: no raw backticks`);
+      const headings = await popup.locator('h1, h2, h3').allInnerTexts();
+      assert.equal(new Set(headings).size, headings.length, `${s.name}: no repeated heading (${headings})`);
       const links = await popup.locator('[data-testid=detail] a').allInnerTexts();
       assert.ok(links.every((l) => l.trim() !== 'Open'), `${s.name}: links are named (${links})`);
       await popup.close();
@@ -239,6 +247,12 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
     const panel = await open('panel.html', tab, { width: 900, height: 600 });
     const rows = panel.locator('[data-testid=record]');
     assert.equal(await rows.count(), count);
+
+    // DevTools density: ~20 px rows, 11-12 px text.
+    const row = await rows.first().evaluate((el) => ({
+      height: el.getBoundingClientRect().height, font: getComputedStyle(el).fontSize }));
+    assert.ok(row.height <= 22, `row height ${row.height}`);
+    assert.equal(row.font, '12px');
 
     // Roving tabindex: one Tab stop, ↓/↑/Home/End move and select.
     assert.equal(await panel.locator('[data-testid=record][tabindex="0"]').count(), 1);
