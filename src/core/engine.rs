@@ -75,6 +75,7 @@ impl Diagnosis {
             findings: Vec::new(),
             cors: None,
             omitted: None,
+            response_links: Vec::new(),
         }
     }
 }
@@ -148,6 +149,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             d.steps.push(Step::text(text));
         }
     }
+    super::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
     if d.explanation.is_empty() {
         d.explanation = knowledge::generic::explanation(d.cause).to_string();
     }

@@ -6,4 +6,5 @@ pub mod evidence;
 pub mod exchange;
 pub mod json_read;
 pub mod observed;
+pub mod provenance;
 pub mod redact;
