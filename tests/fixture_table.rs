@@ -18,30 +18,9 @@ use why402::{diagnose, Context, Exchange};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// Every fixture file, compiled in so the wasm build runs the same table.
-const FILES: &[(&str, &str)] = &[
-    ("x402.json", include_str!("fixtures/x402.json")),
-    ("cors.json", include_str!("fixtures/cors.json")),
-    (
-        "pay_per_crawl.json",
-        include_str!("fixtures/pay_per_crawl.json"),
-    ),
-    ("l402.json", include_str!("fixtures/l402.json")),
-    ("mpp.json", include_str!("fixtures/mpp.json")),
-    ("retry.json", include_str!("fixtures/retry.json")),
-    ("stripe.json", include_str!("fixtures/stripe.json")),
-    ("providers.json", include_str!("fixtures/providers.json")),
-    (
-        "behind_other_codes.json",
-        include_str!("fixtures/behind_other_codes.json"),
-    ),
-    (
-        "near_misses.json",
-        include_str!("fixtures/near_misses.json"),
-    ),
-    ("bad_input.json", include_str!("fixtures/bad_input.json")),
-    ("heuristics.json", include_str!("fixtures/heuristics.json")),
-];
+/// Every `tests/fixtures/*.json`, found by `build.rs` and compiled in, so the wasm build runs the
+/// same table and a new file cannot be left out.
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_files.rs"));
 
 fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(v, |cur, part| match cur {
