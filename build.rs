@@ -62,8 +62,14 @@ fn fixture_list(out_dir: &str) -> Result<(), String> {
     files.sort();
     let mut code = String::from("&[\n");
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        code += &format!("({name:?}, include_str!({:?})),\n", path.display().to_string());
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        code += &format!(
+            "({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        );
     }
     code += "]\n";
     std::fs::write(Path::new(out_dir).join("fixture_files.rs"), code)

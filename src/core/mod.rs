@@ -6,4 +6,5 @@ pub mod evidence;
 pub mod exchange;
 pub mod json_read;
 pub mod observed;
+pub mod reading;
 pub mod redact;

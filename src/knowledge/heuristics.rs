@@ -55,14 +55,25 @@ pub fn auth_step() -> Step {
 /// Classifies the body by phrases. `None` when the status is not an error, or when a non-402
 /// has no strong billing phrase.
 pub fn classify(obs: &Observed) -> Option<Signal> {
-    // Server errors (5xx) are the server's fault whatever their text says.
-    if !(400..500).contains(&obs.status) {
+    // A server error (5xx) is the server's fault whatever its text says, unless the text says the
+    // account or deployment is suspended or paused: hosts answer 500/503 for those.
+    let server_error = (500..600).contains(&obs.status);
+    if !(400..500).contains(&obs.status) && !server_error {
         return None;
     }
     let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
 
-    let strong = first_phrase(&text.lower, |c| c.strong);
+    let strong = first_phrase(&text.lower, |c| c.strong)
+        .filter(|(cause, _)| !server_error || *cause == Cause::AccountSuspended);
+    if server_error {
+        return strong.map(|(cause, phrase)| Signal {
+            cause,
+            confidence: Confidence::Medium,
+            evidence: vec![text.evidence(obs, phrase)],
+            auth: false,
+        });
+    }
     if let Some((cause, phrase)) = strong {
         return Some(Signal {
             cause,
@@ -146,7 +157,16 @@ struct SearchText<'v> {
 impl<'v> SearchText<'v> {
     fn of(obs: &'v Observed) -> SearchText<'v> {
         if let Some(json) = &obs.json {
-            let json_strings = json_strings(json);
+            // Strings of documents quoted inside the body come first, so evidence points at the
+            // innermost message (an upstream's answer rather than the relay's wrapper).
+            let mut strings: Vec<(String, &'v str)> = Vec::new();
+            for e in obs.nested.iter().rev() {
+                for (path, s) in json_strings(&e.value) {
+                    strings.push((format!("{} > {path}", e.location), s));
+                }
+            }
+            strings.extend(json_strings(json));
+            let json_strings = strings;
             let mut plain = String::new();
             for (_, s) in &json_strings {
                 if plain.len() >= MAX_SEARCH_BYTES {
@@ -154,6 +174,11 @@ impl<'v> SearchText<'v> {
                 }
                 plain.push_str(s);
                 plain.push('\n');
+            }
+            // A document read out of text (a log line, a cut-off dict) may not hold all of the
+            // message: the text around it is searched too.
+            if obs.reading.is_some() {
+                plain.push_str(obs.body_text());
             }
             let plain = without_urls(cap(&plain));
             return SearchText {

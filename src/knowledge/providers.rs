@@ -4,6 +4,7 @@
 //! an unexplained 402 fall back to the keyword heuristics while keeping the provider's steps.
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::{host_matches, json_at, json_text, Observed};
 
 use super::heuristics::{self, contains_phrase};
@@ -114,6 +115,8 @@ struct Found {
     evidence: Evidence,
     /// By a customer-app domain: only the provider's own rules may speak.
     app_host: bool,
+    /// From the body (a signature, a domain it names), not the request's host: less sure.
+    by_body: bool,
 }
 
 /// The provider and the evidence that identified it (its host, or the signature seen).
@@ -132,6 +135,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
                 provider: p,
                 evidence: Evidence::host(host),
                 app_host: app,
+                by_body: false,
             })
     };
     let by_signature = || {
@@ -146,12 +150,69 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
                 provider: p,
                 evidence,
                 app_host: false,
+                by_body: true,
             })
         })
     };
     host_match(false)
         .or_else(by_signature)
+        .or_else(|| by_named_domain(obs))
         .or_else(|| host_match(true))
+}
+
+/// At most this many bytes of the body are scanned for domain names.
+const MAX_DOMAIN_SCAN: usize = 64 * 1024;
+
+/// The provider whose domain the body names first (`https://openrouter.ai/settings/credits`,
+/// `"upstreamHost": "api.fireworks.ai"`): a relay quoting its upstream, or an SDK message pasted
+/// without the URL. Customer-app domains do not count (they name an app, not a bill).
+fn by_named_domain(obs: &Observed) -> Option<Found> {
+    let text = &obs.body_lower[..floor_char_boundary(&obs.body_lower, MAX_DOMAIN_SCAN)];
+    let is_domain_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_domain_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_domain_byte(bytes[i]) {
+            i += 1;
+        }
+        let token = text[start..i].trim_matches(|c| c == '.' || c == '-');
+        if !token.contains('.') {
+            continue;
+        }
+        let best = all()
+            .iter()
+            .flat_map(|p| provider_domains(p).map(move |d| (p, d)))
+            .filter(|(_, d)| host_matches(token, d))
+            .max_by_key(|(_, d)| d.len());
+        if let Some((p, _)) = best {
+            return Some(Found {
+                provider: p,
+                evidence: Evidence::body(
+                    "text",
+                    &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, token),
+                ),
+                app_host: false,
+                by_body: true,
+            });
+        }
+    }
+    None
+}
+
+/// A provider's own domains: its hosts and those of its billing and docs links.
+fn provider_domains(p: &'static Provider) -> impl Iterator<Item = &'static str> {
+    let link_host = |url: Option<&'static str>| {
+        url.and_then(|u| u.strip_prefix("https://"))
+            .and_then(|rest| rest.split(['/', '?', '#']).next())
+    };
+    items(p.hosts)
+        .chain(link_host(p.billing_url))
+        .chain(link_host(p.docs_url))
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
@@ -159,6 +220,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
     let found = identify_with_evidence(obs)?;
+    let by_body = found.by_body;
     let (provider, found_by) = (found.provider, found.evidence);
     if let Some((rule, evidence)) = provider
         .rules
@@ -170,6 +232,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             if !d.evidence.contains(&e) {
                 d.evidence.push(e);
             }
+        }
+        if by_body && !rule.then.hide_provider {
+            named_by_body(obs, provider, &mut d);
         }
         return Some(d);
     }
@@ -190,7 +255,38 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if signal.auth {
         d.steps.insert(0, heuristics::auth_step());
     }
+    if by_body {
+        named_by_body(obs, provider, &mut d);
+    }
     Some(d)
+}
+
+/// A provider known only from the body is less sure than one known by its host; when the request
+/// went to another site (a relay or gateway), that site is named too, since the upstream
+/// account may be the relay's rather than the user's.
+fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
+    d.confidence = d.confidence.min(Confidence::Medium);
+    let Some(relay) = obs.host.as_deref().and_then(super::domain::registrable) else {
+        return;
+    };
+    if items(p.hosts).any(|h| host_matches(&relay, h) || host_matches(h, &relay)) {
+        return;
+    }
+    let relay_name = super::domain::display_name(&relay);
+    d.evidence.push(Evidence::capture(
+        "provider",
+        &format!(
+            "the request went to {relay}; the body names {} as the service that answered",
+            p.name
+        ),
+    ));
+    if d.summary.is_empty() {
+        d.summary = format!("{} (via {relay_name}): {}", p.name, d.cause.plain());
+    }
+    d.steps.push(Step::text(format!(
+        "The request went through {relay_name} ({relay}), which forwards to {name}. If you pay {relay_name} rather than {name} directly, the {name} account in question is theirs: check your balance or plan at {relay} and tell its support what {name} answered.",
+        name = p.name
+    )));
 }
 
 fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) -> Diagnosis {
@@ -266,11 +362,34 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
     if !status_ok {
         return None;
     }
+    let mut evidence = if c.json.is_empty() {
+        Vec::new()
+    } else {
+        // The body's own document first, then those quoted inside it (an upstream's answer).
+        obs.documents()
+            .find_map(|(at, doc)| json_evidence(doc, at, c.json))?
+    };
+    if !c.body_any.is_empty() {
+        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
+        evidence.push(phrase_evidence(obs, phrase));
+    }
+    for mut h in records(c.headers) {
+        evidence.push(header_evidence(obs, h.text(), h.opt())?);
+    }
+    Some(evidence)
+}
+
+/// The evidence for every JSON condition in `conditions` holding in `doc` (found at `at`, ""
+/// for the body itself), or `None`.
+fn json_evidence(
+    doc: &serde_json::Value,
+    at: &str,
+    conditions: &'static str,
+) -> Option<Vec<Evidence>> {
     let mut evidence = Vec::new();
-    for mut j in records(c.json) {
+    for mut j in records(conditions) {
         let path = j.text();
-        let value = obs.json.as_ref().and_then(|v| json_at(v, path))?;
-        let text = match value {
+        let text = match json_at(doc, path)? {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
             other => json_text(other),
@@ -279,14 +398,12 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
-        evidence.push(Evidence::body(path, &text));
-    }
-    if !c.body_any.is_empty() {
-        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
-        evidence.push(phrase_evidence(obs, phrase));
-    }
-    for mut h in records(c.headers) {
-        evidence.push(header_evidence(obs, h.text(), h.opt())?);
+        let location = if at.is_empty() {
+            path.to_string()
+        } else {
+            format!("{at} > {path}")
+        };
+        evidence.push(Evidence::body(&location, &text));
     }
     Some(evidence)
 }

@@ -1,0 +1,381 @@
+//! Tolerant reading of bodies that are not clean JSON. Users paste what their tools printed, and
+//! relays wrap an upstream's answer: an SDK's `Error: 400 {…}` line, a Python dict
+//! (`{'error': {'code': None}}`), a Node `util.inspect` dump with unquoted keys, a body cut off
+//! mid-object, or JSON carried as a string inside another JSON document. A person reads the
+//! error code in each at once; this module turns them back into JSON values so the same
+//! provider rules and phrase searches apply, and says how each value was read.
+//!
+//! Everything is bounded: the text searched, the number of candidate objects tried, the nesting
+//! depth of JSON-in-strings, and the number of strings visited.
+
+use serde_json::Value;
+
+use super::exchange::floor_char_boundary;
+
+/// At most this many bytes of a body are searched for embedded objects.
+const MAX_TEXT: usize = 64 * 1024;
+/// At most this many `{` positions are tried as object starts.
+const MAX_STARTS: usize = 24;
+/// JSON found inside JSON strings is followed this many levels deep.
+const MAX_DEPTH: usize = 3;
+/// At most this many embedded documents are kept.
+const MAX_DOCS: usize = 8;
+/// At most this many string values are examined for embedded JSON per document.
+const MAX_STRINGS: usize = 256;
+
+/// How an embedded document was read: shown in evidence so the reader knows it was interpreted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Valid JSON inside surrounding text (a log line, an SDK message).
+    Embedded,
+    /// Python or JavaScript object notation (single quotes, `None`, unquoted keys).
+    Loose,
+    /// An object cut off before its end, closed to read what is there.
+    Truncated,
+}
+
+impl Reading {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reading::Embedded => "a JSON object inside text",
+            Reading::Loose => "an object in Python or JavaScript notation",
+            Reading::Truncated => "a JSON object cut off before its end",
+        }
+    }
+}
+
+/// A document found inside something else: where it was (a JSON path, or `text`), how it was
+/// read, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedded {
+    pub location: String,
+    pub reading: Reading,
+    pub value: Value,
+}
+
+/// The first object in `text` that can be read, trying valid JSON, then loose notation, then a
+/// truncated object, at each `{` in order (the first is usually the outermost).
+pub fn object_in_text(text: &str) -> Option<(Value, Reading)> {
+    let text = &text[..floor_char_boundary(text, MAX_TEXT)];
+    let mut from = 0;
+    for _ in 0..MAX_STARTS {
+        let start = from + text[from..].find('{')?;
+        if let Some(found) = object_at(&text[start..]) {
+            return Some(found);
+        }
+        from = start + 1;
+    }
+    None
+}
+
+/// Reads the object that starts at the beginning of `s`.
+fn object_at(s: &str) -> Option<(Value, Reading)> {
+    match balanced_end(s) {
+        Some(end) => {
+            let slice = &s[..end];
+            if let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(slice) {
+                return Some((v, Reading::Embedded));
+            }
+            match serde_json::from_str::<Value>(&loose_to_json(slice)) {
+                Ok(v @ Value::Object(_)) => Some((v, Reading::Loose)),
+                _ => None,
+            }
+        }
+        None => {
+            let closed = close_truncated(s)?;
+            let json = loose_to_json(&closed);
+            match serde_json::from_str::<Value>(&json) {
+                Ok(v) if v.as_object().is_some_and(|m| !m.is_empty()) => {
+                    Some((v, Reading::Truncated))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The byte index just past the bracket that closes the one `s` starts with, aware of single-
+/// and double-quoted strings and escapes. `None` when `s` ends first.
+fn balanced_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `s` (an object that never closes) with an open string ended and every open bracket closed,
+/// after dropping a dangling key or partial value. `None` when nothing useful remains.
+fn close_truncated(s: &str) -> Option<String> {
+    let mut stack = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    // The last position where cutting leaves complete members: after a `,` `{` or `[` outside
+    // strings, or after a closed value.
+    let mut safe = 0;
+    let mut safe_stack_len = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'{' => stack.push(b'}'),
+            b'[' => stack.push(b']'),
+            b'}' | b']' => {
+                stack.pop();
+                safe = i + 1;
+                safe_stack_len = stack.len();
+            }
+            b',' => {
+                safe = i;
+                safe_stack_len = stack.len();
+            }
+            _ => {}
+        }
+    }
+    if safe == 0 {
+        // Nothing complete: keep a string that was cut inside an object's value, if any.
+        return None;
+    }
+    let mut out = String::with_capacity(safe + stack.len());
+    out.push_str(&s[..safe]);
+    let mut closers: Vec<u8> = stack[..safe_stack_len.min(stack.len())].to_vec();
+    while let Some(c) = closers.pop() {
+        out.push(char::from(c));
+    }
+    Some(out)
+}
+
+/// Rewrites Python/JavaScript literal notation as JSON: single-quoted strings, unquoted keys,
+/// `None`/`True`/`False`/`undefined`, trailing commas. Valid JSON passes through unchanged.
+fn loose_to_json(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '"' => {
+                // Copy a JSON string as it is.
+                out.push('"');
+                i += 1;
+                while i < chars.len() {
+                    let d = chars[i];
+                    out.push(d);
+                    i += 1;
+                    if d == '\\' && i < chars.len() {
+                        out.push(chars[i]);
+                        i += 1;
+                    } else if d == '"' {
+                        break;
+                    }
+                }
+            }
+            '\'' => {
+                out.push('"');
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    match chars[i] {
+                        '\\' if i + 1 < chars.len() => {
+                            let next = chars[i + 1];
+                            if next == '\'' {
+                                out.push('\'');
+                            } else {
+                                out.push('\\');
+                                out.push(next);
+                            }
+                            i += 2;
+                            continue;
+                        }
+                        '"' => out.push_str("\\\""),
+                        '\n' => out.push_str("\\n"),
+                        d => out.push(d),
+                    }
+                    i += 1;
+                }
+                out.push('"');
+                i += 1;
+            }
+            ',' => {
+                // Drop a trailing comma before a closing bracket.
+                let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+                if !matches!(next, Some('}') | Some(']')) {
+                    out.push(',');
+                }
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' || c == '$' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let is_key = chars[i..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|c| *c == ':');
+                if is_key {
+                    out.push('"');
+                    out.push_str(&word);
+                    out.push('"');
+                } else {
+                    out.push_str(match word.as_str() {
+                        "None" | "null" | "undefined" | "NaN" => "null",
+                        "True" | "true" => "true",
+                        "False" | "false" => "false",
+                        _ => return String::new(),
+                    });
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Documents carried inside the string values of `root` (a relay quoting its upstream's JSON
+/// answer, an SDK message that embeds the body), followed a few levels deep.
+pub fn nested_documents(root: &Value) -> Vec<Embedded> {
+    let mut found = Vec::new();
+    collect_nested(root, "", 0, &mut found);
+    found
+}
+
+fn collect_nested(v: &Value, prefix: &str, depth: usize, found: &mut Vec<Embedded>) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    let strings = crate::knowledge::heuristics::json_strings(v);
+    for (path, s) in strings.into_iter().take(MAX_STRINGS) {
+        if found.len() >= MAX_DOCS {
+            return;
+        }
+        if !s.contains('{') {
+            continue;
+        }
+        if let Some((value, reading)) = object_in_text(s) {
+            let location = if prefix.is_empty() {
+                path
+            } else {
+                format!("{prefix} > {path}")
+            };
+            let doc = Embedded {
+                location: location.clone(),
+                reading,
+                value,
+            };
+            let inner = doc.value.clone();
+            found.push(doc);
+            collect_nested(&inner, &location, depth + 1, found);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(s: &str) -> Option<(Value, Reading)> {
+        object_in_text(s)
+    }
+
+    #[test]
+    fn json_after_a_log_prefix() {
+        let (v, how) =
+            read(r#"Error: 400 {"type":"error","error":{"type":"x"}} at generate (cli.js:1)"#)
+                .unwrap();
+        assert_eq!(how, Reading::Embedded);
+        assert_eq!(v["error"]["type"], "x");
+    }
+
+    #[test]
+    fn python_dicts() {
+        let (v, how) = read("Error code: 429 - {'error': {'message': 'You can\\'t', 'param': None, 'ok': True, 'code': 'insufficient_quota'}}").unwrap();
+        assert_eq!(how, Reading::Loose);
+        assert_eq!(v["error"]["code"], "insufficient_quota");
+        assert_eq!(v["error"]["param"], Value::Null);
+        assert_eq!(v["error"]["message"], "You can't");
+    }
+
+    #[test]
+    fn node_inspect_with_unquoted_keys_and_trailing_commas() {
+        let (v, _) = read("  data: {\n    error_message: 'Billing \"off\"',\n    results: [],\n    status: 'REQUEST_DENIED',\n  },\n").unwrap();
+        assert_eq!(v["status"], "REQUEST_DENIED");
+        assert_eq!(v["error_message"], "Billing \"off\"");
+    }
+
+    #[test]
+    fn truncated_objects_keep_their_complete_members() {
+        let (v, how) = read(
+            "401, body: {'detail': {'status': 'quota_exceeded', 'message': 'Thanks for trying",
+        )
+        .unwrap();
+        assert_eq!(how, Reading::Truncated);
+        assert_eq!(v["detail"]["status"], "quota_exceeded");
+        assert!(read("{'detail': 'cut").is_none());
+    }
+
+    #[test]
+    fn unreadable_text_gives_nothing() {
+        assert!(read("no braces here").is_none());
+        assert!(read("{ this is [Function: x] prose }").is_none());
+        assert!(read("}}}{{{").is_none());
+        assert!(read("").is_none());
+    }
+
+    #[test]
+    fn json_inside_json_strings() {
+        let outer = json!({"error": {"message": "Upstream failed: {\"error\":{\"message\":\"{\\\"code\\\":\\\"PRECONDITION_FAILED\\\"}\"}}"}});
+        let docs = nested_documents(&outer);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].location, "error.message");
+        assert_eq!(docs[1].value["code"], "PRECONDITION_FAILED");
+        assert_eq!(docs[1].location, "error.message > error.message");
+    }
+
+    #[test]
+    fn bounded_on_hostile_input() {
+        let deep = "{".repeat(100_000);
+        assert!(read(&deep).is_none());
+        let many = "{x".repeat(100_000);
+        assert!(read(&many).is_none());
+        let quotes = "{'".repeat(50_000);
+        let _ = read(&quotes);
+    }
+}
