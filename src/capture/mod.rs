@@ -139,9 +139,9 @@ impl StoredRecord {
     }
 }
 
-/// Statuses whose bodies are worth copying: 402 and the codes that hide billing failures.
+/// Statuses whose bodies are worth copying: the engine's list (`core::engine::BODY_STATUSES`).
 pub fn is_payment_candidate(status: u16) -> bool {
-    matches!(status, 400 | 401 | 402 | 403 | 412 | 429)
+    crate::core::engine::body_worth_reading(status)
 }
 
 /// A time from JavaScript (`Date.now()`) in ms: the fraction is dropped, `as` saturates, and NaN
@@ -258,10 +258,10 @@ mod tests {
 
     #[test]
     fn payment_candidates() {
-        for s in [400, 401, 402, 403, 412, 429] {
+        for s in [400, 401, 402, 403, 412, 422, 429, 500, 503] {
             assert!(is_payment_candidate(s), "{s}");
         }
-        for s in [200, 204, 302, 404, 500, 503] {
+        for s in [200, 204, 302, 404, 502] {
             assert!(!is_payment_candidate(s), "{s}");
         }
     }

@@ -21,6 +21,17 @@ pub struct Context {
     pub now_unix: Option<i64>,
 }
 
+/// The statuses whose bodies are worth reading (and copying, for the extension): 402, the codes
+/// that carry billing failures of APIs (400, 401, 403, 412, 422, 429), and the 500 and 503 that
+/// hosts answer for a suspended account or a paused deployment. Other statuses are judged by
+/// their status and headers alone.
+pub const BODY_STATUSES: [u16; 9] = [400, 401, 402, 403, 412, 422, 429, 500, 503];
+
+/// True when a response with `status` may carry a billing failure in its body.
+pub fn body_worth_reading(status: u16) -> bool {
+    BODY_STATUSES.contains(&status)
+}
+
 /// Diagnoses one exchange: `None` when it shows no payment problem.
 pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
     let reference = reference_time(exchange);
@@ -98,6 +109,18 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     let (cors, findings) = protocols::cors::visibility(obs);
     d.cors = cors;
     d.findings.extend(findings);
+
+    if let Some(how) = obs.reading {
+        // Say how a body that is not clean JSON was read; a cut-off object may have lost the
+        // part that would change the answer.
+        d.evidence.push(Evidence::capture(
+            "body",
+            &format!("the body is not clean JSON: read {}", how.describe()),
+        ));
+        if how == super::reading::Reading::Truncated {
+            d.confidence = d.confidence.min(Confidence::Medium);
+        }
+    }
 
     match &obs.body {
         None => d.evidence.push(Evidence::capture(

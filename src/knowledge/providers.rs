@@ -419,12 +419,20 @@ fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<E
 
 /// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
 fn phrase_evidence(obs: &Observed, phrase: &str) -> Evidence {
-    if let Some(json) = &obs.json {
-        if let Some((path, value)) = heuristics::json_strings(json)
+    // The innermost document first: an upstream's message quoted by a relay.
+    let mut docs: Vec<(&str, &serde_json::Value)> = obs.documents().collect();
+    docs.reverse();
+    for (at, doc) in docs {
+        if let Some((path, value)) = heuristics::json_strings(doc)
             .into_iter()
             .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))
         {
-            return Evidence::body(&path, value);
+            let location = if at.is_empty() {
+                path
+            } else {
+                format!("{at} > {path}")
+            };
+            return Evidence::body(&location, value);
         }
     }
     Evidence::body(
