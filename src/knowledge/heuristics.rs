@@ -354,8 +354,14 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !c.is_ascii_alphanumeric());
+        // A plural `s` still ends the word: `usage limit` matches `usage limits`.
+        let rest = hay[end..].strip_prefix('s').unwrap_or(&hay[end..]);
         let after_ok = !last_word
             || hay[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+            || rest
                 .chars()
                 .next()
                 .is_none_or(|c| !c.is_ascii_alphanumeric());
@@ -402,6 +408,8 @@ mod tests {
     fn whole_words_only() {
         assert!(contains_phrase("check your plan", "plan"));
         assert!(!contains_phrase("an explanation", "plan"));
+        assert!(contains_phrase("reached their plan limits.", "plan limit"));
+        assert!(!contains_phrase("plan limitsx", "plan limit"));
         assert!(contains_phrase("x 余额不足或", "余额不足"));
         assert!(!contains_phrase("", "plan"));
         // Non-ASCII punctuation and spaces are boundaries.
