@@ -55,7 +55,7 @@ fn hosts() -> Vec<String> {
     for (_, text) in FILES {
         let cases: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
         for case in cases {
-            if let Some(e) = why402::Exchange::from_json(&case["entry"]).ok() {
+            if let Ok(e) = why402::Exchange::from_json(&case["entry"]) {
                 all.extend(e.host());
             }
         }
