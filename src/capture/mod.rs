@@ -139,7 +139,7 @@ impl StoredRecord {
     }
 }
 
-/// Statuses whose bodies are worth copying: the engine's list (`core::engine::BODY_STATUSES`).
+/// Statuses whose bodies are worth copying: the engine's (`core::engine::body_worth_reading`).
 pub fn is_payment_candidate(status: u16) -> bool {
     crate::core::engine::body_worth_reading(status)
 }

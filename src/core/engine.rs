@@ -21,15 +21,12 @@ pub struct Context {
     pub now_unix: Option<i64>,
 }
 
-/// The statuses whose bodies are worth reading (and copying, for the extension): 402, the codes
-/// that carry billing failures of APIs (400, 401, 403, 412, 422, 429), and the 500 and 503 that
-/// hosts answer for a suspended account or a paused deployment. Other statuses are judged by
-/// their status and headers alone.
-pub const BODY_STATUSES: [u16; 9] = [400, 401, 402, 403, 412, 422, 429, 500, 503];
-
-/// True when a response with `status` may carry a billing failure in its body.
+/// True when a response with `status` may carry a billing failure in its body, so its body is
+/// worth reading (and copying, for the extension): 402, the codes that carry billing failures of
+/// APIs (400, 401, 403, 412, 422, 429), and the 500 and 503 that hosts answer for a suspended
+/// account or a paused deployment. Other statuses are judged by their status and headers alone.
 pub fn body_worth_reading(status: u16) -> bool {
-    BODY_STATUSES.contains(&status)
+    matches!(status, 400..=403 | 412 | 422 | 429 | 500 | 503)
 }
 
 /// Diagnoses one exchange: `None` when it shows no payment problem.

@@ -64,15 +64,6 @@ impl<'a> Observed<'a> {
         }
     }
 
-    /// The JSON documents to read, outermost first: the body's, then those nested in its strings,
-    /// each with where it was found ("" for the body itself).
-    pub fn documents(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.json
-            .iter()
-            .map(|v| ("", v))
-            .chain(self.nested.iter().map(|e| (e.location.as_str(), &e.value)))
-    }
-
     pub fn header(&self, name: &str) -> Option<&'a str> {
         self.exchange.header(name)
     }

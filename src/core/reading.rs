@@ -22,6 +22,9 @@ const MAX_DEPTH: usize = 3;
 const MAX_DOCS: usize = 8;
 /// At most this many string values are examined for embedded JSON per document.
 const MAX_STRINGS: usize = 256;
+/// At most this many bytes of strings are searched for embedded JSON in all, so a body of many
+/// brace-filled strings stays cheap.
+const MAX_NESTED_TEXT: usize = 128 * 1024;
 
 /// How an embedded document was read: shown in evidence so the reader knows it was interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,106 +180,90 @@ fn close_truncated(s: &str) -> Option<String> {
 }
 
 /// Rewrites Python/JavaScript literal notation as JSON: single-quoted strings, unquoted keys,
-/// `None`/`True`/`False`/`undefined`, trailing commas. Valid JSON passes through unchanged.
+/// `None`/`True`/`False`/`undefined`, trailing commas. Valid JSON passes through unchanged. Only
+/// ASCII bytes are rewritten, so multi-byte characters are copied whole. "" when a bare word is
+/// not a literal (prose, `[Function: x]`).
 fn loose_to_json(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 16);
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + 16);
+    let next_non_space = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .copied()
+            .find(|c| !c.is_ascii_whitespace())
+    };
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
         match c {
-            '"' => {
-                // Copy a JSON string as it is.
-                out.push('"');
-                i += 1;
-                while i < chars.len() {
-                    let d = chars[i];
-                    out.push(d);
+            b'"' | b'\'' => {
+                // A string: JSON strings are copied; single-quoted ones get double quotes, with
+                // inner double quotes escaped and `\'` unescaped.
+                out.push(b'"');
+                while i < b.len() && b[i] != c {
+                    let d = b[i];
                     i += 1;
-                    if d == '\\' && i < chars.len() {
-                        out.push(chars[i]);
-                        i += 1;
-                    } else if d == '"' {
-                        break;
-                    }
-                }
-            }
-            '\'' => {
-                out.push('"');
-                i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    match chars[i] {
-                        '\\' if i + 1 < chars.len() => {
-                            let next = chars[i + 1];
-                            if next == '\'' {
-                                out.push('\'');
-                            } else {
-                                out.push('\\');
-                                out.push(next);
+                    match d {
+                        b'\\' if i < b.len() => {
+                            if b[i] != b'\'' {
+                                out.push(b'\\');
                             }
-                            i += 2;
-                            continue;
+                            out.push(b[i]);
+                            i += 1;
                         }
-                        '"' => out.push_str("\\\""),
-                        '\n' => out.push_str("\\n"),
+                        b'"' => out.extend_from_slice(b"\\\""),
+                        b'\n' => out.extend_from_slice(b"\\n"),
                         d => out.push(d),
                     }
-                    i += 1;
                 }
-                out.push('"');
+                out.push(b'"');
                 i += 1;
             }
-            ',' => {
-                // Drop a trailing comma before a closing bracket.
-                let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-                if !matches!(next, Some('}') | Some(']')) {
-                    out.push(',');
-                }
-                i += 1;
-            }
-            c if c.is_ascii_alphabetic() || c == '_' || c == '$' => {
-                let start = i;
-                while i < chars.len()
-                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            // A trailing comma before a closing bracket is dropped.
+            b',' if matches!(next_non_space(i), Some(b'}' | b']')) => {}
+            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
+                let start = i - 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
                 {
                     i += 1;
                 }
-                let word: String = chars[start..i].iter().collect();
-                let is_key = chars[i..]
-                    .iter()
-                    .find(|c| !c.is_whitespace())
-                    .is_some_and(|c| *c == ':');
-                if is_key {
-                    out.push('"');
-                    out.push_str(&word);
-                    out.push('"');
+                let word = &b[start..i];
+                if next_non_space(i) == Some(b':') {
+                    out.push(b'"');
+                    out.extend_from_slice(word);
+                    out.push(b'"');
                 } else {
-                    out.push_str(match word.as_str() {
-                        "None" | "null" | "undefined" | "NaN" => "null",
-                        "True" | "true" => "true",
-                        "False" | "false" => "false",
+                    out.extend_from_slice(match word {
+                        b"None" | b"null" | b"undefined" | b"NaN" => b"null",
+                        b"True" | b"true" => b"true",
+                        b"False" | b"false" => b"false",
                         _ => return String::new(),
                     });
                 }
             }
-            c => {
-                out.push(c);
-                i += 1;
-            }
+            c => out.push(c),
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Documents carried inside the string values of `root` (a relay quoting its upstream's JSON
 /// answer, an SDK message that embeds the body), followed a few levels deep.
 pub fn nested_documents(root: &Value) -> Vec<Embedded> {
     let mut found = Vec::new();
-    collect_nested(root, "", 0, &mut found);
+    let mut budget = MAX_NESTED_TEXT;
+    collect_nested(root, "", 0, &mut budget, &mut found);
     found
 }
 
-fn collect_nested(v: &Value, prefix: &str, depth: usize, found: &mut Vec<Embedded>) {
+fn collect_nested(
+    v: &Value,
+    prefix: &str,
+    depth: usize,
+    budget: &mut usize,
+    found: &mut Vec<Embedded>,
+) {
     if depth >= MAX_DEPTH {
         return;
     }
@@ -288,20 +275,25 @@ fn collect_nested(v: &Value, prefix: &str, depth: usize, found: &mut Vec<Embedde
         if !s.contains('{') {
             continue;
         }
+        let Some(left) = budget.checked_sub(s.len().min(MAX_TEXT)) else {
+            return;
+        };
+        *budget = left;
         if let Some((value, reading)) = object_in_text(s) {
             let location = if prefix.is_empty() {
                 path
             } else {
                 format!("{prefix} > {path}")
             };
-            let doc = Embedded {
-                location: location.clone(),
+            // Deeper documents first into their own list, so the value is moved, not cloned.
+            let mut deeper = Vec::new();
+            collect_nested(&value, &location, depth + 1, budget, &mut deeper);
+            found.push(Embedded {
+                location,
                 reading,
                 value,
-            };
-            let inner = doc.value.clone();
-            found.push(doc);
-            collect_nested(&inner, &location, depth + 1, found);
+            });
+            found.append(&mut deeper);
         }
     }
 }

@@ -13,24 +13,17 @@ use super::{items, providers};
 use crate::core::observed::host_matches;
 
 /// Second-level labels registries use under country codes (`co.uk`, `com.br`, `ne.jp`).
-const GENERIC_SECOND_LEVEL: &[&str] = &[
-    "ac", "co", "com", "edu", "gen", "go", "gob", "gov", "gv", "info", "ltd", "me", "mil", "ne",
-    "net", "nic", "nom", "or", "org", "plc", "sch",
-];
+const GENERIC_SECOND_LEVEL: &str =
+    "ac co com edu gen go gob gov gv info ltd me mil ne net nic nom or org plc sch";
 
 /// Top-level names that are never a provider: reserved for documentation, tests and local use
 /// (RFC 2606, RFC 6761), and intranet names.
-const RESERVED_TLD: &[&str] = &[
-    "example",
-    "home",
-    "internal",
-    "invalid",
-    "lan",
-    "local",
-    "localdomain",
-    "localhost",
-    "test",
-];
+const RESERVED_TLD: &str = "example home internal invalid lan local localdomain localhost test";
+
+/// True when `word` is one of the space-separated words of `list`.
+fn listed(list: &str, word: &str) -> bool {
+    list.split(' ').any(|w| w == word)
+}
 
 /// The registrable domain of `host` (lowercase), or `None` for IP addresses, single labels,
 /// reserved names and bare suffixes.
@@ -44,7 +37,7 @@ pub fn registrable(host: &str) -> Option<String> {
         return None;
     }
     let tld = labels[labels.len() - 1];
-    if tld.bytes().all(|b| b.is_ascii_digit()) || RESERVED_TLD.contains(&tld) {
+    if tld.bytes().all(|b| b.is_ascii_digit()) || listed(RESERVED_TLD, tld) {
         return None;
     }
     let second = labels[labels.len() - 2];
@@ -53,19 +46,21 @@ pub fn registrable(host: &str) -> Option<String> {
     }
     // The suffix: a customer-app domain (longest first), else a generic second level under a
     // country code, else the top-level name.
-    let app_suffix = providers::all()
-        .iter()
-        .flat_map(|p| items(p.app_hosts))
-        .filter(|d| host_matches(&host, d))
-        .map(|d| d.split('.').count())
-        .max();
-    let suffix_len = app_suffix.unwrap_or_else(|| {
-        if tld.len() == 2 && GENERIC_SECOND_LEVEL.contains(&second) {
-            2
-        } else {
-            1
+    let mut app_suffix = 0;
+    for p in providers::all() {
+        for d in items(p.app_hosts) {
+            if host_matches(&host, d) {
+                app_suffix = app_suffix.max(d.split('.').count());
+            }
         }
-    });
+    }
+    let suffix_len = if app_suffix > 0 {
+        app_suffix
+    } else if tld.len() == 2 && listed(GENERIC_SECOND_LEVEL, second) {
+        2
+    } else {
+        1
+    };
     if labels.len() <= suffix_len {
         return None;
     }
@@ -77,34 +72,20 @@ pub fn registrable(host: &str) -> Option<String> {
     Some(domain)
 }
 
-/// A readable name for a registrable domain: its first label with words capitalised
-/// (`fluxrouter.ai` → `Fluxrouter`, `my-llm.dev` → `My Llm`).
+/// A readable name for a registrable domain: its first label, capitalised
+/// (`fluxrouter.ai` → `Fluxrouter`).
 pub fn display_name(domain: &str) -> String {
-    let label = domain.split('.').next().unwrap_or(domain);
-    label
-        .split('-')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut name = domain.split('.').next().unwrap_or(domain).to_string();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    name
 }
 
 /// A stable id for a domain-named provider, in the catalog's style (lowercase letters and
 /// digits): its first label without hyphens (`fluxrouter.ai` → `fluxrouter`).
 pub fn provider_id(domain: &str) -> String {
-    domain
-        .split('.')
-        .next()
-        .unwrap_or(domain)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
+    domain.split('.').next().unwrap_or(domain).replace('-', "")
 }
 
 #[cfg(test)]
@@ -136,7 +117,7 @@ mod tests {
     #[test]
     fn names_and_ids() {
         assert_eq!(display_name("fluxrouter.ai"), "Fluxrouter");
-        assert_eq!(display_name("my-llm.co.uk"), "My Llm");
+        assert_eq!(display_name("my-llm.co.uk"), "My-llm");
         assert_eq!(provider_id("my-llm.co.uk"), "myllm");
     }
 }

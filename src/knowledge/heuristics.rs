@@ -61,52 +61,28 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !(400..500).contains(&obs.status) && !server_error {
         return None;
     }
-    let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
+    let signal = |cause, confidence, phrase: Option<&str>, auth| Signal {
+        cause,
+        confidence,
+        evidence: phrase.map(|p| text.evidence(obs, p)).into_iter().collect(),
+        auth,
+    };
 
     let strong = first_phrase(&text.lower, |c| c.strong)
         .filter(|(cause, _)| !server_error || *cause == Cause::AccountSuspended);
-    if server_error {
-        return strong.map(|(cause, phrase)| Signal {
-            cause,
-            confidence: Confidence::Medium,
-            evidence: vec![text.evidence(obs, phrase)],
-            auth: false,
-        });
-    }
     if let Some((cause, phrase)) = strong {
-        return Some(Signal {
-            cause,
-            confidence: Confidence::Medium,
-            evidence: vec![text.evidence(obs, phrase)],
-            auth: false,
-        });
+        return Some(signal(cause, Confidence::Medium, Some(phrase), false));
     }
-    if !is_402 {
+    if obs.status != 402 {
         return None;
     }
     if let Some(phrase) = items(BOOK.auth).find(|p| contains_phrase(&text.lower, p)) {
-        return Some(Signal {
-            cause: Cause::Unknown,
-            confidence: Confidence::Low,
-            evidence: vec![text.evidence(obs, phrase)],
-            auth: true,
-        });
+        return Some(signal(Cause::Unknown, Confidence::Low, Some(phrase), true));
     }
-    let weak = first_phrase(&text.lower, |c| c.weak);
-    Some(match weak {
-        Some((cause, phrase)) => Signal {
-            cause,
-            confidence: Confidence::Low,
-            evidence: vec![text.evidence(obs, phrase)],
-            auth: false,
-        },
-        None => Signal {
-            cause: Cause::Unknown,
-            confidence: Confidence::Low,
-            evidence: Vec::new(),
-            auth: false,
-        },
+    Some(match first_phrase(&text.lower, |c| c.weak) {
+        Some((cause, phrase)) => signal(cause, Confidence::Low, Some(phrase), false),
+        None => signal(Cause::Unknown, Confidence::Low, None, false),
     })
 }
 

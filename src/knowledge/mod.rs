@@ -37,7 +37,7 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
     d.provider = Some(domain::provider_id(&domain));
     d.evidence.push(crate::core::diagnosis::Evidence::capture(
         "provider",
-        &format!("named from the request's domain {domain}: no knowledge entry covers it"),
+        &format!("named from the domain {domain} (no knowledge entry)"),
     ));
     d.confidence = d.confidence.min(crate::core::diagnosis::Confidence::Medium);
     let billing_related = !matches!(d.cause, Cause::RateLimited | Cause::PaymentChallenge);
@@ -45,7 +45,7 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
         d.steps.insert(
             0,
             crate::core::diagnosis::Step::text(format!(
-                "Sign in to {name} at {domain} with the account the request used (its API key's account) and open its Billing, Usage or Plan page, usually under Settings or the account menu: look for a missing payment method, a used-up balance, a reached limit or a suspension notice."
+                "Sign in at {domain} with the account the request used and open its Billing, Usage or Plan page (often under Settings): look for a missing card, a used-up balance, a reached limit or a suspension."
             )),
         );
     }

@@ -163,7 +163,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
 /// At most this many bytes of the body are scanned for domain names.
 const MAX_DOMAIN_SCAN: usize = 64 * 1024;
 
-/// The provider whose domain the body names first (`https://openrouter.ai/settings/credits`,
+/// The provider whose domain (a host, or that of its billing or docs link) the body names first (`https://openrouter.ai/settings/credits`,
 /// `"upstreamHost": "api.fireworks.ai"`): a relay quoting its upstream, or an SDK message pasted
 /// without the URL. Customer-app domains do not count (they name an app, not a bill).
 fn by_named_domain(obs: &Observed) -> Option<Found> {
@@ -180,15 +180,28 @@ fn by_named_domain(obs: &Observed) -> Option<Found> {
         while i < bytes.len() && is_domain_byte(bytes[i]) {
             i += 1;
         }
-        let token = text[start..i].trim_matches(|c| c == '.' || c == '-');
+        let token = text[start..i].trim_end_matches('.');
         if !token.contains('.') {
             continue;
         }
-        let best = all()
-            .iter()
-            .flat_map(|p| provider_domains(p).map(move |d| (p, d)))
-            .filter(|(_, d)| host_matches(token, d))
-            .max_by_key(|(_, d)| d.len());
+        // The provider with the longest domain the token falls under.
+        let mut best: Option<(&'static Provider, usize)> = None;
+        for p in all() {
+            let mut consider = |d: &str| {
+                if host_matches(token, d) && best.is_none_or(|(_, len)| d.len() > len) {
+                    best = Some((p, d.len()));
+                }
+            };
+            items(p.hosts).for_each(&mut consider);
+            for url in [p.billing_url, p.docs_url].into_iter().flatten() {
+                if let Some(host) = url
+                    .strip_prefix("https://")
+                    .and_then(|r| r.split('/').next())
+                {
+                    consider(host);
+                }
+            }
+        }
         if let Some((p, _)) = best {
             return Some(Found {
                 provider: p,
@@ -202,17 +215,6 @@ fn by_named_domain(obs: &Observed) -> Option<Found> {
         }
     }
     None
-}
-
-/// A provider's own domains: its hosts and those of its billing and docs links.
-fn provider_domains(p: &'static Provider) -> impl Iterator<Item = &'static str> {
-    let link_host = |url: Option<&'static str>| {
-        url.and_then(|u| u.strip_prefix("https://"))
-            .and_then(|rest| rest.split(['/', '?', '#']).next())
-    };
-    items(p.hosts)
-        .chain(link_host(p.billing_url))
-        .chain(link_host(p.docs_url))
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
@@ -276,7 +278,7 @@ fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
     d.evidence.push(Evidence::capture(
         "provider",
         &format!(
-            "the request went to {relay}; the body names {} as the service that answered",
+            "request to {relay}; the body names {} as the upstream",
             p.name
         ),
     ));
@@ -284,7 +286,7 @@ fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
         d.summary = format!("{} (via {relay_name}): {}", p.name, d.cause.plain());
     }
     d.steps.push(Step::text(format!(
-        "The request went through {relay_name} ({relay}), which forwards to {name}. If you pay {relay_name} rather than {name} directly, the {name} account in question is theirs: check your balance or plan at {relay} and tell its support what {name} answered.",
+        "The request went through {relay_name} ({relay}), which calls {name}: if you pay {relay_name}, the {name} account is theirs; check your plan at {relay} and tell its support what {name} answered.",
         name = p.name
     )));
 }
@@ -366,8 +368,14 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         Vec::new()
     } else {
         // The body's own document first, then those quoted inside it (an upstream's answer).
-        obs.documents()
-            .find_map(|(at, doc)| json_evidence(doc, at, c.json))?
+        let mut found = obs.json.as_ref().and_then(|v| json_evidence(v, "", c.json));
+        for e in &obs.nested {
+            if found.is_some() {
+                break;
+            }
+            found = json_evidence(&e.value, &e.location, c.json);
+        }
+        found?
     };
     if !c.body_any.is_empty() {
         let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
@@ -417,23 +425,29 @@ fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<E
     Some(Evidence::header(name, value))
 }
 
+/// The evidence for the first string of `doc` (found at `at`) holding `phrase`.
+fn phrase_in(doc: &serde_json::Value, at: &str, phrase: &str) -> Option<Evidence> {
+    let (path, value) = heuristics::json_strings(doc)
+        .into_iter()
+        .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))?;
+    let location = if at.is_empty() {
+        path
+    } else {
+        format!("{at} > {path}")
+    };
+    Some(Evidence::body(&location, value))
+}
+
 /// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
 fn phrase_evidence(obs: &Observed, phrase: &str) -> Evidence {
     // The innermost document first: an upstream's message quoted by a relay.
-    let mut docs: Vec<(&str, &serde_json::Value)> = obs.documents().collect();
-    docs.reverse();
-    for (at, doc) in docs {
-        if let Some((path, value)) = heuristics::json_strings(doc)
-            .into_iter()
-            .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))
-        {
-            let location = if at.is_empty() {
-                path
-            } else {
-                format!("{at} > {path}")
-            };
-            return Evidence::body(&location, value);
+    for e in obs.nested.iter().rev() {
+        if let Some(ev) = phrase_in(&e.value, &e.location, phrase) {
+            return ev;
         }
+    }
+    if let Some(ev) = obs.json.as_ref().and_then(|v| phrase_in(v, "", phrase)) {
+        return ev;
     }
     Evidence::body(
         "text",
