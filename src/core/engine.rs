@@ -110,10 +110,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     if let Some(how) = obs.reading {
         // Say how a body that is not clean JSON was read; a cut-off object may have lost the
         // part that would change the answer.
-        d.evidence.push(Evidence::capture(
-            "body",
-            &format!("the body is not clean JSON: read {}", how.describe()),
-        ));
+        d.evidence.push(Evidence::capture("body", how.describe()));
         if how == super::reading::Reading::Truncated {
             d.confidence = d.confidence.min(Confidence::Medium);
         }

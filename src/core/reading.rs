@@ -40,9 +40,9 @@ pub enum Reading {
 impl Reading {
     pub fn describe(self) -> &'static str {
         match self {
-            Reading::Embedded => "a JSON object inside text",
-            Reading::Loose => "an object in Python or JavaScript notation",
-            Reading::Truncated => "a JSON object cut off before its end",
+            Reading::Embedded => "not clean JSON: read the JSON object inside the text",
+            Reading::Loose => "not clean JSON: read an object in Python or JavaScript notation",
+            Reading::Truncated => "not clean JSON: read a JSON object cut off before its end",
         }
     }
 }
@@ -73,27 +73,22 @@ pub fn object_in_text(text: &str) -> Option<(Value, Reading)> {
 
 /// Reads the object that starts at the beginning of `s`.
 fn object_at(s: &str) -> Option<(Value, Reading)> {
-    match balanced_end(s) {
+    // Valid JSON passes through `loose_to_json` unchanged, so one parse serves every reading.
+    let (text, reading) = match balanced_end(s) {
         Some(end) => {
-            let slice = &s[..end];
-            if let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(slice) {
-                return Some((v, Reading::Embedded));
-            }
-            match serde_json::from_str::<Value>(&loose_to_json(slice)) {
-                Ok(v @ Value::Object(_)) => Some((v, Reading::Loose)),
-                _ => None,
-            }
+            let json = loose_to_json(&s[..end]);
+            let how = if json == s[..end] {
+                Reading::Embedded
+            } else {
+                Reading::Loose
+            };
+            (json, how)
         }
-        None => {
-            let closed = close_truncated(s)?;
-            let json = loose_to_json(&closed);
-            match serde_json::from_str::<Value>(&json) {
-                Ok(v) if v.as_object().is_some_and(|m| !m.is_empty()) => {
-                    Some((v, Reading::Truncated))
-                }
-                _ => None,
-            }
-        }
+        None => (loose_to_json(&close_truncated(s)?), Reading::Truncated),
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) if v.as_object().is_some_and(|m| !m.is_empty()) => Some((v, reading)),
+        _ => None,
     }
 }
 
@@ -248,6 +243,18 @@ fn loose_to_json(s: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The location of `path` inside the document found at `at` ("" for the body itself):
+/// `error.message > error.code`.
+pub fn within(at: &str, path: &str) -> String {
+    let mut location = String::with_capacity(at.len() + 3 + path.len());
+    if !at.is_empty() {
+        location.push_str(at);
+        location.push_str(" > ");
+    }
+    location.push_str(path);
+    location
+}
+
 /// Documents carried inside the string values of `root` (a relay quoting its upstream's JSON
 /// answer, an SDK message that embeds the body), followed a few levels deep.
 pub fn nested_documents(root: &Value) -> Vec<Embedded> {
@@ -280,11 +287,7 @@ fn collect_nested(
         };
         *budget = left;
         if let Some((value, reading)) = object_in_text(s) {
-            let location = if prefix.is_empty() {
-                path
-            } else {
-                format!("{prefix} > {path}")
-            };
+            let location = within(prefix, &path);
             // Deeper documents first into their own list, so the value is moved, not cloned.
             let mut deeper = Vec::new();
             collect_nested(&value, &location, depth + 1, budget, &mut deeper);

@@ -61,28 +61,44 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !(400..500).contains(&obs.status) && !server_error {
         return None;
     }
+    let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
-    let signal = |cause, confidence, phrase: Option<&str>, auth| Signal {
-        cause,
-        confidence,
-        evidence: phrase.map(|p| text.evidence(obs, p)).into_iter().collect(),
-        auth,
-    };
 
     let strong = first_phrase(&text.lower, |c| c.strong)
         .filter(|(cause, _)| !server_error || *cause == Cause::AccountSuspended);
     if let Some((cause, phrase)) = strong {
-        return Some(signal(cause, Confidence::Medium, Some(phrase), false));
+        return Some(Signal {
+            cause,
+            confidence: Confidence::Medium,
+            evidence: vec![text.evidence(obs, phrase)],
+            auth: false,
+        });
     }
-    if obs.status != 402 {
+    if !is_402 {
         return None;
     }
     if let Some(phrase) = items(BOOK.auth).find(|p| contains_phrase(&text.lower, p)) {
-        return Some(signal(Cause::Unknown, Confidence::Low, Some(phrase), true));
+        return Some(Signal {
+            cause: Cause::Unknown,
+            confidence: Confidence::Low,
+            evidence: vec![text.evidence(obs, phrase)],
+            auth: true,
+        });
     }
-    Some(match first_phrase(&text.lower, |c| c.weak) {
-        Some((cause, phrase)) => signal(cause, Confidence::Low, Some(phrase), false),
-        None => signal(Cause::Unknown, Confidence::Low, None, false),
+    let weak = first_phrase(&text.lower, |c| c.weak);
+    Some(match weak {
+        Some((cause, phrase)) => Signal {
+            cause,
+            confidence: Confidence::Low,
+            evidence: vec![text.evidence(obs, phrase)],
+            auth: false,
+        },
+        None => Signal {
+            cause: Cause::Unknown,
+            confidence: Confidence::Low,
+            evidence: Vec::new(),
+            auth: false,
+        },
     })
 }
 
@@ -133,16 +149,8 @@ struct SearchText<'v> {
 impl<'v> SearchText<'v> {
     fn of(obs: &'v Observed) -> SearchText<'v> {
         if let Some(json) = &obs.json {
-            // Strings of documents quoted inside the body come first, so evidence points at the
-            // innermost message (an upstream's answer rather than the relay's wrapper).
-            let mut strings: Vec<(String, &'v str)> = Vec::new();
-            for e in obs.nested.iter().rev() {
-                for (path, s) in json_strings(&e.value) {
-                    strings.push((format!("{} > {path}", e.location), s));
-                }
-            }
-            strings.extend(json_strings(json));
-            let json_strings = strings;
+            // Documents quoted inside these strings are searched as part of them.
+            let json_strings = json_strings(json);
             let mut plain = String::new();
             for (_, s) in &json_strings {
                 if plain.len() >= MAX_SEARCH_BYTES {

@@ -35,10 +35,9 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
     };
     let name = domain::display_name(&domain);
     d.provider = Some(domain::provider_id(&domain));
-    d.evidence.push(crate::core::diagnosis::Evidence::capture(
-        "provider",
-        &format!("named from the domain {domain} (no knowledge entry)"),
-    ));
+    // No knowledge entry: the registrable domain is the evidence for the name.
+    d.evidence
+        .push(crate::core::diagnosis::Evidence::host(&domain));
     d.confidence = d.confidence.min(crate::core::diagnosis::Confidence::Medium);
     let billing_related = !matches!(d.cause, Cause::RateLimited | Cause::PaymentChallenge);
     if billing_related {

@@ -6,6 +6,7 @@
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::{host_matches, json_at, json_text, Observed};
+use crate::core::reading::within;
 
 use super::heuristics::{self, contains_phrase};
 use super::{cause_at, items, records, GS, US};
@@ -274,19 +275,11 @@ fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
     if items(p.hosts).any(|h| host_matches(&relay, h) || host_matches(h, &relay)) {
         return;
     }
-    let relay_name = super::domain::display_name(&relay);
-    d.evidence.push(Evidence::capture(
-        "provider",
-        &format!(
-            "request to {relay}; the body names {} as the upstream",
-            p.name
-        ),
-    ));
     if d.summary.is_empty() {
-        d.summary = format!("{} (via {relay_name}): {}", p.name, d.cause.plain());
+        d.summary = format!("{} (via {relay}): {}", p.name, d.cause.plain());
     }
     d.steps.push(Step::text(format!(
-        "The request went through {relay_name} ({relay}), which calls {name}: if you pay {relay_name}, the {name} account is theirs; check your plan at {relay} and tell its support what {name} answered.",
+        "The request went through {relay}, which calls {name}: if you pay {relay}, the {name} account is theirs; check your plan at {relay} and tell its support what {name} answered.",
         name = p.name
     )));
 }
@@ -406,12 +399,7 @@ fn json_evidence(
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
-        let location = if at.is_empty() {
-            path.to_string()
-        } else {
-            format!("{at} > {path}")
-        };
-        evidence.push(Evidence::body(&location, &text));
+        evidence.push(Evidence::body(&within(at, path), &text));
     }
     Some(evidence)
 }
@@ -430,12 +418,7 @@ fn phrase_in(doc: &serde_json::Value, at: &str, phrase: &str) -> Option<Evidence
     let (path, value) = heuristics::json_strings(doc)
         .into_iter()
         .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))?;
-    let location = if at.is_empty() {
-        path
-    } else {
-        format!("{at} > {path}")
-    };
-    Some(Evidence::body(&location, value))
+    Some(Evidence::body(&within(at, &path), value))
 }
 
 /// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
