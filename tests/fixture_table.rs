@@ -4,6 +4,8 @@
 //! Case shape:
 //! ```json
 //! { "id": "…", "source": "where the response shape comes from",
+//!   "source_kind": "issue" | "doc" | "code",   // real-world cases copied from public material
+//!   "note": "…",                               // optional: what is special about the case
 //!   "now": "2026-11-25T00:00:00Z",            // optional diagnosis time
 //!   "entry": { HAR 1.2 entry },
 //!   "expect": null | { "cause": "…", "provider": "…"|null, "protocol": "…"|null,
