@@ -37,11 +37,43 @@ fn main() {
         let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
         let code = causes()?;
         std::fs::write(Path::new(&out_dir).join("causes.rs"), code).map_err(|e| e.to_string())
-    })();
+    })()
+    .map_err(|e| format!("src/knowledge/{e}"))
+    .and_then(|()| {
+        let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
+        fixture_list(&out_dir)
+    });
     if let Err(e) = result {
-        eprintln!("error in src/knowledge/{e}");
+        eprintln!("error in {e}");
         std::process::exit(1);
     }
+}
+
+/// Lists `tests/fixtures/*.json` for `tests/fixture_table.rs` as `include_str!`s, so a new fixture
+/// file is run natively and in wasm without being registered anywhere (it cannot be skipped).
+fn fixture_list(out_dir: &str) -> Result<(), String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("tests/fixtures: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut code = String::from("&[\n");
+    for path in &files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        code += &format!(
+            "({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        );
+    }
+    code += "]\n";
+    std::fs::write(Path::new(out_dir).join("fixture_files.rs"), code)
+        .map_err(|e| format!("tests/fixtures: {e}"))
 }
 
 /// Reads `src/knowledge/{file}`, renders it with `render` and writes `OUT_DIR/{out}`. Errors

@@ -27,6 +27,12 @@ pub fn can_diagnose(status: u16) -> bool {
     status >= 400
 }
 
+/// Statuses whose responses may carry a billing failure in their body, so the body is worth
+/// reading (and copying, for the extension: `capture::limits`): 402, the codes that carry billing
+/// failures of APIs (400, 401, 403, 412, 422, 429), and the 500 and 503 that hosts answer for a
+/// suspended account or a paused deployment. Other statuses are judged by status and headers.
+pub const BODY_STATUSES: [u16; 9] = [400, 401, 402, 403, 412, 422, 429, 500, 503];
+
 /// Diagnoses one exchange: `None` when it shows no payment problem.
 pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
     if !can_diagnose(exchange.response.status) {
@@ -111,6 +117,15 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     let (cors, findings) = protocols::cors::visibility(obs);
     d.cors = cors;
     d.findings.extend(findings);
+
+    if let Some(how) = obs.reading {
+        // Say how a body that is not clean JSON was read; a cut-off object may have lost the
+        // part that would change the answer.
+        d.evidence.push(Evidence::capture("body", how.describe()));
+        if how == super::reading::Reading::Truncated {
+            d.confidence = d.confidence.min(Confidence::Medium);
+        }
+    }
 
     match &obs.body {
         None => d.evidence.push(Evidence::capture(

@@ -7,4 +7,5 @@ pub mod exchange;
 pub mod json_read;
 pub mod observed;
 pub mod provenance;
+pub mod reading;
 pub mod redact;
