@@ -8,12 +8,15 @@ use crate::core::observed::Observed;
 pub mod chains;
 pub mod generic;
 pub mod heuristics;
+pub mod processors;
 pub mod providers;
 pub mod stripe;
 
-/// Structured processor errors first, then provider rules, then keyword heuristics.
+/// Structured processor errors first (Stripe, then the others' vocabularies), then provider
+/// rules, then keyword heuristics.
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     stripe::detect(obs)
+        .or_else(|| processors::detect(obs))
         .or_else(|| providers::detect(obs))
         .or_else(|| heuristics::detect(obs))
 }

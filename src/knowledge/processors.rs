@@ -1,0 +1,388 @@
+//! Payment processors other than Stripe, explained from `processors.json`: where each one puts
+//! its decline or error code, and what each code means and who must act on it.
+//!
+//! A code is only read from the fields the processor puts it in (`codes_at`), never from free
+//! text: "INSUFFICIENT_FUNDS" in a plan description is not a card decline. The error object may
+//! sit at the top of the body, one level down (`{"error": {…}}`, a merchant backend wrapping
+//! the processor's answer), inside a JSON string, or inside text (an SDK's exception message or a
+//! log line quoting the body); each place is tried, in that order, a bounded number of times.
+//!
+//! The processor is known by its host (identity and links come from providers.json), else by
+//! the shape of its error object, with a lower confidence.
+
+use serde_json::Value;
+
+use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::observed::{host_matches, parse_json, Observed};
+
+use super::{items, providers, records};
+
+/// `processors.json`, validated and rendered by `build.rs`.
+static PROCESSORS: &[Processor] = &include!(concat!(env!("OUT_DIR"), "/processors.rs"));
+
+/// One processor's vocabulary. Lists are rendered text (`super::items`, `super::records`).
+struct Processor {
+    /// Id in providers.json.
+    provider: &'static str,
+    docs: &'static str,
+    /// Records of JSON paths that must all exist for an object to be this processor's error.
+    shapes: &'static str,
+    /// JSON paths holding codes, in order of preference.
+    codes_at: &'static str,
+    messages_at: &'static str,
+    /// Records: lowercased code, cause index ("" for payment_declined), meaning, actor, step.
+    codes: &'static str,
+}
+
+/// Who must act, as the steps say it (index = `ACTORS` in build.rs).
+const ACTORS: [&str; 3] = [
+    "The customer (payer)",
+    "You, the merchant (the site's owner)",
+    "The processor",
+];
+
+/// At most this many candidate error objects are examined per body.
+const MAX_CANDIDATES: usize = 8;
+/// At most this many array items are walked per `*` in a path.
+const MAX_ITEMS: usize = 8;
+/// Text bodies are searched for embedded JSON in this many bytes at most.
+const MAX_TEXT: usize = 64 * 1024;
+
+/// A code found in a field, with what it means.
+struct Found {
+    processor: &'static Processor,
+    path: String,
+    code: String,
+    cause: Cause,
+    meaning: &'static str,
+    actor: &'static str,
+    step: &'static str,
+    message: Option<(String, String)>,
+}
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    // Processors answer declines with 400, 402 or 422; success codes and server errors are not
+    // declines, and a bare auth failure is no payment problem.
+    if !(400..500).contains(&obs.status) || obs.status == 401 {
+        return None;
+    }
+    let candidates = candidates(obs);
+    if candidates.is_empty() {
+        return None;
+    }
+    let by_host = PROCESSORS.iter().find(|p| on_host(obs, p));
+    let mut order: Vec<(&'static Processor, bool)> = Vec::new();
+    if let Some(p) = by_host {
+        order.push((p, true));
+    }
+    for p in PROCESSORS {
+        if by_host.is_none_or(|h| h.provider != p.provider)
+            && candidates.iter().any(|(_, c)| has_shape(p, c))
+        {
+            order.push((p, false));
+        }
+    }
+    for (p, host) in order {
+        for (prefix, c) in &candidates {
+            if !(host || has_shape(p, c)) {
+                continue;
+            }
+            if let Some(found) = lookup(p, prefix, c) {
+                return Some(diagnosis(obs, found, host));
+            }
+        }
+        // Known processor, no known code: the message's wording decides, as for any provider.
+        if !host {
+            return with_heuristics(obs, p);
+        }
+    }
+    None
+}
+
+fn on_host(obs: &Observed, p: &Processor) -> bool {
+    let (Some(host), Some(provider)) = (obs.host.as_deref(), providers::by_id(p.provider)) else {
+        return false;
+    };
+    items(provider.hosts).any(|d| host_matches(host, d))
+}
+
+/// The objects that may be a processor's error, each with the path prefix it was found at.
+fn candidates(obs: &Observed) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    match &obs.json {
+        Some(root) => {
+            out.push((String::new(), root.clone()));
+            if let Value::Object(map) = root {
+                for (key, value) in map.iter().take(32) {
+                    if out.len() >= MAX_CANDIDATES {
+                        break;
+                    }
+                    match value {
+                        Value::Object(_) => out.push((format!("{key}."), value.clone())),
+                        // JSON inside a JSON string (a wrapper that kept the raw answer).
+                        Value::String(s) => {
+                            if let Some(v) = parse_json(s).filter(Value::is_object) {
+                                out.push((format!("{key}."), v));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        None => embedded(obs.body_text(), &mut out),
+    }
+    out
+}
+
+/// JSON objects quoted inside text (an exception message, a log line), left to right.
+fn embedded(text: &str, out: &mut Vec<(String, Value)>) {
+    let end = crate::core::exchange::floor_char_boundary(text, MAX_TEXT);
+    let text = &text[..end];
+    let mut from = 0;
+    let mut attempts = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find('{')) {
+        attempts += 1;
+        if attempts > 32 || out.len() >= MAX_CANDIDATES {
+            break;
+        }
+        let start = from + pos;
+        let parsed = crate::protocols::x402::balanced(&text[start..])
+            .and_then(parse_json)
+            .filter(Value::is_object);
+        match parsed {
+            Some(v) => {
+                let len = crate::protocols::x402::balanced(&text[start..]).map_or(1, str::len);
+                if let Value::Object(map) = &v {
+                    // A wrapper's `error` object is itself a candidate.
+                    if let Some(inner) = map.get("error").filter(|e| e.is_object()) {
+                        out.push(("error.".into(), inner.clone()));
+                    }
+                }
+                out.push((String::new(), v));
+                from = start + len;
+            }
+            None => from = start + 1,
+        }
+    }
+}
+
+/// Every value at `path`, where `*` stands for each item of an array (a few at most).
+fn values_at<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v Value)>) {
+    fn walk<'v>(v: &'v Value, parts: &[&str], at: String, out: &mut Vec<(String, &'v Value)>) {
+        let Some((first, rest)) = parts.split_first() else {
+            out.push((at, v));
+            return;
+        };
+        let join = |k: &str| {
+            if at.is_empty() {
+                k.to_string()
+            } else {
+                format!("{at}.{k}")
+            }
+        };
+        match (v, *first) {
+            (Value::Array(list), "*") => {
+                for (i, item) in list.iter().take(MAX_ITEMS).enumerate() {
+                    walk(item, rest, join(&i.to_string()), out);
+                }
+            }
+            (Value::Object(map), key) => {
+                if let Some(next) = map.get(key) {
+                    walk(next, rest, join(key), out);
+                }
+            }
+            (Value::Array(list), index) => {
+                if let Some(next) = index.parse::<usize>().ok().and_then(|i| list.get(i)) {
+                    walk(next, rest, join(index), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    walk(v, &parts, String::new(), out);
+}
+
+fn has_shape(p: &Processor, v: &Value) -> bool {
+    records(p.shapes).any(|paths| {
+        paths.into_iter().all(|path| {
+            let mut found = Vec::new();
+            values_at(v, path, &mut found);
+            found.iter().any(|(_, v)| !v.is_null())
+        })
+    })
+}
+
+/// A scalar field as text: codes may be strings or numbers.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The first field in `codes_at` whose value is a code of this processor.
+fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
+    for path in items(p.codes_at) {
+        let mut values = Vec::new();
+        values_at(v, path, &mut values);
+        for (at, value) in values {
+            let Some(code) = scalar(value) else { continue };
+            let key = code.to_ascii_lowercase();
+            let Some(mut f) = records(p.codes).find_map(|mut r| (r.text() == key).then_some(r))
+            else {
+                continue;
+            };
+            let cause = f.cause().unwrap_or(Cause::PaymentDeclined);
+            let meaning = f.text();
+            let actor = ACTORS.get(f.index().unwrap_or(0)).copied().unwrap_or(ACTORS[0]);
+            let step = f.text();
+            return Some(Found {
+                processor: p,
+                path: format!("{prefix}{at}"),
+                code,
+                cause,
+                meaning,
+                actor,
+                step,
+                message: message(p, prefix, v),
+            });
+        }
+    }
+    None
+}
+
+/// The processor's own message, from the first message field that holds text.
+fn message(p: &Processor, prefix: &str, v: &Value) -> Option<(String, String)> {
+    for path in items(p.messages_at) {
+        let mut values = Vec::new();
+        values_at(v, path, &mut values);
+        if let Some((at, text)) = values
+            .into_iter()
+            .find_map(|(at, v)| Some((at, v.as_str()?.trim().to_string())).filter(|(_, t)| !t.is_empty()))
+        {
+            return Some((format!("{prefix}{at}"), text));
+        }
+    }
+    None
+}
+
+fn name(p: &Processor) -> &'static str {
+    providers::by_id(p.provider).map_or(p.provider, |d| d.name)
+}
+
+fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
+    let p = f.processor;
+    let name = name(p);
+    let confidence = if host {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = Diagnosis::new(f.cause, confidence, obs.status);
+    d.provider = Some(p.provider.into());
+    d.provider_name = Some(name.into());
+    d.docs_url = Some(p.docs.into());
+    if host {
+        if let Some(h) = &obs.host {
+            d.evidence.push(Evidence::host(h));
+        }
+    }
+    d.evidence.push(Evidence::body(&f.path, &f.code));
+    let mut explanation = format!("{name} answered {}: {}", f.code, f.meaning);
+    if let Some((at, text)) = &f.message {
+        d.evidence.push(Evidence::body(at, text));
+        if !text.eq_ignore_ascii_case(&f.code) {
+            explanation.push_str(&format!(" Its message: \"{}\".", crate::core::evidence::truncate(text, 200)));
+        }
+    }
+    if !host {
+        explanation.push_str(&format!(
+            " {name} is recognised by the shape of its error object (the request did not go to {name} directly: a backend or gateway passed its answer on)."
+        ));
+    }
+    d.summary = format!("{name}: {} ({})", f.cause.plain(), crate::core::evidence::truncate(&f.code, 60));
+    d.explanation = explanation;
+    d.steps = vec![
+        Step::text(format!("{}: {}", f.actor, f.step)).with_link(p.docs),
+        Step::text(match f.cause {
+            Cause::PaymentProcessingError => "Retrying once is reasonable: the failure is usually temporary.",
+            Cause::AccountSuspended => "Payments will keep failing for every customer until the merchant account is fixed; retrying does not help.",
+            Cause::RateLimited => "Stop retrying for now: further attempts are blocked for a while.",
+            _ => "Do not retry the same payment details automatically: the same answer will come back.",
+        }),
+    ];
+    d
+}
+
+/// A processor known by its error object's shape whose code means nothing to us: the wording
+/// of the message decides the cause (strong phrases only, as for any provider).
+fn with_heuristics(obs: &Observed, p: &'static Processor) -> Option<Diagnosis> {
+    let signal = super::heuristics::classify(obs)?;
+    let mut d = Diagnosis::new(signal.cause, signal.confidence.min(Confidence::Medium), obs.status);
+    d.provider = Some(p.provider.into());
+    d.provider_name = Some(name(p).into());
+    d.docs_url = Some(p.docs.into());
+    d.evidence = signal.evidence;
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exchange::{Content, Exchange, Request, Response};
+
+    fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
+        let ex = Exchange {
+            request: Request {
+                url: url.into(),
+                ..Request::default()
+            },
+            response: Response {
+                status,
+                content: Content {
+                    text: Some(body.into()),
+                    ..Content::default()
+                },
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        detect(&Observed::new(&ex, None))
+    }
+
+    #[test]
+    fn codes_are_read_only_from_their_fields() {
+        // The code word in a description is not a decline.
+        let body = r#"{"name":"VALIDATION_ERROR","debug_id":"x","message":"INSTRUMENT_DECLINED is a test value"}"#;
+        assert!(run("https://api-m.paypal.com/v2/checkout/orders", 400, body).is_none());
+        let body = r#"{"name":"UNPROCESSABLE_ENTITY","debug_id":"x","details":[{"issue":"INSTRUMENT_DECLINED"}]}"#;
+        let d = run("https://api-m.paypal.com/v2/checkout/orders/1/capture", 422, body).unwrap();
+        assert_eq!((d.cause, d.provider.as_deref()), (Cause::PaymentDeclined, Some("paypal")));
+        assert_eq!(d.confidence, Confidence::High);
+    }
+
+    #[test]
+    fn shapes_name_the_processor_behind_a_backend() {
+        let body = r#"{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"CVV_FAILURE","detail":"x"}]}"#;
+        let d = run("https://shop.example/api/pay", 400, body).unwrap();
+        assert_eq!(d.provider.as_deref(), Some("square"));
+        assert_eq!(d.confidence, Confidence::Medium);
+        // Numeric aliases and text with the object quoted inside.
+        let body = r#"Error calling Charge: {"resultCode":"Refused","refusalReason":"x","refusalReasonCode":"24"}"#;
+        let d = run("https://shop.example/api/pay", 422, body).unwrap();
+        assert_eq!(d.provider.as_deref(), Some("adyen"));
+        assert!(d.explanation.contains("security code"));
+    }
+
+    #[test]
+    fn success_and_unrelated_errors_are_not_declines() {
+        let body = r#"{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"CARD_DECLINED"}]}"#;
+        assert!(run("https://connect.squareup.com/v2/payments", 200, body).is_none());
+        assert!(run("https://connect.squareup.com/v2/payments", 500, body).is_none());
+        let body = r#"{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"NOT_FOUND"}]}"#;
+        assert!(run("https://connect.squareup.com/v2/payments", 404, body).is_none());
+    }
+}
