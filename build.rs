@@ -179,6 +179,7 @@ struct CodeDef {
 
 #[derive(Deserialize)]
 struct ProcessorsFile {
+    suspended_phrases: Vec<String>,
     processors: Vec<ProcessorDef>,
 }
 
@@ -430,7 +431,10 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
         .map_err(|e| format!("providers.json: {e}"))?;
     let providers: ProvidersFile =
         serde_json::from_str(&providers).map_err(|e| format!("providers.json: {e}"))?;
-    let mut out = String::from("[\n");
+    let mut out = format!(
+        "static SUSPENDED: &str = {};\nstatic PROCESSORS: &[Processor] = &[\n",
+        phrases_lit(&file.suspended_phrases, "suspended_phrases")?
+    );
     let mut seen = BTreeSet::new();
     for p in &file.processors {
         let at = format!("processor `{}`", p.provider);
@@ -478,7 +482,7 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
             lit(&codes.join(RS)),
         );
     }
-    Ok(out + "]\n")
+    Ok(out + "];\n")
 }
 
 fn chains(file: ChainsFile) -> Result<String, String> {

@@ -41,6 +41,14 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("bad_input.json", include_str!("fixtures/bad_input.json")),
     ("heuristics.json", include_str!("fixtures/heuristics.json")),
+    (
+        "real_world_processors.json",
+        include_str!("fixtures/real_world_processors.json"),
+    ),
+    (
+        "real_world_protocols.json",
+        include_str!("fixtures/real_world_protocols.json"),
+    ),
 ];
 
 fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {

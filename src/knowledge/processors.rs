@@ -17,8 +17,9 @@ use crate::core::observed::{host_matches, parse_json, Observed};
 
 use super::{items, providers, records};
 
-/// `processors.json`, validated and rendered by `build.rs`.
-static PROCESSORS: &[Processor] = &include!(concat!(env!("OUT_DIR"), "/processors.rs"));
+// `processors.json`, validated and rendered by `build.rs`: `PROCESSORS`, and `SUSPENDED`, the
+// phrases (lowercased) that say the merchant's own account cannot take payments.
+include!(concat!(env!("OUT_DIR"), "/processors.rs"));
 
 /// One processor's vocabulary. Lists are rendered text (`super::items`, `super::records`).
 struct Processor {
@@ -67,10 +68,10 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
     let candidates = candidates(obs);
-    if candidates.is_empty() {
+    let by_host = PROCESSORS.iter().find(|p| on_host(obs, p));
+    if candidates.is_empty() && by_host.is_none() {
         return None;
     }
-    let by_host = PROCESSORS.iter().find(|p| on_host(obs, p));
     let mut order: Vec<(&'static Processor, bool)> = Vec::new();
     if let Some(p) = by_host {
         order.push((p, true));
@@ -91,12 +92,45 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 return Some(diagnosis(obs, found, host));
             }
         }
-        // Known processor, no known code: the message's wording decides, as for any provider.
+        if let Some(d) = suspended(obs, p, host) {
+            return Some(d);
+        }
+        // Known processor, no known code: the message's wording decides, as for any provider
+        // (on the processor's own host, the provider rules and heuristics do that next).
         if !host {
             return with_heuristics(obs, p);
         }
     }
     None
+}
+
+/// The processor says the merchant account itself is suspended or restricted.
+fn suspended(obs: &Observed, p: &'static Processor, host: bool) -> Option<Diagnosis> {
+    let phrase = items(SUSPENDED).find(|s| obs.body_lower.contains(s))?;
+    let name = name(p);
+    let mut d = Diagnosis::new(Cause::AccountSuspended, Confidence::Medium, obs.status);
+    d.provider = Some(p.provider.into());
+    d.provider_name = Some(name.into());
+    d.docs_url = Some(p.docs.into());
+    if host {
+        if let Some(h) = &obs.host {
+            d.evidence.push(Evidence::host(h));
+        }
+    }
+    d.evidence.push(Evidence::body(
+        "text",
+        &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, phrase),
+    ));
+    d.summary = format!("{name}: the merchant account cannot take payments");
+    d.explanation = format!(
+        "{name} refuses to process payments for this merchant account: it says the account is suspended, restricted or not active. Every customer's payment fails until the account is fixed."
+    );
+    d.steps = vec![Step::text(format!(
+        "{}: sign in to the {name} dashboard, read the notice on the account and complete what it asks (verification, documents, outstanding fees), or contact {name} support.",
+        ACTORS[1]
+    ))
+    .with_link(p.docs)];
+    Some(d)
 }
 
 fn on_host(obs: &Observed, p: &Processor) -> bool {
@@ -237,7 +271,10 @@ fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
             };
             let cause = f.cause().unwrap_or(Cause::PaymentDeclined);
             let meaning = f.text();
-            let actor = ACTORS.get(f.index().unwrap_or(0)).copied().unwrap_or(ACTORS[0]);
+            let actor = ACTORS
+                .get(f.index().unwrap_or(0))
+                .copied()
+                .unwrap_or(ACTORS[0]);
             let step = f.text();
             return Some(Found {
                 processor: p,
@@ -259,10 +296,9 @@ fn message(p: &Processor, prefix: &str, v: &Value) -> Option<(String, String)> {
     for path in items(p.messages_at) {
         let mut values = Vec::new();
         values_at(v, path, &mut values);
-        if let Some((at, text)) = values
-            .into_iter()
-            .find_map(|(at, v)| Some((at, v.as_str()?.trim().to_string())).filter(|(_, t)| !t.is_empty()))
-        {
+        if let Some((at, text)) = values.into_iter().find_map(|(at, v)| {
+            Some((at, v.as_str()?.trim().to_string())).filter(|(_, t)| !t.is_empty())
+        }) {
             return Some((format!("{prefix}{at}"), text));
         }
     }
@@ -295,7 +331,10 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
     if let Some((at, text)) = &f.message {
         d.evidence.push(Evidence::body(at, text));
         if !text.eq_ignore_ascii_case(&f.code) {
-            explanation.push_str(&format!(" Its message: \"{}\".", crate::core::evidence::truncate(text, 200)));
+            explanation.push_str(&format!(
+                " Its message: \"{}\".",
+                crate::core::evidence::truncate(text, 200)
+            ));
         }
     }
     if !host {
@@ -303,7 +342,11 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
             " {name} is recognised by the shape of its error object (the request did not go to {name} directly: a backend or gateway passed its answer on)."
         ));
     }
-    d.summary = format!("{name}: {} ({})", f.cause.plain(), crate::core::evidence::truncate(&f.code, 60));
+    d.summary = format!(
+        "{name}: {} ({})",
+        f.cause.plain(),
+        crate::core::evidence::truncate(&f.code, 60)
+    );
     d.explanation = explanation;
     d.steps = vec![
         Step::text(format!("{}: {}", f.actor, f.step)).with_link(p.docs),
@@ -321,7 +364,11 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
 /// of the message decides the cause (strong phrases only, as for any provider).
 fn with_heuristics(obs: &Observed, p: &'static Processor) -> Option<Diagnosis> {
     let signal = super::heuristics::classify(obs)?;
-    let mut d = Diagnosis::new(signal.cause, signal.confidence.min(Confidence::Medium), obs.status);
+    let mut d = Diagnosis::new(
+        signal.cause,
+        signal.confidence.min(Confidence::Medium),
+        obs.status,
+    );
     d.provider = Some(p.provider.into());
     d.provider_name = Some(name(p).into());
     d.docs_url = Some(p.docs.into());
@@ -359,14 +406,23 @@ mod tests {
         let body = r#"{"name":"VALIDATION_ERROR","debug_id":"x","message":"INSTRUMENT_DECLINED is a test value"}"#;
         assert!(run("https://api-m.paypal.com/v2/checkout/orders", 400, body).is_none());
         let body = r#"{"name":"UNPROCESSABLE_ENTITY","debug_id":"x","details":[{"issue":"INSTRUMENT_DECLINED"}]}"#;
-        let d = run("https://api-m.paypal.com/v2/checkout/orders/1/capture", 422, body).unwrap();
-        assert_eq!((d.cause, d.provider.as_deref()), (Cause::PaymentDeclined, Some("paypal")));
+        let d = run(
+            "https://api-m.paypal.com/v2/checkout/orders/1/capture",
+            422,
+            body,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.cause, d.provider.as_deref()),
+            (Cause::PaymentDeclined, Some("paypal"))
+        );
         assert_eq!(d.confidence, Confidence::High);
     }
 
     #[test]
     fn shapes_name_the_processor_behind_a_backend() {
-        let body = r#"{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"CVV_FAILURE","detail":"x"}]}"#;
+        let body =
+            r#"{"errors":[{"category":"PAYMENT_METHOD_ERROR","code":"CVV_FAILURE","detail":"x"}]}"#;
         let d = run("https://shop.example/api/pay", 400, body).unwrap();
         assert_eq!(d.provider.as_deref(), Some("square"));
         assert_eq!(d.confidence, Confidence::Medium);
