@@ -746,7 +746,7 @@ fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
     Some(out)
 }
 
-fn family_steps(
+pub(crate) fn family_steps(
     family: Family,
     t: &PaymentTerms,
     option: Option<&Value>,
@@ -883,7 +883,7 @@ fn family_steps(
     steps
 }
 
-fn family_plain(family: Family) -> &'static str {
+pub(crate) fn family_plain(family: Family) -> &'static str {
     match family {
         Family::Permit2Approval => "the wallet has not approved Permit2 for this token yet",
         Family::Nonce => "the payment authorization was already used",
@@ -942,10 +942,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .into_iter()
         .find(|h| obs.exchange.request_header(h).is_some());
 
-    let family = reason.as_ref().and_then(|r| {
+    // An `error` about the server's request limits is neither a challenge nor a refusal.
+    let rate_limited = reason
+        .as_ref()
+        .is_some_and(|r| super::refusal::is_rate_limit(&r.text));
+    let family = reason.as_ref().filter(|_| !rate_limited).and_then(|r| {
         family(&r.text).or_else(|| {
-            let refused =
-                settle_failed || (sent_payment.is_some() && !is_challenge_phrase(&r.text));
+            let refused = settle_failed
+                || (sent_payment.is_some() && !is_challenge_phrase(&r.text))
+                || super::refusal::sent_and_judged(obs, &r.text);
             refused.then_some(Family::Other)
         })
     });
@@ -1184,6 +1189,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             d.explanation = e;
             d.steps = challenge_steps(ch, terms, version, cloudflare);
         }
+    }
+    if let (true, Some(r)) = (rate_limited, &reason) {
+        super::refusal::as_rate_limit(&mut d, &r.text);
     }
     if let Some((sent, sent_v, want, want_v)) = header_mismatch {
         d.steps.insert(
