@@ -201,7 +201,7 @@ struct ProcessorCodeDef {
     cause: Option<String>,
     meaning: String,
     acts: String,
-    step: String,
+    step: Option<String>,
     #[serde(default)]
     also: Vec<String>,
 }
@@ -455,7 +455,7 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
         let mut keys = BTreeSet::new();
         for (code, c) in &p.codes.0 {
             let at = format!("{at}, codes.{code}");
-            if c.meaning.is_empty() || c.step.is_empty() {
+            if c.meaning.is_empty() || c.step.as_deref() == Some("") {
                 return Err(format!("{at}: empty meaning or step"));
             }
             let cause = match &c.cause {
@@ -469,7 +469,8 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
                 if key.is_empty() || !keys.insert(key.clone()) {
                     return Err(format!("{at}: empty or duplicate code `{key}`"));
                 }
-                codes.push(record(&[&key, &cause, &c.meaning, &actor, &c.step], &at)?);
+                let step = c.step.as_deref().unwrap_or_default();
+                codes.push(record(&[&key, &cause, &c.meaning, &actor, step], &at)?);
             }
         }
         out += &format!(

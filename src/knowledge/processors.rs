@@ -13,7 +13,9 @@
 use serde_json::Value;
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::evidence::truncate;
 use crate::core::observed::{host_matches, parse_json, Observed};
+use crate::protocols::x402::cat;
 
 use super::{items, providers, records};
 
@@ -31,16 +33,21 @@ struct Processor {
     /// JSON paths holding codes, in order of preference.
     codes_at: &'static str,
     messages_at: &'static str,
-    /// Records: lowercased code, cause index ("" for payment_declined), meaning, actor, step.
+    /// Records: lowercased code, cause index ("" for payment_declined), meaning, actor, step
+    /// ("" for the customer's usual one, `CUSTOMER_STEP`).
     codes: &'static str,
 }
 
 /// Who must act, as the steps say it (index = `ACTORS` in build.rs).
 const ACTORS: [&str; 3] = [
-    "The customer (payer)",
-    "You, the merchant (the site's owner)",
-    "The processor",
+    "the customer (the payer)",
+    "you, the merchant (the site's owner)",
+    "the processor",
 ];
+
+/// The step for a customer-side decline when the vocabulary has no better one.
+const CUSTOMER_STEP: &str =
+    "Ask the customer to check the details they entered, or to pay with another card or method.";
 
 /// At most this many candidate error objects are examined per body.
 const MAX_CANDIDATES: usize = 8;
@@ -121,14 +128,20 @@ fn suspended(obs: &Observed, p: &'static Processor, host: bool) -> Option<Diagno
         "text",
         &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, phrase),
     ));
-    d.summary = format!("{name}: the merchant account cannot take payments");
-    d.explanation = format!(
-        "{name} refuses to process payments for this merchant account: it says the account is suspended, restricted or not active. Every customer's payment fails until the account is fixed."
-    );
-    d.steps = vec![Step::text(format!(
-        "{}: sign in to the {name} dashboard, read the notice on the account and complete what it asks (verification, documents, outstanding fees), or contact {name} support.",
-        ACTORS[1]
-    ))
+    d.summary = cat(&[name, ": the merchant account cannot take payments"]);
+    d.explanation = cat(&[
+        name,
+        " refuses to process payments for this merchant account: it says the account is suspended, restricted or not active. Every customer's payment fails until the account is fixed.",
+    ]);
+    d.steps = vec![Step::text(cat(&[
+        "Who acts: ",
+        ACTORS[1],
+        ". Sign in to the ",
+        name,
+        " dashboard, read the notice on the account and complete what it asks (verification, documents, outstanding fees), or contact ",
+        name,
+        " support.",
+    ]))
     .with_link(p.docs)];
     Some(d)
 }
@@ -152,11 +165,11 @@ fn candidates(obs: &Observed) -> Vec<(String, Value)> {
                         break;
                     }
                     match value {
-                        Value::Object(_) => out.push((format!("{key}."), value.clone())),
+                        Value::Object(_) => out.push((cat(&[key, "."]), value.clone())),
                         // JSON inside a JSON string (a wrapper that kept the raw answer).
                         Value::String(s) => {
                             if let Some(v) = parse_json(s).filter(Value::is_object) {
-                                out.push((format!("{key}."), v));
+                                out.push((cat(&[key, "."]), v));
                             }
                         }
                         _ => {}
@@ -212,7 +225,7 @@ fn values_at<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v Value)>) {
             if at.is_empty() {
                 k.to_string()
             } else {
-                format!("{at}.{k}")
+                cat(&[&at, ".", k])
             }
         };
         match (v, *first) {
@@ -275,10 +288,12 @@ fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
                 .get(f.index().unwrap_or(0))
                 .copied()
                 .unwrap_or(ACTORS[0]);
-            let step = f.text();
+            let step = Some(f.text())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(CUSTOMER_STEP);
             return Some(Found {
                 processor: p,
-                path: format!("{prefix}{at}"),
+                path: cat(&[prefix, &at]),
                 code,
                 cause,
                 meaning,
@@ -299,7 +314,7 @@ fn message(p: &Processor, prefix: &str, v: &Value) -> Option<(String, String)> {
         if let Some((at, text)) = values.into_iter().find_map(|(at, v)| {
             Some((at, v.as_str()?.trim().to_string())).filter(|(_, t)| !t.is_empty())
         }) {
-            return Some((format!("{prefix}{at}"), text));
+            return Some((cat(&[prefix, &at]), text));
         }
     }
     None
@@ -327,29 +342,31 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
         }
     }
     d.evidence.push(Evidence::body(&f.path, &f.code));
-    let mut explanation = format!("{name} answered {}: {}", f.code, f.meaning);
+    let mut explanation = cat(&[name, " answered ", &f.code, ": ", f.meaning]);
     if let Some((at, text)) = &f.message {
         d.evidence.push(Evidence::body(at, text));
         if !text.eq_ignore_ascii_case(&f.code) {
-            explanation.push_str(&format!(
-                " Its message: \"{}\".",
-                crate::core::evidence::truncate(text, 200)
-            ));
+            explanation.push_str(&cat(&[" Its message: \"", &truncate(text, 200), "\"."]));
         }
     }
     if !host {
-        explanation.push_str(&format!(
-            " {name} is recognised by the shape of its error object (the request did not go to {name} directly: a backend or gateway passed its answer on)."
-        ));
+        explanation.push_str(&cat(&[
+            " ",
+            name,
+            " is recognised by the shape of its error object: the request did not go to it directly, a backend or gateway passed its answer on.",
+        ]));
     }
-    d.summary = format!(
-        "{name}: {} ({})",
+    d.summary = cat(&[
+        name,
+        ": ",
         f.cause.plain(),
-        crate::core::evidence::truncate(&f.code, 60)
-    );
+        " (",
+        &truncate(&f.code, 60),
+        ")",
+    ]);
     d.explanation = explanation;
     d.steps = vec![
-        Step::text(format!("{}: {}", f.actor, f.step)).with_link(p.docs),
+        Step::text(cat(&["Who acts: ", f.actor, ". ", f.step])).with_link(p.docs),
         Step::text(match f.cause {
             Cause::PaymentProcessingError => "Retrying once is reasonable: the failure is usually temporary.",
             Cause::AccountSuspended => "Payments will keep failing for every customer until the merchant account is fixed; retrying does not help.",
