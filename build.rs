@@ -192,6 +192,9 @@ struct ProcessorDef {
     codes_at: Vec<String>,
     #[serde(default)]
     messages_at: Vec<String>,
+    /// Plain customer-side declines: no meaning of their own (the processor's message says it).
+    #[serde(default)]
+    declines: Vec<String>,
     codes: Entries<ProcessorCodeDef>,
 }
 
@@ -472,6 +475,13 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
                 let step = c.step.as_deref().unwrap_or_default();
                 codes.push(record(&[&key, &cause, &c.meaning, &actor, step], &at)?);
             }
+        }
+        for code in &p.declines {
+            let key = code.to_ascii_lowercase();
+            if key.is_empty() || !keys.insert(key.clone()) {
+                return Err(format!("{at}, declines: empty or duplicate code `{key}`"));
+            }
+            codes.push(record(&[key.as_str(), "", "", "0", ""], &at)?);
         }
         out += &format!(
             "Processor {{ provider: {:?}, docs: {:?}, shapes: {}, codes_at: {}, messages_at: {}, codes: {} }},\n",

@@ -33,8 +33,9 @@ struct Processor {
     /// JSON paths holding codes, in order of preference.
     codes_at: &'static str,
     messages_at: &'static str,
-    /// Records: lowercased code, cause index ("" for payment_declined), meaning, actor, step
-    /// ("" for the customer's usual one, `CUSTOMER_STEP`).
+    /// Records: lowercased code, cause index ("" for payment_declined), meaning ("" when the
+    /// processor's own message says it), actor, step ("" for the customer's usual one,
+    /// `CUSTOMER_STEP`).
     codes: &'static str,
 }
 
@@ -342,7 +343,11 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
         }
     }
     d.evidence.push(Evidence::body(&f.path, &f.code));
-    let mut explanation = cat(&[name, " answered ", &f.code, ": ", f.meaning]);
+    let mut explanation = if f.meaning.is_empty() {
+        cat(&[name, " declined the payment with code ", &f.code, "."])
+    } else {
+        cat(&[name, " answered ", &f.code, ": ", f.meaning])
+    };
     if let Some((at, text)) = &f.message {
         d.evidence.push(Evidence::body(at, text));
         if !text.eq_ignore_ascii_case(&f.code) {
@@ -447,7 +452,7 @@ mod tests {
         let body = r#"Error calling Charge: {"resultCode":"Refused","refusalReason":"x","refusalReasonCode":"24"}"#;
         let d = run("https://shop.example/api/pay", 422, body).unwrap();
         assert_eq!(d.provider.as_deref(), Some("adyen"));
-        assert!(d.explanation.contains("security code"));
+        assert!(d.explanation.contains("code 24"));
     }
 
     #[test]
