@@ -215,6 +215,47 @@ fn embedded(text: &str, out: &mut Vec<(String, Value)>) {
     }
 }
 
+/// The value after `key` in printed text (YAML, a JS or Ruby object print, `key=value`): the
+/// key must stand alone and be followed by `:`, `=` or `=>`; the value is quoted, else a single
+/// token (`code`-like fields) or the rest of the line (`whole_line`, for messages).
+pub(crate) fn text_field<'t>(text: &'t str, key: &str, whole_line: bool) -> Option<&'t str> {
+    let end = crate::core::exchange::floor_char_boundary(text, MAX_TEXT);
+    let text = &text[..end];
+    let mut from = 0;
+    for _ in 0..16 {
+        let at = from + text.get(from..)?.find(key)?;
+        from = at + key.len();
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
+        let Some(rest) = ["=>", ":", "="].iter().find_map(|s| rest.strip_prefix(s)) else {
+            continue;
+        };
+        let rest = rest.trim_start_matches([' ', '\t']);
+        let value = match rest.chars().next()? {
+            q @ ('"' | '\'') => {
+                let inner = &rest[1..];
+                &inner[..inner.find(q)?]
+            }
+            _ => {
+                let stop = |c: char| {
+                    c == '\n'
+                        || c == '\r'
+                        || (!whole_line && (c.is_whitespace() || ",})".contains(c)))
+                };
+                let v = &rest[..rest.find(stop).unwrap_or(rest.len())];
+                v.trim_end().trim_end_matches(',')
+            }
+        };
+        if !value.is_empty() && value.len() <= 300 {
+            return Some(value);
+        }
+    }
+    None
+}
+
 /// Every value at `path`, where `*` stands for each item of an array (a few at most).
 fn values_at<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v Value)>) {
     fn walk<'v>(v: &'v Value, parts: &[&str], at: String, out: &mut Vec<(String, &'v Value)>) {
@@ -453,6 +494,24 @@ mod tests {
         let d = run("https://shop.example/api/pay", 422, body).unwrap();
         assert_eq!(d.provider.as_deref(), Some("adyen"));
         assert!(d.explanation.contains("code 24"));
+    }
+
+    #[test]
+    fn printed_fields_are_read_after_their_own_key() {
+        let yaml = "error:\n    code: card_declined\n    decline_code: insufficient_funds\n    message: Your card has insufficient funds.\n";
+        assert_eq!(text_field(yaml, "code", false), Some("card_declined"));
+        assert_eq!(
+            text_field(yaml, "decline_code", false),
+            Some("insufficient_funds")
+        );
+        assert_eq!(
+            text_field(yaml, "message", true),
+            Some("Your card has insufficient funds.")
+        );
+        let js = "{ raw: { code: 'card_declined', decline_code: 'lost_card' } }";
+        assert_eq!(text_field(js, "decline_code", false), Some("lost_card"));
+        assert_eq!(text_field("the code word", "code", false), None);
+        assert_eq!(text_field(r#"{"error_code" => "x"}"#, "code", false), None);
     }
 
     #[test]
