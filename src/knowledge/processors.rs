@@ -77,9 +77,6 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     }
     let candidates = candidates(obs);
     let by_host = PROCESSORS.iter().find(|p| on_host(obs, p));
-    if candidates.is_empty() && by_host.is_none() {
-        return None;
-    }
     let mut order: Vec<(&'static Processor, bool)> = Vec::new();
     if let Some(p) = by_host {
         order.push((p, true));
@@ -91,12 +88,24 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             order.push((p, false));
         }
     }
+    // A body with no whole JSON object: each processor's own keys may still be quoted in it.
+    if candidates.is_empty() && by_host.is_none() {
+        return PROCESSORS
+            .iter()
+            .find_map(|p| lookup_text(p, obs.body_text(), false))
+            .map(|found| diagnosis(obs, found, false));
+    }
     for (p, host) in order {
         for (prefix, c) in &candidates {
             if !(host || has_shape(p, c)) {
                 continue;
             }
             if let Some(found) = lookup(p, prefix, c) {
+                return Some(diagnosis(obs, found, host));
+            }
+        }
+        if candidates.is_empty() {
+            if let Some(found) = lookup_text(p, obs.body_text(), host) {
                 return Some(diagnosis(obs, found, host));
             }
         }
@@ -319,30 +328,65 @@ fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
         values_at(v, path, &mut values);
         for (at, value) in values {
             let Some(code) = scalar(value) else { continue };
-            let key = code.to_ascii_lowercase();
-            let Some(mut f) = records(p.codes).find_map(|mut r| (r.text() == key).then_some(r))
-            else {
-                continue;
-            };
-            let cause = f.cause().unwrap_or(Cause::PaymentDeclined);
-            let meaning = f.text();
-            let actor = ACTORS
-                .get(f.index().unwrap_or(0))
-                .copied()
-                .unwrap_or(ACTORS[0]);
-            let step = Some(f.text())
-                .filter(|s| !s.is_empty())
-                .unwrap_or(CUSTOMER_STEP);
-            return Some(Found {
-                processor: p,
-                path: cat(&[prefix, &at]),
-                code,
-                cause,
-                meaning,
-                actor,
-                step,
-                message: message(p, prefix, v),
-            });
+            if let Some(found) = entry(p, cat(&[prefix, &at]), code, || message(p, prefix, v)) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// What `code` means for this processor, found at `path`; `None` when it is not one of its
+/// codes. The message is only looked up for a known code.
+fn entry(
+    p: &'static Processor,
+    path: String,
+    code: String,
+    message: impl FnOnce() -> Option<(String, String)>,
+) -> Option<Found> {
+    let key = code.to_ascii_lowercase();
+    let mut f = records(p.codes).find_map(|mut r| (r.text() == key).then_some(r))?;
+    let cause = f.cause().unwrap_or(Cause::PaymentDeclined);
+    let meaning = f.text();
+    let actor = ACTORS
+        .get(f.index().unwrap_or(0))
+        .copied()
+        .unwrap_or(ACTORS[0]);
+    let step = Some(f.text())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(CUSTOMER_STEP);
+    Some(Found {
+        processor: p,
+        path,
+        code,
+        cause,
+        meaning,
+        actor,
+        step,
+        message: message(),
+    })
+}
+
+/// A body that is not JSON and holds no whole JSON object (cut short, printed by an SDK): a
+/// processor is recognised when every key of one of its shapes appears quoted (`"step":`), and
+/// its codes are read after their own keys.
+fn lookup_text(p: &'static Processor, text: &str, host: bool) -> Option<Found> {
+    let last = |path: &'static str| path.rsplit('.').next().unwrap_or(path);
+    let quoted_key = |k: &str| text.contains(&cat(&["\"", k, "\":"]));
+    if !host && !records(p.shapes).any(|mut paths| paths.all(|path| quoted_key(last(path)))) {
+        return None;
+    }
+    for path in items(p.codes_at) {
+        let Some(code) = text_field(text, last(path), false) else {
+            continue;
+        };
+        let message = || {
+            text_field(text, "description", true)
+                .or_else(|| text_field(text, "message", true))
+                .map(|m| ("text".to_string(), m.to_string()))
+        };
+        if let Some(found) = entry(p, "text".into(), code.to_string(), message) {
+            return Some(found);
         }
     }
     None

@@ -135,7 +135,6 @@ impl StripeError {
         let text = obs.body_text();
         let field =
             |k: &str| super::processors::text_field(text, k, k == "message").map(str::to_string);
-        // Prints often drop `type`; Stripe sends `decline_code` with card errors.
         Some(StripeError {
             kind: field("type"),
             code: field("code"),
