@@ -328,7 +328,7 @@ fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
         values_at(v, path, &mut values);
         for (at, value) in values {
             let Some(code) = scalar(value) else { continue };
-            if let Some(found) = entry(p, cat(&[prefix, &at]), code, || message(p, prefix, v)) {
+            if let Some(found) = entry(p, cat(&[prefix, &at]), code, &|| message(p, prefix, v)) {
                 return Some(found);
             }
         }
@@ -342,7 +342,7 @@ fn entry(
     p: &'static Processor,
     path: String,
     code: String,
-    message: impl FnOnce() -> Option<(String, String)>,
+    message: &dyn Fn() -> Option<(String, String)>,
 ) -> Option<Found> {
     let key = code.to_ascii_lowercase();
     let mut f = records(p.codes).find_map(|mut r| (r.text() == key).then_some(r))?;
@@ -385,7 +385,7 @@ fn lookup_text(p: &'static Processor, text: &str, host: bool) -> Option<Found> {
                 .or_else(|| text_field(text, "message", true))
                 .map(|m| ("text".to_string(), m.to_string()))
         };
-        if let Some(found) = entry(p, "text".into(), code.to_string(), message) {
+        if let Some(found) = entry(p, "text".into(), code.to_string(), &message) {
             return Some(found);
         }
     }
