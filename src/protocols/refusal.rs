@@ -329,6 +329,65 @@ mod tests {
         assert!(!sent_and_judged(&obs, "Payment required"));
     }
 
+    fn run(status: u16, auth: Option<&str>, body: &str) -> Option<Diagnosis> {
+        use crate::core::exchange::{Content, Exchange, Header, Request, Response};
+        let ex = Exchange {
+            request: Request {
+                url: "https://api.example.com/x".into(),
+                headers: auth
+                    .map(|a| {
+                        vec![Header {
+                            name: "Authorization".into(),
+                            value: a.into(),
+                        }]
+                    })
+                    .unwrap_or_default(),
+                ..Request::default()
+            },
+            response: Response {
+                status,
+                content: Content {
+                    text: Some(body.into()),
+                    ..Content::default()
+                },
+                ..Response::default()
+            },
+            ..Exchange::default()
+        };
+        detect(&Observed::new(&ex, None))
+    }
+
+    #[test]
+    fn macaroons_outside_l402_are_not_payments() {
+        // lnd's and dCache's macaroons guard APIs, not payments.
+        assert!(run(401, None, r#"{"error":"invalid macaroon"}"#).is_none());
+        let d = run(
+            401,
+            Some("L402 AGIAJEemVQUTEyNCR0exk7ek90Cg==:abc"),
+            r#"{"error":"invalid macaroon"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (d.cause, d.protocol),
+            (Cause::PaymentRejected, Some(Protocol::L402))
+        );
+        assert!(run(401, None, r#"{"error":"Invalid preimage"}"#).is_some());
+        assert!(run(500, None, r#"{"error":"Invalid preimage"}"#).is_none());
+    }
+
+    #[test]
+    fn facilitator_answers_need_their_refusal_flag() {
+        let d = run(
+            400,
+            None,
+            r#"{"isValid":false,"invalidReason":"invalid_exact_evm_payload_signature"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::PaymentRejected);
+        assert!(run(400, None, r#"{"isValid":true,"invalidReason":"x"}"#).is_none());
+        assert!(run(400, None, r#"{"success":false,"error":"bad request"}"#).is_none());
+    }
+
     #[test]
     fn rate_limits_are_not_refusals() {
         assert!(is_rate_limit("Queue full for IP: X: 1 already queued..."));
