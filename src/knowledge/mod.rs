@@ -9,13 +9,16 @@ pub mod chains;
 pub mod domain;
 pub mod generic;
 pub mod heuristics;
+pub mod processors;
 pub mod providers;
 pub mod stripe;
 
-/// Structured processor errors first, then provider rules, then keyword heuristics, which name
-/// the provider from the host's domain when no knowledge entry does.
+/// Structured processor errors first (Stripe, then the others' vocabularies), then provider
+/// rules, then keyword heuristics, which name the provider from the host's domain when no
+/// knowledge entry does.
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     stripe::detect(obs)
+        .or_else(|| processors::detect(obs))
         .or_else(|| providers::detect(obs))
         .or_else(|| {
             let mut d = heuristics::detect(obs)?;
