@@ -252,7 +252,7 @@ describe('options persist across a browser restart', () => {
   test('options take effect at once and survive a restart', async () => {
     Object.assign(ctx, await launch({ tlsPort: ctx.server.tlsPort, profile }));
     const options = await openOptions(ctx);
-    assert.equal(await options.locator('#statuses').inputValue(), '400, 401, 403, 412, 429',
+    assert.equal(await options.locator('#statuses').inputValue(), '400, 401, 403, 412, 422, 429, 500, 503',
       'the default statuses come from the crate');
     await options.getByLabel('Statuses checked besides 402').fill('401, 403, 429');
     await options.getByLabel('Statuses checked besides 402').press('Tab');
