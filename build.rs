@@ -24,6 +24,8 @@ const CAUSES: [&str; 10] = [
     "unknown",
 ];
 const CONFIDENCES: [&str; 3] = ["low", "medium", "high"];
+/// `processors::Actor`: who must act on a processor's code.
+const ACTORS: [&str; 3] = ["customer", "merchant", "processor"];
 /// `stripe::RetryAdvice`.
 const RETRY: [&str; 4] = ["never", "after_fix", "later", "now"];
 
@@ -34,14 +36,47 @@ fn main() {
         generate("stripe_declines.json", "stripe_declines.rs", stripe)?;
         generate("chains.json", "chains.rs", chains)?;
         generate("phrases.json", "phrases.rs", phrases)?;
+        generate("processors.json", "processors.rs", processors)?;
         let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
         let code = causes()?;
         std::fs::write(Path::new(&out_dir).join("causes.rs"), code).map_err(|e| e.to_string())
-    })();
+    })()
+    .map_err(|e| format!("src/knowledge/{e}"))
+    .and_then(|()| {
+        let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
+        fixture_list(&out_dir)
+    });
     if let Err(e) = result {
-        eprintln!("error in src/knowledge/{e}");
+        eprintln!("error in {e}");
         std::process::exit(1);
     }
+}
+
+/// Lists `tests/fixtures/*.json` for `tests/fixture_table.rs` as `include_str!`s, so a new fixture
+/// file is run natively and in wasm without being registered anywhere (it cannot be skipped).
+fn fixture_list(out_dir: &str) -> Result<(), String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("tests/fixtures: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut code = String::from("&[\n");
+    for path in &files {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        code += &format!(
+            "({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        );
+    }
+    code += "]\n";
+    std::fs::write(Path::new(out_dir).join("fixture_files.rs"), code)
+        .map_err(|e| format!("tests/fixtures: {e}"))
 }
 
 /// Reads `src/knowledge/{file}`, renders it with `render` and writes `OUT_DIR/{out}`. Errors
@@ -172,6 +207,38 @@ struct CodeDef {
     hide: bool,
     #[serde(default)]
     local_payment_method: bool,
+}
+
+#[derive(Deserialize)]
+struct ProcessorsFile {
+    suspended_phrases: Vec<String>,
+    processors: Vec<ProcessorDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcessorDef {
+    provider: String,
+    docs: String,
+    shapes: Vec<Vec<String>>,
+    codes_at: Vec<String>,
+    #[serde(default)]
+    messages_at: Vec<String>,
+    /// Plain customer-side declines: no meaning of their own (the processor's message says it).
+    #[serde(default)]
+    declines: Vec<String>,
+    codes: Entries<ProcessorCodeDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcessorCodeDef {
+    cause: Option<String>,
+    meaning: String,
+    acts: String,
+    step: Option<String>,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -389,6 +456,76 @@ fn stripe(file: StripeFile) -> Result<String, String> {
         RETRY.len(),
         retry.join(", "),
     ))
+}
+
+/// Processors as `Processor` values; each code (and each of its other spellings) becomes one
+/// record of code, cause index, meaning, actor index and step. The provider id must exist in
+/// providers.json, which stays the one place for a provider's name, hosts and links.
+fn processors(file: ProcessorsFile) -> Result<String, String> {
+    let providers = std::fs::read_to_string("src/knowledge/providers.json")
+        .map_err(|e| format!("providers.json: {e}"))?;
+    let providers: ProvidersFile =
+        serde_json::from_str(&providers).map_err(|e| format!("providers.json: {e}"))?;
+    let mut out = format!(
+        "static SUSPENDED: &str = {};\nstatic PROCESSORS: &[Processor] = &[\n",
+        phrases_lit(&file.suspended_phrases, "suspended_phrases")?
+    );
+    let mut seen = BTreeSet::new();
+    for p in &file.processors {
+        let at = format!("processor `{}`", p.provider);
+        if !providers.providers.iter().any(|d| d.id == p.provider) {
+            return Err(format!("{at}: no provider with this id in providers.json"));
+        }
+        if !seen.insert(&p.provider) {
+            return Err(format!("{at}: duplicate"));
+        }
+        if p.shapes.iter().any(Vec::is_empty) || p.codes_at.is_empty() {
+            return Err(format!("{at}: empty shape or no codes_at"));
+        }
+        let mut shapes = Vec::new();
+        for s in &p.shapes {
+            shapes.push(record(nonempty(s, &at)?, &at)?);
+        }
+        let mut codes = Vec::new();
+        let mut keys = BTreeSet::new();
+        for (code, c) in &p.codes.0 {
+            let at = format!("{at}, codes.{code}");
+            if c.meaning.is_empty() || c.step.as_deref() == Some("") {
+                return Err(format!("{at}: empty meaning or step"));
+            }
+            let cause = match &c.cause {
+                Some(id) => index(&CAUSES, id, "cause", &at)?.to_string(),
+                None => String::new(),
+            };
+            let actor = index(&ACTORS, &c.acts, "actor", &at)?.to_string();
+            for key in std::iter::once(code).chain(&c.also) {
+                // Codes are matched case-insensitively: stored lowercased, once.
+                let key = key.to_ascii_lowercase();
+                if key.is_empty() || !keys.insert(key.clone()) {
+                    return Err(format!("{at}: empty or duplicate code `{key}`"));
+                }
+                let step = c.step.as_deref().unwrap_or_default();
+                codes.push(record(&[&key, &cause, &c.meaning, &actor, step], &at)?);
+            }
+        }
+        for code in &p.declines {
+            let key = code.to_ascii_lowercase();
+            if key.is_empty() || !keys.insert(key.clone()) {
+                return Err(format!("{at}, declines: empty or duplicate code `{key}`"));
+            }
+            codes.push(record(&[key.as_str(), "", "", "0", ""], &at)?);
+        }
+        out += &format!(
+            "Processor {{ provider: {:?}, docs: {:?}, shapes: {}, codes_at: {}, messages_at: {}, codes: {} }},\n",
+            p.provider,
+            p.docs,
+            lit(&shapes.join(RS)),
+            lit(&record(nonempty(&p.codes_at, &at)?, &at)?),
+            lit(&record(nonempty(&p.messages_at, &at)?, &at)?),
+            lit(&codes.join(RS)),
+        );
+    }
+    Ok(out + "];\n")
 }
 
 fn chains(file: ChainsFile) -> Result<String, String> {

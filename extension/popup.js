@@ -1,26 +1,16 @@
-// Popup glue: finds the tab, loads its records from session storage and lets the wasm UI render
-// them. No diagnosis logic here.
+// Popup glue: the active tab's records, rendered by the wasm UI (see view.js).
 import init, { render_popup } from './pkg/why402.js';
+import { run, tabId, watchRecords } from './view.js';
+import { mountPauseSwitch } from './pause-switch.js';
 
 const root = document.getElementById('root');
 
-async function tabId() {
-  const param = new URLSearchParams(location.search).get('tab');
-  if (param !== null && /^\d+$/.test(param)) return Number(param);
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-  return tab && typeof tab.id === 'number' ? tab.id : -1;
-}
-
-async function main() {
-  await init();
-  const tab = await tabId();
-  const key = `tab:${tab}`;
-  const show = (records) => render_popup(root, Array.isArray(records) ? records : [], tab);
-  chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === 'session' && key in changes) show(changes[key].newValue);
+run('popup', async () => {
+  const wasm = init();
+  const tab = await tabId(async () => {
+    const [active] = await chrome.tabs.query({ active: true, currentWindow: true });
+    return active && active.id;
   });
-  const stored = await chrome.storage.session.get(key);
-  show(stored[key]);
-}
-
-main().catch((e) => console.warn('why402 popup:', e));
+  mountPauseSwitch(document.getElementById('pause'), tab);
+  await watchRecords(tab, wasm, (records) => render_popup(root, records, tab));
+});

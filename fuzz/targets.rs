@@ -6,7 +6,7 @@
 // Each fuzz binary uses one of these functions.
 #![allow(dead_code)]
 
-use why402::capture::{record_from_entry, Source, StoredRecord, WebRequestDetails};
+use why402::capture::{record_from_entry, upgrade, Source, Store, WebRequestDetails};
 use why402::core::redact;
 use why402::decode::{auth_challenge, base64, bolt11, retry, time};
 use why402::har::{parse_entry, raw_http, Splitter};
@@ -282,9 +282,7 @@ pub fn diagnose_entry(data: &[u8]) {
     // Stored and read back, as the extension does: still no panic, still bounded.
     if let Some(r) = record_from_entry(&ex, Source::Devtools, 1, 1_764_069_780_000, 0) {
         if let Ok(v) = serde_json::to_value(&r) {
-            if let Ok(stored) = StoredRecord::from_json(&v) {
-                let _ = stored.into_record();
-            }
+            let _ = upgrade(v);
         }
     }
 }
@@ -295,9 +293,7 @@ pub fn capture(data: &[u8]) {
         return;
     };
     if let Ok(d) = WebRequestDetails::from_json(&v) {
-        let _ = why402::capture::record_from_web_request(&d, 1_764_069_780_000);
+        let _ = Store::new().observe_network(&d, 1_764_069_780_000);
     }
-    if let Ok(r) = StoredRecord::from_json(&v) {
-        let _ = r.into_record();
-    }
+    let _ = upgrade(v);
 }

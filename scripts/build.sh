@@ -37,7 +37,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 log "native CLI (release)"
-cargo build --release --bin why402
+# The CLI is built for speed (it streams HAR files of hundreds of MB); the wasm stays "z".
+cargo build --release --bin why402 --config 'profile.release.opt-level=3'
 
 # The wasm library twice: as the extension ships it, and with the playground's extra exports
 # (feature "playground", www/pkg). Cargo keeps both builds cached.
@@ -50,6 +51,8 @@ wasm_bindgen() {
 log "wasm library for the extension (release)"
 cargo build --release --lib --target wasm32-unknown-unknown
 wasm_bindgen extension/pkg
+# The payment-candidate statuses and body caps, from the crate into the scripts.
+node scripts/limits.mjs
 
 # No wasm-opt: measured on this crate, binaryen's -Oz/-Os shrink the raw wasm by 6-12% but grow
 # the gzipped size by 2-5% (rustc's opt-level "z" + LTO is already tight), and gzipped is what

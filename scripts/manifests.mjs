@@ -19,15 +19,17 @@ const write = (file, manifest) =>
 write(path.join(ext, 'manifest.json'), template);
 
 // Firefox has no extension service workers: the same module runs as a background script.
-// MAIN-world content scripts need Firefox 128.
+// MAIN-world content scripts need Firefox 128; `data_collection_permissions` (which AMO asks
+// of new add-ons: this one collects nothing) is read from Firefox 140, and 142 on Android.
 const firefox = structuredClone(template);
 firefox.background = { scripts: ['background.js'], type: 'module' };
 firefox.browser_specific_settings = {
   gecko: {
     id: 'why402@example.org',
-    strict_min_version: '128.0',
+    strict_min_version: '140.0',
     data_collection_permissions: { required: ['none'] },
   },
+  gecko_android: { strict_min_version: '142.0' },
 };
 const out = path.join(root, 'dist', 'firefox');
 fs.rmSync(out, { recursive: true, force: true });

@@ -9,7 +9,7 @@
 
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, PaymentTerms, Severity, Step};
 use crate::core::evidence::printable;
-use crate::core::redact;
+use crate::core::{provenance, redact};
 
 /// One diagnosed exchange to report.
 #[derive(Debug, Clone, Copy)]
@@ -148,6 +148,23 @@ fn code_block(text: &str, indent: &str) -> String {
     out
 }
 
+/// `link` for knowledge links; a URL the server sent is labelled "from the response (host)"
+/// instead, and is clickable only when https.
+fn labelled_link(d: &Diagnosis, label: &str, url: &str) -> String {
+    if !d.response_links.iter().any(|l| l == url) {
+        return link(label, url);
+    }
+    let label = format!(
+        "from the response ({})",
+        provenance::host(url).unwrap_or("no host")
+    );
+    if provenance::is_https(url) {
+        link(&label, url)
+    } else {
+        format!("{} {}", escape(&label), code(url))
+    }
+}
+
 /// A link when `url` is a plain http(s) address, else the address as inert code.
 fn link(label: &str, url: &str) -> String {
     // The same rule as the extension's links: absolute http(s) with a host, nothing a renderer
@@ -257,10 +274,10 @@ fn severity_name(s: Severity) -> &'static str {
     }
 }
 
-fn step_markdown(n: usize, step: &Step) -> String {
+fn step_markdown(d: &Diagnosis, n: usize, step: &Step) -> String {
     let mut out = format!("{n}. {}", escape(&step.text));
     if let Some(url) = &step.link {
-        out.push_str(&format!(" ({})", link("link", url)));
+        out.push_str(&format!(" ({})", labelled_link(d, "link", url)));
     }
     out.push('\n');
     if let Some(snippet) = &step.snippet {
@@ -364,16 +381,16 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
     if !d.steps.is_empty() {
         out.push_str("### How to fix\n\n");
         for (i, step) in d.steps.iter().enumerate() {
-            out.push_str(&step_markdown(i + 1, step));
+            out.push_str(&step_markdown(d, i + 1, step));
         }
         out.push('\n');
     }
     let mut links = Vec::new();
     if let Some(u) = &d.billing_url {
-        links.push(link("Billing page", u));
+        links.push(labelled_link(d, "Billing page", u));
     }
     if let Some(u) = &d.docs_url {
-        links.push(link("Error documentation", u));
+        links.push(labelled_link(d, "Error documentation", u));
     }
     if !links.is_empty() {
         out.push_str(&links.join(" · "));

@@ -302,6 +302,42 @@ fn json_errors_name_file_line_and_column() {
     assert_one_line_error(&out, "why402: ", "unexpected end of input inside entry 0");
 }
 
+/// Entries that cannot be payment failures (200s, 304s) are validated but not parsed: a
+/// payment failure after thousands of them is still found and counted in order, and a syntax
+/// error inside one still gives its exact line and column.
+#[test]
+fn skipped_entries_are_counted_and_checked() {
+    let ok = entry(
+        "GET",
+        "https://cdn.example.com/app.js",
+        200,
+        json!([]),
+        "{\"status\": 402, \"text\": \"caf\u{e9} \\\" \\n\"}",
+    );
+    let mut entries = vec![ok.clone(); 3000];
+    entries.push(openrouter_402());
+    entries.push(ok);
+    let out = run(&["diagnose", "-", "--format", "json"], &har(entries));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let doc = json_doc(&out);
+    assert_eq!(doc["summary"]["entries_read"], 3002);
+    let found: Vec<u64> = doc["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["index"].as_u64())
+        .collect();
+    assert_eq!(found, vec![3000]);
+
+    let broken = b"{\"log\": {\"entries\": [\n  {\"response\": {\"status\": 200,\n    \"content\": {\"text\": \"a\\xb\"}}},\n  {\"response\": {\"status\": 402}}\n]}}";
+    let out = run(&["diagnose", "-"], broken);
+    assert_one_line_error(
+        &out,
+        "why402: <stdin>:3:28: ",
+        "in entry 0: invalid escape '\\x' in a string",
+    );
+}
+
 const HOSTILE_BODY: &str = r#"{"error": {"code": 402, "message": "Insufficient credits <img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>alert(2)</script> | col | `tick`"}}"#;
 
 /// Strips code spans and fenced blocks: what a Markdown renderer would interpret.

@@ -4,6 +4,8 @@
 //! Case shape:
 //! ```json
 //! { "id": "…", "source": "where the response shape comes from",
+//!   "source_kind": "issue" | "doc" | "code",   // real-world cases copied from public material
+//!   "note": "…",                               // optional: what is special about the case
 //!   "now": "2026-11-25T00:00:00Z",            // optional diagnosis time
 //!   "entry": { HAR 1.2 entry },
 //!   "expect": null | { "cause": "…", "provider": "…"|null, "protocol": "…"|null,
@@ -18,30 +20,9 @@ use why402::{diagnose, Context, Exchange};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// Every fixture file, compiled in so the wasm build runs the same table.
-const FILES: &[(&str, &str)] = &[
-    ("x402.json", include_str!("fixtures/x402.json")),
-    ("cors.json", include_str!("fixtures/cors.json")),
-    (
-        "pay_per_crawl.json",
-        include_str!("fixtures/pay_per_crawl.json"),
-    ),
-    ("l402.json", include_str!("fixtures/l402.json")),
-    ("mpp.json", include_str!("fixtures/mpp.json")),
-    ("retry.json", include_str!("fixtures/retry.json")),
-    ("stripe.json", include_str!("fixtures/stripe.json")),
-    ("providers.json", include_str!("fixtures/providers.json")),
-    (
-        "behind_other_codes.json",
-        include_str!("fixtures/behind_other_codes.json"),
-    ),
-    (
-        "near_misses.json",
-        include_str!("fixtures/near_misses.json"),
-    ),
-    ("bad_input.json", include_str!("fixtures/bad_input.json")),
-    ("heuristics.json", include_str!("fixtures/heuristics.json")),
-];
+/// Every `tests/fixtures/*.json`, found by `build.rs` and compiled in, so the wasm build runs the
+/// same table and a new file cannot be left out.
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_files.rs"));
 
 fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(v, |cur, part| match cur {

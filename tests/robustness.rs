@@ -7,20 +7,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use why402::{diagnose, Cause, Context, Exchange, Header};
 
-const FILES: &[&str] = &[
-    include_str!("fixtures/x402.json"),
-    include_str!("fixtures/cors.json"),
-    include_str!("fixtures/pay_per_crawl.json"),
-    include_str!("fixtures/l402.json"),
-    include_str!("fixtures/mpp.json"),
-    include_str!("fixtures/retry.json"),
-    include_str!("fixtures/stripe.json"),
-    include_str!("fixtures/providers.json"),
-    include_str!("fixtures/behind_other_codes.json"),
-    include_str!("fixtures/near_misses.json"),
-    include_str!("fixtures/bad_input.json"),
-    include_str!("fixtures/heuristics.json"),
-];
+/// Every `tests/fixtures/*.json` (name, text), found by `build.rs`.
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_files.rs"));
 
 /// Mutations per fixture entry.
 const ROUNDS: usize = 24;
@@ -51,7 +39,7 @@ impl Rng {
 fn entries() -> Vec<Exchange> {
     FILES
         .iter()
-        .filter_map(|text| serde_json::from_str::<Vec<Value>>(text).ok())
+        .filter_map(|(_, text)| serde_json::from_str::<Vec<Value>>(text).ok())
         .flatten()
         .filter_map(|case| Exchange::from_json(&case["entry"]).ok())
         .collect()

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::process::Command;
 
 use serde_json::Value;
-use why402::capture::{record_from_entry, Record, Source, StoredRecord};
+use why402::capture::{record_from_entry, upgrade, Record, Source};
 use why402::decode::base64::decode_to_string;
 use why402::Exchange;
 
@@ -119,9 +119,7 @@ fn no_secret_leaks_anywhere() {
             .unwrap_or_else(|| panic!("{}: not diagnosed", secrets[i].id));
         let json = serde_json::to_value(&record).expect("record serialises");
         stored.push_str(&with_decoded_headers(&json));
-        let back = StoredRecord::from_json(&json)
-            .expect("record reads back")
-            .into_record()
+        let back = upgrade(json)
             .unwrap_or_else(|| panic!("{}: stored entry no longer diagnosed", secrets[i].id));
         records.push(back);
     }

@@ -73,7 +73,8 @@ pub struct WebRequestDetails {
     pub response_headers: Vec<WebRequestHeader>,
     /// -1 when absent, as the browser says for requests outside a tab.
     pub tab_id: i32,
-    /// Origin of the document that made the request.
+    /// Origin of the document that made the request: Chromium's `initiator`, else (Firefox has
+    /// none) the origin of `originUrl` or `documentUrl`.
     pub initiator: Option<String>,
     /// Resource type (`type`): `xmlhttprequest` for fetch, `main_frame` for navigations, …
     pub kind: Option<String>,
@@ -94,10 +95,35 @@ impl WebRequestDetails {
             response_headers: o
                 .or_default("responseHeaders", |v| list(v, WebRequestHeader::from_json))?,
             tab_id: o.optional("tabId", i32)?.unwrap_or(-1),
-            initiator: o.optional("initiator", string)?,
+            initiator: match o.optional("initiator", string)? {
+                Some(initiator) => Some(initiator),
+                None => origin_from_urls(&o)?,
+            },
             kind: o.optional("type", string)?,
             time_stamp: o.optional("timeStamp", number)?,
         })
+    }
+}
+
+/// Firefox's details name the URL of what made the request (`originUrl`: the document or worker)
+/// and of the document it belongs to; the `Origin` header the browser sent is the origin of
+/// the first, which is what Chromium's `initiator` holds.
+fn origin_from_urls(o: &Object) -> Result<Option<String>, ReadError> {
+    let url = match o.optional("originUrl", string)? {
+        Some(url) => Some(url),
+        None => o.optional("documentUrl", string)?,
+    };
+    Ok(url.as_deref().and_then(crate::protocols::cors::origin_of))
+}
+
+/// The path of `url`, without query or fragment (`/` when it has none).
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    // The authority ends at the first of these; only a `/` starts a path.
+    let after_authority = rest.find(['/', '?', '#']).map_or("", |i| &rest[i..]);
+    match after_authority.split(['?', '#']).next() {
+        Some(path) if !path.is_empty() => path,
+        _ => "/",
     }
 }
 
@@ -116,6 +142,19 @@ fn reason_phrase(status_line: &str) -> String {
 }
 
 impl WebRequestDetails {
+    /// Requests the browser makes on its own for a page, which the page never asked for and
+    /// never sees fail: the site icon, fetched from `/favicon.ico` without any tag asking for
+    /// it (Firefox reports it as an image of the tab; Chromium reports it outside any tab), and
+    /// speculative connections (Firefox). An icon the page declares itself with `<link
+    /// rel=icon>` is the page's own request and still counts.
+    pub fn is_browser_initiated(&self) -> bool {
+        match self.kind.as_deref() {
+            Some("speculative") => true,
+            Some("image" | "imageset") => url_path(&self.url).eq_ignore_ascii_case("/favicon.ico"),
+            _ => false,
+        }
+    }
+
     /// The exchange as a HAR entry, without a body (webRequest never sees one).
     pub fn to_entry(&self) -> Exchange {
         let mut request_headers = Vec::new();
@@ -273,6 +312,57 @@ mod tests {
             d.to_entry().request_header("origin"),
             Some("https://app.example.org")
         );
+    }
+
+    #[test]
+    fn firefox_origin_comes_from_origin_url_or_document_url() {
+        let firefox = |extra: &str| {
+            details(&format!(
+                r#"{{"requestId":"9","url":"http://127.0.0.1:4002/api/x","statusCode":402,
+                "type":"xmlhttprequest","tabId":3{extra}}}"#
+            ))
+        };
+        let d = firefox(
+            r#","originUrl":"http://127.0.0.1:4001/page?run=1","documentUrl":"http://127.0.0.1:4001/page""#,
+        );
+        assert_eq!(d.initiator.as_deref(), Some("http://127.0.0.1:4001"));
+        assert_eq!(
+            d.to_entry().request_header("origin"),
+            Some("http://127.0.0.1:4001")
+        );
+        let d = firefox(r#","documentUrl":"https://app.example.org/a/b""#);
+        assert_eq!(d.initiator.as_deref(), Some("https://app.example.org"));
+        // Same origin: no Origin header, so no CORS question.
+        let d = firefox(r#","originUrl":"http://127.0.0.1:4002/page""#);
+        assert_eq!(d.to_entry().request_header("origin"), None);
+        // Chromium's initiator wins when both are there; opaque URLs give no origin.
+        let d = firefox(r#","initiator":"https://a.example","originUrl":"https://b.example/""#);
+        assert_eq!(d.initiator.as_deref(), Some("https://a.example"));
+        assert_eq!(firefox(r#","originUrl":"about:blank""#).initiator, None);
+        assert_eq!(firefox("").initiator, None);
+    }
+
+    #[test]
+    fn the_site_icon_and_speculative_requests_are_the_browsers() {
+        let of = |kind: &str, url: &str| {
+            let mut d = details(CROSS);
+            d.kind = Some(kind.into());
+            d.url = url.into();
+            d.is_browser_initiated()
+        };
+        assert!(of("image", "https://my-app.vercel.app/favicon.ico"));
+        assert!(of("image", "https://my-app.vercel.app/FAVICON.ICO?v=2"));
+        assert!(of("imageset", "https://x.test/favicon.ico#a"));
+        assert!(of("speculative", "https://api.example.com/v1/chat"));
+        // Page requests, including an icon the page names and fetch() of the icon path.
+        assert!(!of("image", "https://x.test/static/favicon.ico"));
+        assert!(!of("image", "https://x.test/paid.png"));
+        assert!(!of("xmlhttprequest", "https://x.test/favicon.ico"));
+        assert!(!of("main_frame", "https://x.test/favicon.ico"));
+        assert!(!of("image", "https://x.test"));
+        assert_eq!(url_path("https://x.test"), "/");
+        assert_eq!(url_path("https://x.test?q=/favicon.ico"), "/");
+        assert_eq!(url_path("no scheme/favicon.ico"), "/favicon.ico");
     }
 
     #[test]

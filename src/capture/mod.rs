@@ -4,25 +4,33 @@
 //!
 //! Platform-free so it is tested natively; `src/web` only converts JS values to and from these.
 
+pub mod console_line;
 pub mod display;
 mod har;
+pub mod limits;
 mod merge;
+mod store;
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use crate::core::diagnosis::Diagnosis;
 use crate::core::engine::{diagnose, Context};
-use crate::core::exchange::{Exchange, MAX_BODY_BYTES};
-use crate::core::json_read::{boolean, i32, string, u16, u64, Object, ReadError};
+use crate::core::exchange::Exchange;
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
-pub use merge::{mark_page_error, merge_record, MAX_RECORDS_PER_TAB, MERGE_WINDOW_MS};
+pub use limits::is_payment_candidate;
+pub use merge::{MAX_BODY_BYTES_PER_TAB, MAX_RECORDS_PER_TAB, MERGE_WINDOW_MS};
+pub use store::{Observed, Store, PENDING_MS};
+
+/// The shape of [`Record`] as stored. Records of another schema (written by another version of
+/// the extension) are diagnosed again once from their stored entry when the worker loads them,
+/// or dropped; the popup and panel skip them.
+pub const SCHEMA: u32 = 2;
 
 /// Where a record's exchange was observed. The order is how much of the response each one sees:
 /// webRequest has headers only, the page script has what CORS lets the page read, DevTools has
 /// everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Network,
@@ -43,12 +51,6 @@ impl Source {
         }
     }
 
-    fn from_json(v: &Value) -> Result<Source, ReadError> {
-        v.as_str()
-            .and_then(Source::from_id)
-            .ok_or_else(|| ReadError::wrong_type("a source (network, page, devtools or import)", v))
-    }
-
     fn id_prefix(self) -> &'static str {
         match self {
             Source::Network => "wr",
@@ -59,89 +61,74 @@ impl Source {
     }
 }
 
-/// One payment failure seen in a tab, as stored in `chrome.storage.session` (`tab:<id>`).
-/// Read back through [`StoredRecord`], which recomputes the diagnosis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One payment failure seen in a tab, as stored in `chrome.storage.session` (`tab:<id>`) and
+/// read back as it is: the diagnosis is made when the record is born and again only when a
+/// better body merges into it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
-    /// Unique per tab: `wr-<webRequest id>`, `pg-…`, `dt-…`, `im-…`.
+    /// [`SCHEMA`] when written by this version.
+    #[serde(default)]
+    pub schema: u32,
+    /// Unique per tab: `wr-<webRequest id>`, `dt-…`, `im-…`.
     pub id: String,
     pub tab_id: i32,
     /// When it was observed, ms since the Unix epoch. An integer: the wasm then neither formats
     /// nor parses floats for it (see [`ms_from_js`]).
     pub time_ms: u64,
+    /// The view that gave the body (or webRequest's, without one).
     pub source: Source,
     pub method: String,
     /// Secrets redacted.
     pub url: String,
     pub status: u16,
     pub has_body: bool,
-    /// The network error webRequest reported after the headers (`net::ERR_FAILED`): the page
-    /// got "Failed to fetch" instead of this response.
+    /// The webRequest id of the request, when webRequest saw it (DevTools-only records have none).
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The network error webRequest reported after the headers (`net::ERR_FAILED`), or what the
+    /// page's own fetch/XHR got instead: the page never saw this response.
+    #[serde(default)]
     pub page_error: Option<String>,
     /// The HAR entry, redacted, body capped at [`MAX_STORED_BODY_BYTES`].
     pub entry: Exchange,
     pub diagnosis: Diagnosis,
 }
 
-/// A [`Record`] as JavaScript hands it back. The stored `diagnosis` is ignored: it is recomputed
-/// from the stored entry, which keeps a reader for the whole diagnosis out of the wasm and shows
-/// records kept from an older version with today's rules. A body longer than
-/// [`MAX_STORED_BODY_BYTES`] is re-read from its stored prefix, so its evidence can differ.
-#[derive(Debug, Clone)]
-pub struct StoredRecord {
+/// A record as an older version stored it: everything but the diagnosis is read, and the
+/// diagnosis made again once (see [`upgrade`]).
+#[derive(Debug, Deserialize)]
+struct LegacyRecord {
     id: String,
     tab_id: i32,
     time_ms: u64,
     source: Source,
-    method: String,
-    url: String,
-    status: u16,
-    has_body: bool,
+    #[serde(default)]
     page_error: Option<String>,
     entry: Exchange,
 }
 
-impl StoredRecord {
-    /// Every field but `page_error` is required, as [`Record`] always writes them.
-    pub fn from_json(v: &Value) -> Result<StoredRecord, ReadError> {
-        let o = Object::new(v)?;
-        Ok(StoredRecord {
-            id: o.required("id", string)?,
-            tab_id: o.required("tab_id", i32)?,
-            time_ms: o.required("time_ms", u64)?,
-            source: o.required("source", Source::from_json)?,
-            method: o.required("method", string)?,
-            url: o.required("url", string)?,
-            status: o.required("status", u16)?,
-            has_body: o.required("has_body", boolean)?,
-            page_error: o.optional("page_error", string)?,
-            entry: o.required("entry", Exchange::from_json)?,
-        })
+/// A stored record as this version uses it: as it is when it has today's [`SCHEMA`], else
+/// diagnosed again once from its stored entry; `None` when it cannot be read or no longer shows
+/// a payment problem.
+pub fn upgrade(value: serde_json::Value) -> Option<Record> {
+    if value.get("schema").and_then(serde_json::Value::as_u64) == Some(u64::from(SCHEMA)) {
+        return serde_json::from_value::<Record>(value).ok();
     }
-
-    /// The record with its diagnosis recomputed at the time it was observed, as when it was
-    /// built; `None` when its entry no longer shows a payment problem.
-    pub fn into_record(self) -> Option<Record> {
-        let diagnosis = rediagnose(&self.entry, self.time_ms)?;
-        Some(Record {
-            id: self.id,
-            tab_id: self.tab_id,
-            time_ms: self.time_ms,
-            source: self.source,
-            method: self.method,
-            url: self.url,
-            status: self.status,
-            has_body: self.has_body,
-            page_error: self.page_error,
-            entry: self.entry,
-            diagnosis,
-        })
+    let old = serde_json::from_value::<LegacyRecord>(value).ok()?;
+    let diagnosis = diagnose(&old.entry, &context(old.time_ms))?;
+    let mut r = new_record(
+        old.id,
+        old.tab_id,
+        old.time_ms,
+        old.source,
+        old.entry,
+        diagnosis,
+    );
+    r.page_error = old.page_error;
+    if let Some(id) = r.id.strip_prefix("wr-") {
+        r.request_id = Some(id.to_string());
     }
-}
-
-/// Statuses whose bodies are worth copying: 402 and the codes that hide billing failures.
-pub fn is_payment_candidate(status: u16) -> bool {
-    matches!(status, 400 | 401 | 402 | 403 | 412 | 429)
+    Some(r)
 }
 
 /// A time from JavaScript (`Date.now()`) in ms: the fraction is dropped, `as` saturates, and NaN
@@ -156,58 +143,41 @@ fn context(now_ms: u64) -> Context {
     }
 }
 
-/// The diagnosis of a stored entry (redacted, capped), at the time it was observed.
-fn rediagnose(entry: &Exchange, time_ms: u64) -> Option<Diagnosis> {
-    diagnose(entry, &context(time_ms))
-}
-
 fn ms_to_unix(ms: u64) -> Option<i64> {
     // 0 is no time; u64::MAX / 1000 fits in i64.
     (ms > 0).then_some((ms / 1000) as i64)
 }
 
-/// Diagnoses `entry` and wraps it as a record; `None` when it shows no payment problem.
-/// The diagnosis reads the entry as captured; what is stored is redacted and capped.
-fn build(id: String, tab_id: i32, now_ms: u64, source: Source, entry: &Exchange) -> Option<Record> {
-    let diagnosis = diagnose(entry, &context(now_ms))?;
-    let entry = stored_entry(entry, &diagnosis, now_ms);
-    Some(Record {
+/// Diagnoses `entry` (as captured: whole body, nothing redacted) at `time_ms`.
+fn diagnose_at(entry: &Exchange, time_ms: u64) -> Option<Diagnosis> {
+    diagnose(entry, &context(time_ms))
+}
+
+/// Wraps a diagnosed entry as a record; what is stored is redacted and capped. The diagnosis
+/// was made on the entry as captured and is kept as it is, so the stored body is simply cut.
+fn new_record(
+    id: String,
+    tab_id: i32,
+    time_ms: u64,
+    source: Source,
+    entry: Exchange,
+    diagnosis: Diagnosis,
+) -> Record {
+    let entry = sanitize_entry(&entry, MAX_STORED_BODY_BYTES);
+    Record {
+        schema: SCHEMA,
         id,
         tab_id,
-        time_ms: now_ms,
+        time_ms,
         source,
         method: entry.request.method.clone(),
         url: entry.request.url.clone(),
         status: entry.response.status,
         has_body: has_body(&entry),
+        request_id: None,
         page_error: None,
         entry,
         diagnosis,
-    })
-}
-
-/// The entry to store. Records are re-diagnosed from it when read back, so a body longer than
-/// [`MAX_STORED_BODY_BYTES`] is cut to that only when the prefix still gives the same finding; a
-/// signal further in (a paywall's `window.x402` after a large inlined bundle) keeps as much body
-/// as the engine reads ([`MAX_BODY_BYTES`]), rather than the record vanishing from the popup.
-fn stored_entry(entry: &Exchange, diagnosis: &Diagnosis, time_ms: u64) -> Exchange {
-    let full = sanitize_entry(entry, MAX_BODY_BYTES);
-    let body_len = full.response.content.text.as_ref().map_or(0, String::len);
-    if body_len <= MAX_STORED_BODY_BYTES {
-        return full;
-    }
-    let mut capped = full.clone();
-    if let Some(text) = capped.response.content.text.as_mut() {
-        har::cap(text, MAX_STORED_BODY_BYTES);
-    }
-    let same = rediagnose(&capped, time_ms).is_some_and(|d| {
-        (d.cause, &d.provider, d.protocol)
-            == (diagnosis.cause, &diagnosis.provider, diagnosis.protocol)
-    });
-    if same {
-        capped
-    } else {
-        full
     }
 }
 
@@ -220,15 +190,9 @@ fn has_body(entry: &Exchange) -> bool {
         .is_some_and(|t| !t.is_empty())
 }
 
-/// A record from a `chrome.webRequest.onHeadersReceived` event (no body).
-pub fn record_from_web_request(details: &WebRequestDetails, now_ms: u64) -> Option<Record> {
-    let entry = details.to_entry();
-    let id = format!("wr-{}", details.request_id.as_text());
-    build(id, details.tab_id, now_ms, Source::Network, &entry)
-}
-
-/// A record from a HAR entry (DevTools, the page script, or an import). `serial` makes the id
-/// unique among records created in the same millisecond.
+/// A record from a HAR entry on its own, never merged (the playground's imports and pasted
+/// responses); `None` when it shows no payment problem. `serial` makes the id unique among
+/// records created in the same millisecond.
 pub fn record_from_entry(
     entry: &Exchange,
     source: Source,
@@ -236,13 +200,9 @@ pub fn record_from_entry(
     now_ms: u64,
     serial: u32,
 ) -> Option<Record> {
-    build(
-        entry_id(source, now_ms, serial),
-        tab_id,
-        now_ms,
-        source,
-        entry,
-    )
+    let d = diagnose_at(entry, now_ms)?;
+    let id = entry_id(source, now_ms, serial);
+    Some(new_record(id, tab_id, now_ms, source, entry.clone(), d))
 }
 
 /// `pg-<ms>-<serial>`: the time keeps ids unique across service worker restarts (the serial
@@ -256,24 +216,7 @@ mod tests {
     use super::*;
     use crate::core::exchange::Header;
 
-    #[test]
-    fn payment_candidates() {
-        for s in [400, 401, 402, 403, 412, 429] {
-            assert!(is_payment_candidate(s), "{s}");
-        }
-        for s in [200, 204, 302, 404, 500, 503] {
-            assert!(!is_payment_candidate(s), "{s}");
-        }
-    }
-
-    fn stored(v: Value) -> Option<Record> {
-        StoredRecord::from_json(&v)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_record()
-    }
-
-    #[test]
-    fn record_json_shape_matches_the_contract() {
+    fn l402() -> Exchange {
         let mut entry = Exchange::default();
         entry.request.method = "GET".into();
         entry.request.url = "https://x.test/".into();
@@ -282,104 +225,81 @@ mod tests {
             "WWW-Authenticate",
             r#"L402 macaroon="AGIAJEemVQUTEyNCR0exk7ek90Cg==", invoice="lnbc1500n1pj""#,
         ));
-        let r = record_from_entry(&entry, Source::Devtools, 3, 1_764_069_780_000, 1)
+        entry
+    }
+
+    fn built(entry: Exchange) -> Record {
+        let d = diagnose_at(&entry, 1_764_069_780_000)
             .unwrap_or_else(|| panic!("an L402 challenge is diagnosed"));
+        new_record(
+            "dt-1".into(),
+            3,
+            1_764_069_780_000,
+            Source::Devtools,
+            entry,
+            d,
+        )
+    }
+
+    #[test]
+    fn records_read_back_as_they_are() {
+        let r = built(l402());
         let v = serde_json::to_value(&r).unwrap_or_default();
+        assert_eq!(v["schema"], SCHEMA);
         assert_eq!(v["source"], "devtools");
         assert_eq!(v["tab_id"], 3);
         assert!(v["page_error"].is_null());
         assert_eq!(v["diagnosis"]["protocol"], "l402");
         assert!(v["entry"]["response"]["statusText"].is_string());
-        assert_eq!(stored(v.clone()), Some(r.clone()));
-        // What JS sends back as `diagnosis` is not trusted: it is recomputed from the entry.
-        let mut forged = v;
-        forged["diagnosis"] = serde_json::json!({ "cause": "bogus" });
-        assert_eq!(stored(forged.clone()), Some(r));
-        forged.as_object_mut().map(|o| o.remove("diagnosis"));
-        assert!(stored(forged).is_some());
+        assert_eq!(upgrade(v.clone()).as_ref(), Some(&r));
+        // The stored diagnosis is not made again: what is stored is what is shown.
+        let mut kept = v.clone();
+        kept["diagnosis"]["summary"] = "as stored".into();
+        assert_eq!(
+            upgrade(kept).map(|r| r.diagnosis.summary),
+            Some("as stored".into())
+        );
     }
 
     #[test]
-    fn a_signal_past_the_stored_cap_keeps_more_body() {
+    fn records_of_another_schema_are_diagnosed_again_once_or_dropped() {
+        let r = built(l402());
+        let mut v = serde_json::to_value(&r).unwrap_or_default();
+        v.as_object_mut().map(|o| o.remove("schema"));
+        v["diagnosis"] = serde_json::json!({ "cause": "bogus" });
+        let back = upgrade(v.clone()).unwrap_or_else(|| panic!("upgraded"));
+        assert_eq!(back.schema, SCHEMA);
+        assert_eq!(back.diagnosis, r.diagnosis);
+        // No longer a payment problem: dropped.
+        v["entry"]["response"]["status"] = 200.into();
+        v["entry"]["response"]["headers"] = serde_json::json!([]);
+        assert_eq!(upgrade(v), None);
+        assert_eq!(
+            upgrade(serde_json::json!({"schema": SCHEMA, "id": 1})),
+            None
+        );
+    }
+
+    #[test]
+    fn a_signal_past_the_stored_cap_keeps_its_diagnosis() {
         let paywall = r#"<script>window.x402 = { paymentRequired: {"x402Version": 2, "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": "10000", "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]} };</script>"#;
-        let page = |filler: usize| {
-            let mut e = Exchange::default();
-            e.request.url = "https://x.test/premium".into();
-            e.response.status = 402;
-            e.response
-                .headers
-                .push(Header::new("Content-Type", "text/html"));
-            e.response.content.text = Some(format!(
-                "<html><body>{}{paywall}</body></html>",
-                "<p>filler</p>".repeat(filler)
-            ));
-            e
-        };
-        for (filler, stored_cap) in [(10, MAX_STORED_BODY_BYTES), (6000, MAX_BODY_BYTES)] {
-            let r = record_from_entry(&page(filler), Source::Devtools, 1, 1_764_069_780_000, 1)
-                .unwrap_or_else(|| panic!("an x402 paywall is diagnosed"));
-            assert_eq!(
-                r.diagnosis.protocol,
-                Some(crate::core::diagnosis::Protocol::X402)
-            );
-            let body = r.entry.response.content.text.as_deref().unwrap_or_default();
-            assert!(body.contains("window.x402"), "filler {filler}");
-            assert!(body.len() <= stored_cap, "filler {filler}: {}", body.len());
-            let back = stored(serde_json::to_value(&r).unwrap_or_default());
-            assert_eq!(back.map(|b| b.diagnosis.cause), Some(r.diagnosis.cause));
-        }
-    }
-
-    #[test]
-    fn stored_record_that_no_longer_diagnoses_is_none() {
-        let v = serde_json::json!({
-            "id": "wr-1", "tab_id": 1, "time_ms": 1, "source": "network", "method": "GET",
-            "url": "https://x.test/", "status": 200, "has_body": false,
-            "entry": { "request": { "method": "GET", "url": "https://x.test/" },
-                       "response": { "status": 200 } },
-        });
-        assert_eq!(stored(v), None);
-    }
-
-    /// The stored entry is redacted and capped; the diagnosis recomputed from it when a record
-    /// comes back from JS must be the one built from the entry as captured.
-    #[test]
-    fn stored_entries_diagnose_as_captured() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .filter_map(|f| f.ok().map(|f| f.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        assert!(files.len() >= 10, "fixtures found: {files:?}");
-        let (mut checked, mut failures) = (0, Vec::new());
-        for file in &files {
-            let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{e}"));
-            let cases: Vec<serde_json::Value> =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file:?}: {e}"));
-            for case in cases {
-                let Ok(entry) = Exchange::from_json(&case["entry"]) else {
-                    continue;
-                };
-                let now_ms = case["now"]
-                    .as_str()
-                    .and_then(crate::decode::time::parse_rfc3339)
-                    .map_or(1_764_069_780_000, |s| s as u64 * 1000);
-                for source in [Source::Page, Source::Devtools] {
-                    let Some(r) = record_from_entry(&entry, source, 1, now_ms, 1) else {
-                        continue;
-                    };
-                    checked += 1;
-                    let json = serde_json::to_value(&r).unwrap_or_default();
-                    if stored(json).as_ref() != Some(&r) {
-                        failures.push(format!("{}#{}", file.display(), case["id"]));
-                    }
-                }
-            }
-        }
-        assert!(checked > 100, "only {checked} records built");
-        assert!(failures.is_empty(), "re-diagnosis differs: {failures:#?}");
+        let mut e = Exchange::default();
+        e.request.url = "https://x.test/premium".into();
+        e.response.status = 402;
+        e.response
+            .headers
+            .push(Header::new("Content-Type", "text/html"));
+        e.response.content.text = Some(format!(
+            "<html><body>{}{paywall}</body></html>",
+            "<p>filler</p>".repeat(6000)
+        ));
+        let d = diagnose_at(&e, 1_764_069_780_000).unwrap_or_else(|| panic!("diagnosed"));
+        assert_eq!(d.protocol, Some(crate::core::diagnosis::Protocol::X402));
+        let r = new_record("dt-1".into(), 1, 1, Source::Devtools, e, d.clone());
+        let body = r.entry.response.content.text.as_deref().unwrap_or_default();
+        assert!(body.len() <= MAX_STORED_BODY_BYTES);
+        let back = upgrade(serde_json::to_value(&r).unwrap_or_default());
+        assert_eq!(back.map(|b| b.diagnosis), Some(d));
     }
 
     #[test]

@@ -309,6 +309,11 @@ pub struct Diagnosis {
     /// thousand times); absent when nothing was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omitted: Option<Omitted>,
+    /// The links above (`steps[].link`, `billing_url`, `docs_url`) that the server put in its
+    /// response rather than the knowledge data: show them as the response's, with their host,
+    /// never under the provider's name (see `core::provenance`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_links: Vec<String>,
 }
 
 /// How many items of each list were left out by the caps; each capped list also ends with a

@@ -21,8 +21,23 @@ pub struct Context {
     pub now_unix: Option<i64>,
 }
 
+/// Whether a response with this status can get a diagnosis at all: payment failures are 4xx and
+/// 5xx; a success or redirect is at most a receipt. The HAR reader skips parsing the others.
+pub fn can_diagnose(status: u16) -> bool {
+    status >= 400
+}
+
+/// Statuses whose responses may carry a billing failure in their body, so the body is worth
+/// reading (and copying, for the extension: `capture::limits`): 402, the codes that carry billing
+/// failures of APIs (400, 401, 403, 412, 422, 429), and the 500 and 503 that hosts answer for a
+/// suspended account or a paused deployment. Other statuses are judged by status and headers.
+pub const BODY_STATUSES: [u16; 9] = [400, 401, 402, 403, 412, 422, 429, 500, 503];
+
 /// Diagnoses one exchange: `None` when it shows no payment problem.
 pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
+    if !can_diagnose(exchange.response.status) {
+        return None;
+    }
     let reference = reference_time(exchange);
     let obs = Observed::new(exchange, ctx.now_unix.or(reference));
     let mut diagnosis = protocols::detect(&obs).or_else(|| knowledge::detect(&obs))?;
@@ -66,6 +81,7 @@ impl Diagnosis {
             findings: Vec::new(),
             cors: None,
             omitted: None,
+            response_links: Vec::new(),
         }
     }
 }
@@ -101,6 +117,15 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     let (cors, findings) = protocols::cors::visibility(obs);
     d.cors = cors;
     d.findings.extend(findings);
+
+    if let Some(how) = obs.reading {
+        // Say how a body that is not clean JSON was read; a cut-off object may have lost the
+        // part that would change the answer.
+        d.evidence.push(Evidence::capture("body", how.describe()));
+        if how == super::reading::Reading::Truncated {
+            d.confidence = d.confidence.min(Confidence::Medium);
+        }
+    }
 
     match &obs.body {
         None => d.evidence.push(Evidence::capture(
@@ -139,6 +164,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             d.steps.push(Step::text(text));
         }
     }
+    super::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
     if d.explanation.is_empty() {
         d.explanation = knowledge::generic::explanation(d.cause).to_string();
     }

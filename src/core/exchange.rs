@@ -4,7 +4,7 @@
 //! background sees no body at all; a field of the wrong type is an error. Everything here is
 //! attacker-controlled.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::json_read::{list, string, u16, Object, ReadError};
@@ -12,7 +12,8 @@ use crate::core::json_read::{list, string, u16, Object, ReadError};
 /// At most this many bytes of a body are examined; the rest is ignored and the evidence says so.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Header {
     pub name: String,
     pub value: String,
@@ -35,7 +36,8 @@ impl Header {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Request {
     pub method: String,
     pub url: String,
@@ -58,7 +60,8 @@ fn headers(v: &Value) -> Result<Vec<Header>, ReadError> {
 }
 
 /// HAR `response.content`. `text` is absent when the body was not captured.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Content {
     #[serde(rename = "mimeType", skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
@@ -80,7 +83,8 @@ impl Content {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Response {
     pub status: u16,
     #[serde(rename = "statusText")]
@@ -102,7 +106,8 @@ impl Response {
 }
 
 /// One HAR entry (the fields the diagnosis reads).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Exchange {
     #[serde(rename = "startedDateTime", skip_serializing_if = "Option::is_none")]
     pub started_date_time: Option<String>,

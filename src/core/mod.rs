@@ -6,4 +6,6 @@ pub mod evidence;
 pub mod exchange;
 pub mod json_read;
 pub mod observed;
+pub mod provenance;
+pub mod reading;
 pub mod redact;

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::exchange::{BodyView, Exchange};
+use super::reading::{self, Embedded, Reading};
 
 pub struct Observed<'a> {
     pub exchange: &'a Exchange,
@@ -11,8 +12,13 @@ pub struct Observed<'a> {
     pub host: Option<String>,
     /// `None` when no body was captured (webRequest) or it was empty.
     pub body: Option<BodyView>,
-    /// The body parsed as JSON, when it is JSON (serde_json's recursion limit stops deep nesting).
+    /// The body parsed as JSON, when it is JSON (serde_json's recursion limit stops deep nesting),
+    /// else the first object read from it by `core::reading` (a log line, a printed dict).
     pub json: Option<Value>,
+    /// How `json` was read when the body is not clean JSON (`None` when it is, or no object).
+    pub reading: Option<Reading>,
+    /// Documents found inside `json`'s strings (a relay quoting its upstream's answer).
+    pub nested: Vec<Embedded>,
     /// Body text with ASCII letters lowercased, for keyword matching: offsets match `body`, and
     /// keywords are ASCII (or caseless, like Chinese).
     pub body_lower: String,
@@ -25,7 +31,22 @@ impl<'a> Observed<'a> {
         let body = exchange
             .body()
             .filter(|b| !b.text.is_empty() || b.undecodable);
-        let json = body.as_ref().and_then(|b| parse_json(&b.text));
+        let mut reading = None;
+        let json = body.as_ref().and_then(|b| {
+            parse_json(&b.text).or_else(|| {
+                // Markup is left to the HTML readers: its braces are scripts and styles.
+                if b.text.trim_start().starts_with('<') {
+                    return None;
+                }
+                let (value, how) = reading::object_in_text(&b.text)?;
+                reading = Some(how);
+                Some(value)
+            })
+        });
+        let nested = json
+            .as_ref()
+            .map(reading::nested_documents)
+            .unwrap_or_default();
         let body_lower = body
             .as_ref()
             .map(|b| b.text.to_ascii_lowercase())
@@ -36,6 +57,8 @@ impl<'a> Observed<'a> {
             host: exchange.host(),
             body,
             json,
+            reading,
+            nested,
             body_lower,
             now,
         }

@@ -49,8 +49,9 @@ pub struct HarEntry {
     pub exchange: Exchange,
 }
 
-/// Reads a HAR file from any reader, one entry at a time. Yields entries in order, then at most
-/// one error (after which it yields nothing).
+/// Reads a HAR file from any reader, one entry at a time. Yields, in order, the entries that can
+/// be payment failures (the others are checked and counted, not parsed: see [`stream`]), then
+/// at most one error (after which it yields nothing).
 pub struct HarReader<R> {
     inner: R,
     splitter: Splitter,
@@ -61,8 +62,10 @@ pub struct HarReader<R> {
     stopped: bool,
 }
 
-/// Bytes read from the underlying reader per call.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// Bytes read from the underlying reader per call: few system calls, and small enough that what
+/// a read copies in is still in the CPU cache when the scanner goes over it (256 KiB measured a
+/// little steadier than 1 MiB).
+const CHUNK_BYTES: usize = 256 * 1024;
 
 impl<R: Read> HarReader<R> {
     pub fn new(inner: R) -> HarReader<R> {
@@ -80,7 +83,7 @@ impl<R: Read> HarReader<R> {
         }
     }
 
-    /// Complete entries found so far.
+    /// Complete entries found so far, parsed or skipped.
     pub fn entries_read(&self) -> usize {
         self.splitter.entries_read()
     }

@@ -55,14 +55,17 @@ pub fn auth_step() -> Step {
 /// Classifies the body by phrases. `None` when the status is not an error, or when a non-402
 /// has no strong billing phrase.
 pub fn classify(obs: &Observed) -> Option<Signal> {
-    // Server errors (5xx) are the server's fault whatever their text says.
-    if !(400..500).contains(&obs.status) {
+    // A server error (5xx) is the server's fault whatever its text says, unless the text says the
+    // account or deployment is suspended or paused: hosts answer 500/503 for those.
+    let server_error = (500..600).contains(&obs.status);
+    if !(400..500).contains(&obs.status) && !server_error {
         return None;
     }
     let is_402 = obs.status == 402;
     let text = SearchText::of(obs);
 
-    let strong = first_phrase(&text.lower, |c| c.strong);
+    let strong = first_phrase(&text.lower, |c| c.strong)
+        .filter(|(cause, _)| !server_error || *cause == Cause::AccountSuspended);
     if let Some((cause, phrase)) = strong {
         return Some(Signal {
             cause,
@@ -146,6 +149,7 @@ struct SearchText<'v> {
 impl<'v> SearchText<'v> {
     fn of(obs: &'v Observed) -> SearchText<'v> {
         if let Some(json) = &obs.json {
+            // Documents quoted inside these strings are searched as part of them.
             let json_strings = json_strings(json);
             let mut plain = String::new();
             for (_, s) in &json_strings {
@@ -154,6 +158,11 @@ impl<'v> SearchText<'v> {
                 }
                 plain.push_str(s);
                 plain.push('\n');
+            }
+            // A document read out of text (a log line, a cut-off dict) may not hold all of the
+            // message: the text around it is searched too.
+            if obs.reading.is_some() {
+                plain.push_str(obs.body_text());
             }
             let plain = without_urls(cap(&plain));
             return SearchText {
@@ -329,8 +338,14 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !c.is_ascii_alphanumeric());
+        // A plural `s` still ends the word: `usage limit` matches `usage limits`.
+        let rest = hay[end..].strip_prefix('s').unwrap_or(&hay[end..]);
         let after_ok = !last_word
             || hay[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+            || rest
                 .chars()
                 .next()
                 .is_none_or(|c| !c.is_ascii_alphanumeric());
@@ -377,6 +392,8 @@ mod tests {
     fn whole_words_only() {
         assert!(contains_phrase("check your plan", "plan"));
         assert!(!contains_phrase("an explanation", "plan"));
+        assert!(contains_phrase("reached their plan limits.", "plan limit"));
+        assert!(!contains_phrase("plan limitsx", "plan limit"));
         assert!(contains_phrase("x 余额不足或", "余额不足"));
         assert!(!contains_phrase("", "plan"));
         // Non-ASCII punctuation and spaces are boundaries.

@@ -4,7 +4,9 @@
 //! an unexplained 402 fall back to the keyword heuristics while keeping the provider's steps.
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::{host_matches, json_at, json_text, Observed};
+use crate::core::reading::within;
 
 use super::heuristics::{self, contains_phrase};
 use super::{cause_at, items, records, GS, US};
@@ -114,6 +116,8 @@ struct Found {
     evidence: Evidence,
     /// By a customer-app domain: only the provider's own rules may speak.
     app_host: bool,
+    /// From the body (a signature, a domain it names), not the request's host: less sure.
+    by_body: bool,
 }
 
 /// The provider and the evidence that identified it (its host, or the signature seen).
@@ -132,6 +136,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
                 provider: p,
                 evidence: Evidence::host(host),
                 app_host: app,
+                by_body: false,
             })
     };
     let by_signature = || {
@@ -146,12 +151,71 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
                 provider: p,
                 evidence,
                 app_host: false,
+                by_body: true,
             })
         })
     };
     host_match(false)
         .or_else(by_signature)
+        .or_else(|| by_named_domain(obs))
         .or_else(|| host_match(true))
+}
+
+/// At most this many bytes of the body are scanned for domain names.
+const MAX_DOMAIN_SCAN: usize = 64 * 1024;
+
+/// The provider whose domain (a host, or that of its billing or docs link) the body names first (`https://openrouter.ai/settings/credits`,
+/// `"upstreamHost": "api.fireworks.ai"`): a relay quoting its upstream, or an SDK message pasted
+/// without the URL. Customer-app domains do not count (they name an app, not a bill).
+fn by_named_domain(obs: &Observed) -> Option<Found> {
+    let text = &obs.body_lower[..floor_char_boundary(&obs.body_lower, MAX_DOMAIN_SCAN)];
+    let is_domain_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_domain_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_domain_byte(bytes[i]) {
+            i += 1;
+        }
+        let token = text[start..i].trim_end_matches('.');
+        if !token.contains('.') {
+            continue;
+        }
+        // The provider with the longest domain the token falls under.
+        let mut best: Option<(&'static Provider, usize)> = None;
+        for p in all() {
+            let mut consider = |d: &str| {
+                if host_matches(token, d) && best.is_none_or(|(_, len)| d.len() > len) {
+                    best = Some((p, d.len()));
+                }
+            };
+            items(p.hosts).for_each(&mut consider);
+            for url in [p.billing_url, p.docs_url].into_iter().flatten() {
+                if let Some(host) = url
+                    .strip_prefix("https://")
+                    .and_then(|r| r.split('/').next())
+                {
+                    consider(host);
+                }
+            }
+        }
+        if let Some((p, _)) = best {
+            return Some(Found {
+                provider: p,
+                evidence: Evidence::body(
+                    "text",
+                    &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, token),
+                ),
+                app_host: false,
+                by_body: true,
+            });
+        }
+    }
+    None
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
@@ -159,6 +223,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         return None;
     }
     let found = identify_with_evidence(obs)?;
+    let by_body = found.by_body;
     let (provider, found_by) = (found.provider, found.evidence);
     if let Some((rule, evidence)) = provider
         .rules
@@ -170,6 +235,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             if !d.evidence.contains(&e) {
                 d.evidence.push(e);
             }
+        }
+        if by_body && !rule.then.hide_provider {
+            named_by_body(obs, provider, &mut d);
         }
         return Some(d);
     }
@@ -190,7 +258,30 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if signal.auth {
         d.steps.insert(0, heuristics::auth_step());
     }
+    if by_body {
+        named_by_body(obs, provider, &mut d);
+    }
     Some(d)
+}
+
+/// A provider known only from the body is less sure than one known by its host; when the request
+/// went to another site (a relay or gateway), that site is named too, since the upstream
+/// account may be the relay's rather than the user's.
+fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
+    d.confidence = d.confidence.min(Confidence::Medium);
+    let Some(relay) = obs.host.as_deref().and_then(super::domain::registrable) else {
+        return;
+    };
+    if items(p.hosts).any(|h| host_matches(&relay, h) || host_matches(h, &relay)) {
+        return;
+    }
+    if d.summary.is_empty() {
+        d.summary = format!("{} (via {relay}): {}", p.name, d.cause.plain());
+    }
+    d.steps.push(Step::text(format!(
+        "The request went through {relay}, which calls {name}: if you pay {relay}, the {name} account is theirs; check your plan at {relay} and tell its support what {name} answered.",
+        name = p.name
+    )));
 }
 
 fn from_rule(obs: &Observed, p: &Provider, out: &Outcome, found_by: Evidence) -> Diagnosis {
@@ -266,11 +357,40 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
     if !status_ok {
         return None;
     }
+    let mut evidence = if c.json.is_empty() {
+        Vec::new()
+    } else {
+        // The body's own document first, then those quoted inside it (an upstream's answer).
+        let mut found = obs.json.as_ref().and_then(|v| json_evidence(v, "", c.json));
+        for e in &obs.nested {
+            if found.is_some() {
+                break;
+            }
+            found = json_evidence(&e.value, &e.location, c.json);
+        }
+        found?
+    };
+    if !c.body_any.is_empty() {
+        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
+        evidence.push(phrase_evidence(obs, phrase));
+    }
+    for mut h in records(c.headers) {
+        evidence.push(header_evidence(obs, h.text(), h.opt())?);
+    }
+    Some(evidence)
+}
+
+/// The evidence for every JSON condition in `conditions` holding in `doc` (found at `at`, ""
+/// for the body itself), or `None`.
+fn json_evidence(
+    doc: &serde_json::Value,
+    at: &str,
+    conditions: &'static str,
+) -> Option<Vec<Evidence>> {
     let mut evidence = Vec::new();
-    for mut j in records(c.json) {
+    for mut j in records(conditions) {
         let path = j.text();
-        let value = obs.json.as_ref().and_then(|v| json_at(v, path))?;
-        let text = match value {
+        let text = match json_at(doc, path)? {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
             other => json_text(other),
@@ -279,14 +399,7 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
-        evidence.push(Evidence::body(path, &text));
-    }
-    if !c.body_any.is_empty() {
-        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
-        evidence.push(phrase_evidence(obs, phrase));
-    }
-    for mut h in records(c.headers) {
-        evidence.push(header_evidence(obs, h.text(), h.opt())?);
+        evidence.push(Evidence::body(&within(at, path), &text));
     }
     Some(evidence)
 }
@@ -300,15 +413,24 @@ fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<E
     Some(Evidence::header(name, value))
 }
 
+/// The evidence for the first string of `doc` (found at `at`) holding `phrase`.
+fn phrase_in(doc: &serde_json::Value, at: &str, phrase: &str) -> Option<Evidence> {
+    let (path, value) = heuristics::json_strings(doc)
+        .into_iter()
+        .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))?;
+    Some(Evidence::body(&within(at, &path), value))
+}
+
 /// Where a phrase was found: the JSON string holding it, else an excerpt of the text.
 fn phrase_evidence(obs: &Observed, phrase: &str) -> Evidence {
-    if let Some(json) = &obs.json {
-        if let Some((path, value)) = heuristics::json_strings(json)
-            .into_iter()
-            .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))
-        {
-            return Evidence::body(&path, value);
+    // The innermost document first: an upstream's message quoted by a relay.
+    for e in obs.nested.iter().rev() {
+        if let Some(ev) = phrase_in(&e.value, &e.location, phrase) {
+            return ev;
         }
+    }
+    if let Some(ev) = obs.json.as_ref().and_then(|v| phrase_in(v, "", phrase)) {
+        return ev;
     }
     Evidence::body(
         "text",

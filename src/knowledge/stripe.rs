@@ -125,6 +125,33 @@ impl StripeError {
         })
     }
 
+    /// The error as a log or an SDK printed it (`decline_code: insufficient_funds`,
+    /// `decline_code: 'insufficient_funds'`, `"decline_code" => "…"`): each field read after its
+    /// own key, never guessed from other words. Only when a Stripe-only key is there.
+    fn read_text(obs: &Observed) -> Option<StripeError> {
+        if !obs.body_lower.contains("decline_code") {
+            return None;
+        }
+        let text = obs.body_text();
+        let field =
+            |k: &str| super::processors::text_field(text, k, k == "message").map(str::to_string);
+        Some(StripeError {
+            kind: field("type"),
+            code: field("code"),
+            decline_code: field("decline_code"),
+            advice_code: field("advice_code"),
+            message: field("message"),
+            doc_url: field("doc_url"),
+            request_log_url: field("request_log_url"),
+        })
+        .filter(|e| e.decline_code.is_some())
+        .map(|mut e| {
+            // Prints often drop `type`; Stripe sends `decline_code` with card errors.
+            e.kind.get_or_insert_with(|| "card_error".into());
+            e
+        })
+    }
+
     /// True when the object is shaped like Stripe's and carries a Stripe-only trace.
     fn looks_like_stripe(&self, obs: &Observed) -> bool {
         let typed = self
@@ -152,7 +179,10 @@ impl StripeError {
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
-    let err = StripeError::read(obs.json.as_ref()?)?;
+    let err = match &obs.json {
+        Some(json) => StripeError::read(json)?,
+        None => StripeError::read_text(obs)?,
+    };
     let on_host = obs.host_is("stripe.com");
     if !(on_host || err.looks_like_stripe(obs)) {
         return None;

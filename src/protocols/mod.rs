@@ -8,6 +8,7 @@ pub mod cors;
 pub mod l402;
 pub mod mpp;
 pub mod pay_per_crawl;
+pub mod refusal;
 pub mod x402;
 pub mod x402_lint;
 
@@ -17,6 +18,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .or_else(|| mpp::detect(obs))
         .or_else(|| l402::detect(obs))
         .or_else(|| pay_per_crawl::detect(obs))
+        .or_else(|| refusal::detect(obs))
 }
 
 /// `Diagnosis::new`, kept out of line: inlined, its struct literal costs about 200 bytes of wasm

@@ -28,6 +28,12 @@ const MAX_OPTIONS: usize = 16;
 /// The canonical Permit2 contract (same address on every EVM chain).
 const PERMIT2_ADDRESS: &str = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
 const SPEC_URL: &str = "https://github.com/coinbase/x402";
+/// Where the maintained x402 client libraries are listed (TypeScript `@x402/fetch`,
+/// `@x402/axios`; Python `x402`; Go).
+const CLIENTS_URL: &str = "https://github.com/coinbase/x402#readme";
+/// Steps that describe the protocol's internals start with this: they are for developers who
+/// build payments by hand, after the step a library user needs.
+const DETAIL: &str = "Details for developers building the payment by hand: ";
 
 /// Where a challenge was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -506,6 +512,8 @@ fn price(t: &PaymentTerms) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     Permit2Approval,
+    /// An earlier payment is still being settled: not an empty wallet.
+    Pending,
     Nonce,
     Funds,
     TooEarly,
@@ -522,8 +530,26 @@ pub enum Family {
 /// Checked in order: the first family with a matching stem wins.
 const FAMILIES: &[(Family, &[&str])] = &[
     (Family::Permit2Approval, &["allowance_required"]),
+    // Before `Funds`: "insufficient balance while a payment is pending" is a charge in flight.
+    (
+        Family::Pending,
+        &[
+            "pending",
+            "in_flight",
+            "in-flight",
+            "in flight",
+            "in progress",
+            "in_progress",
+            "already processing",
+            "not_yet_settled",
+            "unconfirmed",
+        ],
+    ),
     (Family::Nonce, &["nonce", "duplicate_settlement"]),
-    (Family::Funds, &["insufficient", "balance"]),
+    (
+        Family::Funds,
+        &["insufficient", "balance", "sender_ata_not_found"],
+    ),
     (
         Family::TooEarly,
         &["valid_after", "not_yet_valid", "too_early"],
@@ -579,6 +605,11 @@ const FAMILIES: &[(Family, &[&str])] = &[
             "incorrect_asset",
             "incorrect_ata",
             "memo_mismatch",
+            "wrong_recipient",
+            "wrong_asset",
+            "wrong_to",
+            "fee_payer",
+            "mismatch",
         ],
     ),
     (
@@ -606,6 +637,9 @@ const FAMILIES: &[(Family, &[&str])] = &[
             "missing",
             "invalid_v1",
             "invalid_v2",
+            "_payload",
+            "invalid_permit2",
+            "format",
         ],
     ),
 ];
@@ -718,7 +752,8 @@ fn pay_header(version: Option<u64>) -> (&'static str, &'static str) {
 fn resend_step(version: Option<u64>) -> Step {
     let (header, shape) = pay_header(version);
     Step::text(cat(&[
-        "Resend the same request with the `",
+        DETAIL,
+        "resend the same request with the `",
         header,
         "` header: standard base64 (with `=` padding, not base64url) of the JSON payment payload ",
         shape,
@@ -726,6 +761,16 @@ fn resend_step(version: Option<u64>) -> Step {
     ]))
     .with_snippet(cat(&[header, ": <base64 of the payment payload JSON>"]))
     .with_link(SPEC_URL)
+}
+
+/// The first thing a client developer should do: let a maintained x402 client pay.
+fn library_step(what: &str) -> Step {
+    Step::text(cat(&[
+        "You (the client): ",
+        what,
+        " with an x402 client library and retry; it reads the challenge, signs the payment and resends the request for you: `@x402/fetch` or `@x402/axios` (JavaScript), `x402` (Python), `github.com/coinbase/x402/go` (Go).",
+    ]))
+    .with_link(CLIENTS_URL)
 }
 
 fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
@@ -746,7 +791,7 @@ fn domain_text(option: &Value, t: &PaymentTerms) -> Option<String> {
     Some(out)
 }
 
-fn family_steps(
+pub(crate) fn family_steps(
     family: Family,
     t: &PaymentTerms,
     option: Option<&Value>,
@@ -769,11 +814,18 @@ fn family_steps(
         .or(t.network_id.as_deref())
         .unwrap_or("the network");
     let step = match family {
+        Family::Pending => Step::text(cat(&[
+            "Wait for the earlier payment from the ",
+            &wallet,
+            " to settle (a few seconds to a minute on ",
+            network,
+            "), then retry once: the wallet is not empty, a charge is still in flight. Do not sign a second payment for the same request meanwhile.",
+        ])),
         Family::Funds => {
             let need = amount_text(t)
                 .unwrap_or_else(|| cat(&["the required amount of ", asset]));
             Step::text(cat(&[
-                "Fund the ",
+                "You (the payer): fund the ",
                 &wallet,
                 " with at least ",
                 &need,
@@ -785,7 +837,8 @@ fn family_steps(
         Family::Signature => {
             let domain = option.and_then(|o| domain_text(o, t));
             let mut text = cat(&[
-                "Re-sign the payment with the EIP-712 domain of the token contract (",
+                DETAIL,
+                "re-sign the payment with the EIP-712 domain of the token contract (",
                 asset,
                 " on ",
                 network,
@@ -803,15 +856,18 @@ fn family_steps(
             Step::text(text)
         }
         Family::Expired => Step::text(cat(&[
-            "Re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most ",
+            DETAIL,
+            "re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most ",
             &t.max_timeout_seconds.unwrap_or(60).to_string(),
             " seconds and send it right away.",
         ])),
-        Family::TooEarly => Step::text(
-            "The authorization is not valid yet: set `validAfter` a little in the past (e.g. now minus 60 s) and check the signing machine's clock.",
-        ),
+        Family::TooEarly => Step::text(cat(&[
+            DETAIL,
+            "the authorization is not valid yet: set `validAfter` a little in the past (e.g. now minus 60 s) and check the signing machine's clock.",
+        ])),
         Family::Exactness => Step::text(cat(&[
-            "Sign exactly what the option requires: amount ",
+            DETAIL,
+            "sign exactly what the option requires: amount ",
             t.amount.as_deref().unwrap_or("as stated"),
             " (atomic ",
             t.amount_atomic.as_deref().unwrap_or("?"),
@@ -824,22 +880,24 @@ fn family_steps(
             ". Do not round or change the recipient.",
         ])),
         Family::NoMatchingOption => Step::text(cat(&[
-            "Pick one of the options in `accepts` and sign for that exact scheme and network (for example ",
+            DETAIL,
+            "pick one of the options in `accepts` and sign for that exact scheme and network (for example ",
             &what,
             "); the payment sent matched none of them.",
         ])),
-        Family::Nonce => Step::text(
-            "This authorization was already used: sign a new payment with a fresh random 32-byte nonce instead of replaying the old header.",
-        ),
+        Family::Nonce => Step::text(cat(&[
+            DETAIL,
+            "this authorization was already used: sign a new payment with a fresh random 32-byte nonce instead of replaying the old header.",
+        ])),
         Family::OnChain => Step::text(cat(&[
-            "Settlement failed on chain: look up the ",
+            "You (the payer): settlement failed on chain; look up the ",
             &wallet,
             " on a ",
             network,
             " explorer (balance, pending transactions, whether the token transfer would revert), then sign a new payment.",
         ])),
         Family::Permit2Approval => Step::text(cat(&[
-            "Approve the Permit2 contract to spend ",
+            "You (the payer): approve the Permit2 contract to spend ",
             asset,
             " from the ",
             &wallet,
@@ -849,7 +907,8 @@ fn family_steps(
         ]))
         .with_snippet(cat(&["approve(spender = ", PERMIT2_ADDRESS, ", amount = max)"])),
         Family::Malformed => Step::text(cat(&[
-            "The payment header did not parse: build it as standard base64 of the JSON payload for x402 version ",
+            DETAIL,
+            "the payment header did not parse: build it as standard base64 of the JSON payload for x402 version ",
             &version.unwrap_or(2).to_string(),
             ", following the option's scheme.",
         ])),
@@ -859,7 +918,20 @@ fn family_steps(
             "; read the reason above, then sign a new payment for one of the offered options.",
         ])),
     };
-    let mut steps = vec![step];
+    let mut steps = Vec::new();
+    // What a library user does first; the protocol detail follows for those signing by hand.
+    if !matches!(
+        family,
+        Family::Funds | Family::Pending | Family::Permit2Approval | Family::OnChain
+    ) {
+        steps.push(library_step("sign a new payment"));
+    }
+    steps.push(step);
+    if family == Family::OnChain {
+        steps.push(Step::text(
+            "The API's operator: if the wallet is funded and the payment valid, the settlement failed on the server's side (its facilitator or relayer); report the reason above to them.",
+        ));
+    }
     if family == Family::Funds && t.testnet == Some(true) {
         steps.push(
             Step::text(cat(&[
@@ -883,9 +955,10 @@ fn family_steps(
     steps
 }
 
-fn family_plain(family: Family) -> &'static str {
+pub(crate) fn family_plain(family: Family) -> &'static str {
     match family {
         Family::Permit2Approval => "the wallet has not approved Permit2 for this token yet",
+        Family::Pending => "an earlier payment is still being settled",
         Family::Nonce => "the payment authorization was already used",
         Family::Funds => "the paying wallet does not hold enough of the asset",
         Family::TooEarly => "the authorization is not valid yet (validAfter in the future)",
@@ -942,10 +1015,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         .into_iter()
         .find(|h| obs.exchange.request_header(h).is_some());
 
-    let family = reason.as_ref().and_then(|r| {
+    // An `error` about the server's request limits is neither a challenge nor a refusal.
+    let rate_limited = reason
+        .as_ref()
+        .is_some_and(|r| super::refusal::is_rate_limit(&r.text));
+    let family = reason.as_ref().filter(|_| !rate_limited).and_then(|r| {
         family(&r.text).or_else(|| {
-            let refused =
-                settle_failed || (sent_payment.is_some() && !is_challenge_phrase(&r.text));
+            let refused = settle_failed
+                || (sent_payment.is_some() && !is_challenge_phrase(&r.text))
+                || super::refusal::sent_and_judged(obs, &r.text);
             refused.then_some(Family::Other)
         })
     });
@@ -1185,6 +1263,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             d.steps = challenge_steps(ch, terms, version, cloudflare);
         }
     }
+    if let (true, Some(r)) = (rate_limited, &reason) {
+        super::refusal::as_rate_limit(&mut d, &r.text);
+    }
     if let Some((sent, sent_v, want, want_v)) = header_mismatch {
         d.steps.insert(
             0,
@@ -1244,6 +1325,7 @@ fn challenge_steps(
         );
         return steps;
     }
+    steps.push(library_step(&cat(&["Pay ", &price(t)])));
     if !t.alternatives.is_empty() {
         let mut text = cat(&[
             "Pick one of the ",
@@ -1266,7 +1348,10 @@ fn challenge_steps(
         text.push('.');
         steps.push(Step::text(text));
     }
-    let mut text = cat(&["Make sure the paying wallet holds at least ", &price(t)]);
+    let mut text = cat(&[
+        "You (the payer): make sure the paying wallet holds at least ",
+        &price(t),
+    ]);
     if let Some(p) = &t.pay_to {
         text.push_str(", payable to ");
         text.push_str(p);
@@ -1288,7 +1373,8 @@ fn challenge_steps(
         if evm && t.scheme.as_deref() == Some("exact") {
             if let Some(domain) = domain_text(option, t) {
                 steps.push(Step::text(cat(&[
-                    "Sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain ",
+                    DETAIL,
+                    "sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain ",
                     &domain,
                     ", `value` = ",
                     t.amount_atomic.as_deref().unwrap_or("the amount"),

@@ -1,151 +1,190 @@
-//! The functions JavaScript calls (see the extension contract). Conversion only: the logic is in
-//! `crate::capture` and the UI. Bad input never throws: it gives `undefined` or the list back
-//! unchanged, with a console warning.
+//! The functions JavaScript calls. Conversion only: the logic is in `crate::capture` and the UI.
+//! Values cross the boundary as structured values through `serde-wasm-bindgen` (no JSON text).
+//! Bad input never throws: it is dropped with a console warning.
+//!
+//! The extension's contract (see the README, "How it sees responses"):
+//! - worker: `load_tab`, `observe_web_request`, `observe_entry`, `observe_page_error`,
+//!   `observe_page_failure`, `clear_tab`, `forget_tab` change the tab lists the wasm holds and
+//!   return whether the tab's list changed; `tab_records` / `tab_count` read a list back for
+//!   the (coalesced) write to `storage.session` and the badge.
+//! - popup and panel: `render_popup`, `render_panel`, `markdown_report` take stored records as
+//!   they are and never diagnose.
+//! - build: `capture_limits_js` is what `scripts/limits.mjs` writes into the scripts.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{self, ms_from_js, Record, Source, StoredRecord, WebRequestDetails};
+use crate::capture::{
+    self, ms_from_js, Observed, Record, Source, Store, WebRequestDetails, SCHEMA,
+};
 use crate::core::exchange::Exchange;
-use crate::core::json_read::{list, ReadError};
 use crate::web::ui::{self, Kind};
 
 thread_local! {
-    /// Distinguishes records created in the same millisecond.
-    static SERIAL: Cell<u32> = const { Cell::new(0) };
+    /// Every tab's records while the worker lives; rebuilt from `storage.session` after a restart.
+    static STORE: RefCell<Store> = RefCell::new(Store::new());
 }
 
-fn warn(what: &str, detail: &JsValue) {
-    web_sys::console::warn_2(&JsValue::from_str(what), detail);
+fn warn(what: &str, detail: &str) {
+    gloo::console::warn!(what, detail);
 }
 
-/// Values cross the boundary as JSON text: serde_json is already in the wasm for the
-/// knowledge data, so reusing it is smaller than a second serde backend (measured).
+/// `value` as a plain JS value: objects (not `Map`s) and `null` for `None`, as JSON would be.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or_else(|| {
-            warn("why402: cannot convert result", &JsValue::NULL);
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| {
+            warn("why402: cannot convert result", &e.to_string());
             JsValue::UNDEFINED
         })
 }
 
-/// A value from JS read with `read`, by way of JSON text and a `Value`: the one JSON parser in
-/// the wasm is then the one for `Value` (which the core needs anyway), and the readers are small
-/// hand-written functions rather than serde derives (measured: smaller wasm).
-fn from_js<T>(what: &str, value: &JsValue, read: fn(&Value) -> Result<T, ReadError>) -> Option<T> {
-    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
-    let parsed = serde_json::from_str::<Value>(&text).map_err(|e| e.to_string());
-    parsed
-        .and_then(|v| read(&v).map_err(|e| e.to_string()))
-        .map_err(|e| warn(what, &JsValue::from_str(&e)))
+pub(crate) fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| warn(what, &e.to_string()))
         .ok()
 }
 
-/// A record from JS, its diagnosis recomputed (see `StoredRecord`).
-fn record(what: &str, value: &JsValue) -> Option<Record> {
-    from_js(what, value, StoredRecord::from_json).and_then(StoredRecord::into_record)
+fn with_store<T>(f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+    STORE.with(|s| s.try_borrow_mut().ok().map(|mut s| f(&mut s)))
 }
 
-/// A record list from JS; `None` when it is not an array of records. Records whose entry no
-/// longer shows a payment problem (stored by an older version) are dropped.
-fn records_strict(value: &JsValue) -> Option<Vec<Record>> {
-    let list = from_js("why402: not a record list", value, |v| {
-        list(v, StoredRecord::from_json)
-    })?;
-    Some(
-        list.into_iter()
-            .filter_map(StoredRecord::into_record)
-            .collect(),
-    )
+/// Takes the tab's stored list into the worker's memory (after a restart). Returns true when
+/// records had to be diagnosed again or dropped (another schema): write the list back.
+#[wasm_bindgen]
+pub fn load_tab(tab_id: i32, stored: JsValue) -> bool {
+    let list: Vec<serde_json::Value> = if stored.is_undefined() || stored.is_null() {
+        Vec::new()
+    } else {
+        from_js("why402: not a stored record list", stored).unwrap_or_default()
+    };
+    with_store(|s| s.load(tab_id, list)).unwrap_or(false)
 }
 
-/// A record list for display: elements that are not records are skipped.
-fn records_lenient(value: JsValue) -> Vec<Record> {
+/// `chrome.webRequest.onHeadersReceived` details. The details are read by the small reader in
+/// `capture::har` (lenient about what browsers differ on, e.g. a numeric `requestId`).
+#[wasm_bindgen]
+pub fn observe_web_request(details: JsValue, now_ms: f64) -> bool {
+    let Some(value) = from_js::<serde_json::Value>("why402: bad webRequest details", details)
+    else {
+        return false;
+    };
+    match WebRequestDetails::from_json(&value) {
+        Ok(d) => with_store(|s| s.observe_network(&d, ms_from_js(now_ms))).unwrap_or(false),
+        Err(e) => {
+            warn("why402: bad webRequest details", &e.to_string());
+            false
+        }
+    }
+}
+
+/// A HAR entry; `source` is `"devtools"`, `"page"` (only adds a body to a response the
+/// extension saw), `"page-replayed"` (sent again after a worker stop and matched to the
+/// browser's Resource Timing by the relay; see `Store::observe_replayed_page`) or `"import"`.
+/// Returns 1 when the tab's list changed, 2 when a page capture waits for webRequest's
+/// sighting of its response, else 0.
+#[wasm_bindgen]
+pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, now_ms: f64) -> u32 {
+    let replayed = source == "page-replayed";
+    let kind = if replayed {
+        Some(Source::Page)
+    } else {
+        Source::from_id(source)
+    };
+    let Some(kind) = kind.filter(|s| *s != Source::Network) else {
+        warn("why402: unknown source", source);
+        return 0;
+    };
+    let Some(entry) = from_js::<Exchange>("why402: bad HAR entry", entry) else {
+        return 0;
+    };
+    let now = ms_from_js(now_ms);
+    with_store(|s| {
+        if replayed {
+            s.observe_replayed_page(tab_id, entry, now)
+        } else {
+            s.observe_entry(tab_id, entry, kind, now)
+        }
+    })
+    .map_or(0, |o| match o {
+        Observed::Unchanged => 0,
+        Observed::Changed => 1,
+        Observed::Held => 2,
+    })
+}
+
+/// `chrome.webRequest.onErrorOccurred` for a request that had a candidate status.
+#[wasm_bindgen]
+pub fn observe_page_error(tab_id: i32, request_id: &str, error: &str) -> bool {
+    with_store(|s| s.mark_page_error(tab_id, request_id, error)).unwrap_or(false)
+}
+
+/// The page's own fetch/XHR failed (the page hook saw it): Firefox reports no network error
+/// for a cross-origin response without CORS headers.
+#[wasm_bindgen]
+pub fn observe_page_failure(
+    tab_id: i32,
+    method: &str,
+    url: &str,
+    error: &str,
+    now_ms: f64,
+) -> bool {
+    with_store(|s| s.mark_page_failure(tab_id, method, url, error, ms_from_js(now_ms)))
+        .unwrap_or(false)
+}
+
+/// A new top-level document started at `before_ms` (the navigation's own event time).
+#[wasm_bindgen]
+pub fn clear_tab(tab_id: i32, before_ms: f64) -> bool {
+    with_store(|s| s.clear_before(tab_id, ms_from_js(before_ms))).unwrap_or(false)
+}
+
+#[wasm_bindgen]
+pub fn forget_tab(tab_id: i32) {
+    with_store(|s| s.forget(tab_id));
+}
+
+/// The tab's records as stored (newest last).
+#[wasm_bindgen]
+pub fn tab_records(tab_id: i32) -> JsValue {
+    STORE.with(|s| match s.try_borrow() {
+        Ok(s) => to_js(&s.records(tab_id).collect::<Vec<_>>()),
+        Err(_) => JsValue::UNDEFINED,
+    })
+}
+
+#[wasm_bindgen]
+pub fn tab_count(tab_id: i32) -> u32 {
+    STORE.with(|s| s.try_borrow().map_or(0, |s| s.count(tab_id) as u32))
+}
+
+/// The generated constants block for the scripts (`scripts/limits.mjs`).
+#[wasm_bindgen]
+pub fn capture_limits_js() -> String {
+    capture::limits::js_block()
+}
+
+/// Stored records as they are, for display: elements that are not records of this version's
+/// schema are skipped (the worker diagnoses those again when it loads the tab).
+fn stored_records(value: JsValue) -> Vec<Record> {
     if !js_sys::Array::is_array(&value) {
         return Vec::new();
     }
     js_sys::Array::from(&value)
         .iter()
-        .filter_map(|v| record("why402: skipping a bad record", &v))
+        .filter_map(|v| from_js::<Record>("why402: skipping a bad record", v))
+        .filter(|r| r.schema == SCHEMA)
         .collect()
-}
-
-fn record_or_undefined(record: Option<Record>) -> JsValue {
-    record.map_or(JsValue::UNDEFINED, |r| to_js(&r))
-}
-
-/// A record from `chrome.webRequest.onHeadersReceived` details; `undefined` when the response
-/// shows no payment problem.
-#[wasm_bindgen]
-pub fn record_from_web_request(details: JsValue, now_ms: f64) -> JsValue {
-    let record = from_js(
-        "why402: bad webRequest details",
-        &details,
-        WebRequestDetails::from_json,
-    )
-    .and_then(|d| capture::record_from_web_request(&d, ms_from_js(now_ms)));
-    record_or_undefined(record)
-}
-
-/// A record from a HAR entry; `source` is `"devtools"`, `"page"`, `"network"` or `"import"`.
-#[wasm_bindgen]
-pub fn record_from_entry(entry: JsValue, source: &str, tab_id: i32, now_ms: f64) -> JsValue {
-    let Some(source) = Source::from_id(source) else {
-        warn("why402: unknown source", &JsValue::from_str(source));
-        return JsValue::UNDEFINED;
-    };
-    let serial = SERIAL.with(|s| {
-        let n = s.get().wrapping_add(1);
-        s.set(n);
-        n
-    });
-    let record = from_js("why402: bad HAR entry", &entry, Exchange::from_json)
-        .and_then(|e| capture::record_from_entry(&e, source, tab_id, ms_from_js(now_ms), serial));
-    record_or_undefined(record)
-}
-
-/// The tab's list with `incoming` merged in (see `capture::merge_record`).
-#[wasm_bindgen]
-pub fn merge_record(records: JsValue, incoming: JsValue) -> JsValue {
-    let list = if records.is_undefined() || records.is_null() {
-        Some(Vec::new())
-    } else {
-        records_strict(&records)
-    };
-    let Some(list) = list else {
-        return records;
-    };
-    match record("why402: bad incoming record", &incoming) {
-        Some(r) => to_js(&capture::merge_record(list, r)),
-        None => records,
-    }
-}
-
-/// The tab's list with `page_error` set on the record `id`.
-#[wasm_bindgen]
-pub fn mark_page_error(records: JsValue, id: &str, error: &str) -> JsValue {
-    match records_strict(&records) {
-        Some(list) => to_js(&capture::mark_page_error(list, id, error)),
-        None => records,
-    }
-}
-
-/// Statuses whose response bodies the page script should copy.
-#[wasm_bindgen]
-pub fn is_payment_candidate(status: u16) -> bool {
-    capture::is_payment_candidate(status)
 }
 
 /// Renders the popup into `root` (class `why402-popup`).
 #[wasm_bindgen]
 pub fn render_popup(root: &Element, records: JsValue, tab_id: i32) {
-    let list: Vec<Record> = records_lenient(records)
+    let list: Vec<Record> = stored_records(records)
         .into_iter()
         .filter(|r| r.tab_id == tab_id)
         .collect();
@@ -155,13 +194,13 @@ pub fn render_popup(root: &Element, records: JsValue, tab_id: i32) {
 /// Renders the DevTools panel into `root` (class `why402-panel`); call again on every change.
 #[wasm_bindgen]
 pub fn render_panel(root: &Element, records: JsValue) {
-    ui::render(Kind::Panel, root, records_lenient(records));
+    ui::render(Kind::Panel, root, stored_records(records));
 }
 
 /// The Markdown report of a tab's records (secrets already redacted in records).
 #[wasm_bindgen]
 pub fn markdown_report(records: JsValue) -> String {
-    report(&records_lenient(records))
+    report(&stored_records(records))
 }
 
 pub(crate) fn report(records: &[Record]) -> String {

@@ -3,6 +3,8 @@
 //! this module converts values and builds DOM.
 
 mod bindings;
+// The DevTools Console line (issue #13): its own file to keep bindings.rs to the capture path.
+mod console_line;
 // The playground's HAR scanner is not shipped in the extension: it would count against the
 // extension's size budget for code the extension never calls.
 #[cfg(feature = "playground")]
@@ -10,5 +12,6 @@ mod playground;
 mod ui;
 
 pub use bindings::*;
+pub use console_line::*;
 #[cfg(feature = "playground")]
 pub use playground::*;

@@ -45,8 +45,9 @@ fn raw_error_text(e: &RawHttpError) -> String {
     format!("not an HTTP response: line {}: {message}", e.line)
 }
 
-/// Reads one HAR file incrementally: `push` each slice, then `finish`. Every entry is diagnosed
-/// as it completes; the first error stops reading (as the CLI does).
+/// Reads one HAR file incrementally: `push` each slice, then `finish`. Every entry that can be a
+/// payment failure is diagnosed as it completes (the others are only checked and counted); the
+/// first error stops reading (as the CLI does).
 #[wasm_bindgen]
 pub struct HarScanner {
     splitter: Splitter,

@@ -45,8 +45,9 @@ export function within(ms, what, promise) {
  * 127.0.0.1 and port 443 goes to the scenario server's TLS port, so scenario URLs like
  * https://api.stripe.com/v1/charges reach the local server and nothing can leave the machine.
  */
-export async function launch({ devtools = false, tlsPort } = {}) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-profile-'));
+export async function launch({ devtools = false, tlsPort, profile: reuse } = {}) {
+  // A given profile (a browser restart) is kept on close; a fresh one is removed.
+  const profile = reuse || fs.mkdtempSync(path.join(os.tmpdir(), 'why402-profile-'));
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -75,7 +76,7 @@ export async function launch({ devtools = false, tlsPort } = {}) {
   const extensionId = new URL(worker.url()).host;
   const close = async () => {
     await within(15_000, 'closing chromium', context.close()).catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!reuse) fs.rmSync(profile, { recursive: true, force: true });
   };
   return { context, extensionId, profile, close };
 }

@@ -70,7 +70,8 @@ export async function startServer({ mappedHosts = false, port: wantedPort = 0 } 
     const m = /^\/api\/([\w-]+)$/.exec(url.pathname);
     if (m) return byName.get(m[1]);
     const host = (req.headers.host || '').replace(/:\d+$/, '');
-    return scenarios.find((s) => s.host === host && s.path === url.pathname);
+    // `every_path`: hosts that answer any path alike (a disabled deployment), favicon included.
+    return scenarios.find((s) => s.host === host && (s.path === url.pathname || s.every_path));
   }
 
   function sendScenarioResponse(req, res, s, cors) {

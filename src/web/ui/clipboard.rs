@@ -16,14 +16,61 @@ pub fn copy(root: &Element, button: &Element, text: &str) {
     };
     let promise = clipboard.write_text(text);
     let done_button = button.clone();
-    let on_ok = Closure::once(move |_: JsValue| {
-        done_button.set_text_content(Some("Copied"));
-    });
+    let on_ok = Closure::once(move |_: JsValue| copied(&done_button));
     let (root, text) = (root.clone(), text.to_string());
     let on_err = Closure::once(move |_: JsValue| fallback(&root, &text));
     let _ = promise.then2(&on_ok, &on_err);
     on_ok.forget();
     on_err.forget();
+}
+
+/// How long the button says "Copied" before its label comes back.
+const COPIED_MS: i32 = 2000;
+
+/// Says "Copied" on the button for a moment and announces it to screen readers.
+fn copied(button: &Element) {
+    let label = button.text_content().unwrap_or_default();
+    if label == "Copied" {
+        return;
+    }
+    button.set_text_content(Some("Copied"));
+    announce(button, "Copied to the clipboard");
+    let b = button.clone();
+    let restore = Closure::once(move || b.set_text_content(Some(&label)));
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            restore.as_ref().unchecked_ref(),
+            COPIED_MS,
+        );
+    }
+    restore.forget();
+}
+
+/// Speaks `text` through one polite live region per document, kept outside the re-rendered
+/// root so it is never replaced between the change and its announcement.
+fn announce(near: &Element, text: &str) {
+    let Some(doc) = near.owner_document() else {
+        return;
+    };
+    let region = match doc.get_element_by_id("why402-live") {
+        Some(r) => r,
+        None => {
+            let Ok(r) = doc.create_element("div") else {
+                return;
+            };
+            r.set_id("why402-live");
+            r.set_class_name("w-visually-hidden");
+            let _ = r.set_attribute("role", "status");
+            let _ = r.set_attribute("aria-live", "polite");
+            if let Some(body) = doc.body() {
+                let _ = body.append_child(&r);
+            }
+            r
+        }
+    };
+    // Cleared first so the same message twice is announced twice.
+    region.set_text_content(None);
+    region.set_text_content(Some(text));
 }
 
 /// Shows the text in a read-only textarea, selected, with a hint to copy it by hand.

@@ -2,94 +2,131 @@
 
 use web_sys::Element;
 
+use wasm_bindgen::JsValue;
+
 use super::dom::{Builder, R};
+use super::links;
 use super::list::provider_label;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{EvidenceSource, PaymentTerms, Severity};
-use crate::decode::time::human_duration;
+use crate::core::diagnosis::{
+    Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
+};
+use crate::core::provenance::host;
+use crate::decode::time::{human_duration, parse_rfc3339};
 
+/// Step text longer than this shows its first sentence, the rest behind "Details".
+const LONG_STEP_CHARS: usize = 180;
+
+/// The detail of `r`, in reading order: what happened (headline, decisive fact), when to retry,
+/// the first action that works here, the payment terms, then everything else.
 pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     let d = &r.diagnosis;
     let box_ = b.el(parent, "article", "w-detail")?;
     box_.set_attribute("data-testid", "detail")?;
+    box_.set_attribute("aria-labelledby", "w-detail-title")?;
 
     let head = b.el(&box_, "header", "w-detail-head")?;
-    let line = b.el(&head, "p", "w-reqline")?;
-    b.text(&line, "span", "w-method", &r.method)?;
-    b.text(&line, "span", "w-status", &r.status.to_string())?;
-    b.text(&line, "span", "w-fullurl", &r.url)?;
-    let summary = b.text(&head, "h2", "w-summary", &d.summary)?;
+    let summary = b.rich_el(&head, "h2", "w-summary", &d.summary)?;
     summary.set_attribute("data-testid", "summary")?;
+    summary.set_id("w-detail-title");
+    if let Some(fact) = fact(r) {
+        let p = b.text(&head, "p", "w-fact", &fact)?;
+        p.set_attribute("data-testid", "fact")?;
+    }
     let meta = b.el(&head, "p", "w-meta")?;
-    b.text(&meta, "span", "w-cause", d.cause.plain())?;
+    if show_cause(d) {
+        b.text(&meta, "span", "w-cause", d.cause.plain())?;
+    }
     let provider = provider_label(r);
-    if !provider.is_empty() {
+    if !provider.is_empty() && !d.summary.starts_with(provider) {
         b.text(&meta, "span", "w-provider", provider)?;
     }
     if let Some(p) = d.protocol {
         b.text(&meta, "span", "w-badge", p.display())?;
     }
+    if hidden_by_cors(r) {
+        b.text(
+            &meta,
+            "span",
+            "w-badge w-badge-warn",
+            "hidden from your page by CORS",
+        )?;
+    }
+    let line = b.el(&head, "p", "w-reqline")?;
+    b.text(&line, "span", "w-method", &r.method)?;
+    b.text(&line, "span", "w-status", &r.status.to_string())?;
+    b.text(&line, "span", "w-fullurl", &r.url)?;
+
+    if let Some(retry) = &d.retry {
+        retry_line(b, &box_, retry)?;
+    }
 
     cors_warning(b, &box_, r)?;
 
-    if !d.explanation.is_empty() {
-        b.text(&box_, "p", "w-explain", &d.explanation)?;
-    }
-
-    if !d.steps.is_empty() {
+    // The CORS fix comes first when the page cannot read the answer: nothing else on the
+    // page's side can work until the server sends the headers.
+    let cors_fixes = cors_fixes(d);
+    let split = d.payment.is_some();
+    if !d.steps.is_empty() || !cors_fixes.is_empty() {
         b.text(&box_, "h3", "", "What to do")?;
         let ol = b.el(&box_, "ol", "w-steps")?;
         ol.set_attribute("data-testid", "steps")?;
-        for step in &d.steps {
-            let li = b.el(&ol, "li", "")?;
-            b.text(&li, "span", "", &step.text)?;
-            if let Some(link) = &step.link {
-                b.append(&li, " ")?;
-                b.link(&li, link, "Open")?;
-            }
-            if let Some(snippet) = &step.snippet {
-                let row = b.el(&li, "div", "w-snippet")?;
-                b.text(&row, "code", "", snippet)?;
-                b.button(&row, "w-copy", "Copy", "copy", "")?;
-            }
+        for f in &cors_fixes {
+            let li = b.el(&ol, "li", "w-step-first")?;
+            li.set_attribute("data-testid", "cors-fix")?;
+            b.text(&li, "strong", "w-who", &format!("{SERVER_OWNER}: "))?;
+            b.rich(&li, &f.fix)?;
+            // Why the browser hid it (origin mismatch, credentials, …), for the server's owner.
+            b.rich_el(&li, "span", "w-fix", &f.message)?;
         }
-    }
-
-    if d.billing_url.is_some() || d.docs_url.is_some() {
-        let links = b.el(&box_, "p", "w-links")?;
-        if let Some(u) = &d.billing_url {
-            b.link(&links, u, "Open billing page")?;
+        // With payment terms, only the first step goes above them; the rest follow.
+        let first = if split { 1 } else { d.steps.len() };
+        for (i, step) in d.steps.iter().take(first).enumerate() {
+            let class = if i == 0 && cors_fixes.is_empty() {
+                "w-step-first"
+            } else {
+                ""
+            };
+            step_item(b, &ol, r, step, class)?;
         }
-        if let Some(u) = &d.docs_url {
-            b.link(&links, u, "Error documentation")?;
-        }
-    }
-
-    if let Some(retry) = &d.retry {
-        let p = b.el(&box_, "p", "w-retry")?;
-        p.set_attribute("data-testid", "retry")?;
-        let mut text = String::from("Retry after ");
-        text.push_str(&human_duration(retry.after_seconds));
-        if let Some(at) = &retry.at {
-            text.push_str(" (at ");
-            text.push_str(at);
-            text.push(')');
-        }
-        text.push_str(", as the ");
-        text.push_str(&retry.source);
-        text.push_str(" header says.");
-        p.set_text_content(Some(&text));
     }
 
     if let Some(terms) = &d.payment {
         payment(b, &box_, terms)?;
+        if d.steps.len() > 1 {
+            b.text(&box_, "h3", "", "Then")?;
+            let ol = b.el(&box_, "ol", "w-steps")?;
+            ol.set_attribute("data-testid", "more-steps")?;
+            ol.set_attribute("start", &(cors_fixes.len() + 2).to_string())?;
+            for step in &d.steps[1..] {
+                step_item(b, &ol, r, step, "")?;
+            }
+        }
     }
 
-    if !d.findings.is_empty() {
+    // The provider's pages, unless a step already links them.
+    let pages: Vec<&String> = [&d.billing_url, &d.docs_url]
+        .into_iter()
+        .flatten()
+        .filter(|u| !d.steps.iter().any(|s| s.link.as_ref() == Some(*u)))
+        .collect();
+    if !pages.is_empty() {
+        let links = b.el(&box_, "p", "w-links")?;
+        for u in pages {
+            links::draw(b, &links, d, u, provider)?;
+        }
+    }
+
+    let findings: Vec<&Finding> = d
+        .findings
+        .iter()
+        .filter(|f| !cors_fixes.iter().any(|c| std::ptr::eq(*c, *f)))
+        .collect();
+    if !findings.is_empty() {
         b.text(&box_, "h3", "", "Problems in the server's response")?;
         let ul = b.el(&box_, "ul", "w-findings")?;
         ul.set_attribute("data-testid", "findings")?;
-        for f in &d.findings {
+        for f in findings {
             let li = b.el(&ul, "li", "")?;
             let (class, label) = match f.severity {
                 Severity::Error => ("w-badge w-badge-err", "error"),
@@ -98,15 +135,18 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
             };
             b.text(&li, "span", class, label)?;
             b.append(&li, " ")?;
-            b.text(&li, "span", "", &f.message)?;
+            b.rich_el(&li, "span", "", &f.message)?;
             if !f.fix.is_empty() {
-                b.text(&li, "span", "w-fix", &f.fix)?;
+                b.rich_el(&li, "span", "w-fix", &f.fix)?;
             }
         }
     }
 
-    b.text(&box_, "h3", "", "Evidence")?;
-    let ul = b.el(&box_, "ul", "w-evidence")?;
+    let ev = b.el(&box_, "details", "w-ev")?;
+    ev.set_attribute("open", "")?;
+    let n = d.evidence.len();
+    b.text(&ev, "summary", "", &format!("Evidence ({n})"))?;
+    let ul = b.el(&ev, "ul", "w-evidence")?;
     ul.set_attribute("data-testid", "evidence")?;
     for e in &d.evidence {
         let li = b.el(&ul, "li", "")?;
@@ -126,8 +166,163 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
         b.text(&li, "code", "", &e.value)?;
     }
 
+    if !d.explanation.is_empty() {
+        b.text(&box_, "h3", "", "Why")?;
+        b.rich_el(&box_, "p", "w-explain", &d.explanation)?;
+    }
+
     b.text(&box_, "p", "w-source", source_note(r))?;
     Ok(())
+}
+
+/// The cause only when the headline does not already say it (a protocol's headline says that
+/// payment is requested).
+pub fn show_cause(d: &Diagnosis) -> bool {
+    let said = d.summary.contains(d.cause.plain())
+        || (d.cause == Cause::PaymentChallenge && d.protocol.is_some());
+    !said
+}
+
+/// True when the page's JavaScript could not read the response.
+pub fn hidden_by_cors(r: &Record) -> bool {
+    r.page_error.is_some()
+        || r.diagnosis
+            .cors
+            .as_ref()
+            .is_some_and(|c| !c.page_can_read_response)
+}
+
+/// Who acts (when the data says) and the first thing to do: the CORS fix when the page cannot
+/// read the answer, else the first step.
+pub fn first_action(r: &Record) -> Option<(Option<&'static str>, &str)> {
+    let d = &r.diagnosis;
+    if let Some(f) = cors_fixes(d).first() {
+        return Some((Some(SERVER_OWNER), f.fix.as_str()));
+    }
+    d.steps.first().map(|s| (None, s.text.as_str()))
+}
+
+const SERVER_OWNER: &str = "The server's owner";
+
+/// The CORS findings' fixes, which come before every other step (see [`draw`]).
+fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
+    d.findings
+        .iter()
+        .filter(|f| f.code.starts_with("cors_") && !f.fix.is_empty())
+        .collect()
+}
+
+/// The decisive fact under the headline: the price asked, else nothing (the headline carries
+/// the decline reason or what ran out).
+pub fn fact(r: &Record) -> Option<String> {
+    let t = r.diagnosis.payment.as_ref()?;
+    // Not twice: most protocol headlines already carry the price.
+    if t.amount
+        .as_deref()
+        .is_some_and(|a| r.diagnosis.summary.contains(a))
+    {
+        return None;
+    }
+    let mut s = amount_text(t).unwrap_or_default();
+    if let Some(n) = t.network.as_deref().or(t.network_id.as_deref()) {
+        if !s.is_empty() {
+            s.push_str(" on ");
+        }
+        s.push_str(n);
+    }
+    (!s.is_empty()).then_some(s)
+}
+
+fn step_item(b: &Builder, ol: &Element, r: &Record, step: &Step, class: &str) -> R<()> {
+    let li = b.el(ol, "li", class)?;
+    let text = step.text.as_str();
+    match split_long(text) {
+        Some((head, rest)) => {
+            b.rich(&li, head)?;
+            let more = b.el(&li, "details", "w-more")?;
+            b.text(&more, "summary", "", "Details")?;
+            b.rich_el(&more, "p", "", rest)?;
+        }
+        None => b.rich(&li, text)?,
+    }
+    if let Some(link) = &step.link {
+        b.append(&li, " ")?;
+        links::draw(b, &li, &r.diagnosis, link, provider_label(r))?;
+    }
+    if let Some(snippet) = &step.snippet {
+        b.copyable(&li, snippet, "snippet")?;
+    }
+    Ok(())
+}
+
+/// A long step split after its first sentence, when that leaves a real first part.
+fn split_long(text: &str) -> Option<(&str, &str)> {
+    if text.chars().count() <= LONG_STEP_CHARS {
+        return None;
+    }
+    // Outside inline code only: a `. ` inside backticks is not a sentence end.
+    let mut in_code = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '.' if !in_code && i >= 30 => {
+                let rest = &text[i + 1..];
+                if rest.starts_with(' ') && rest.trim().len() > 40 {
+                    return Some((&text[..=i], rest.trim_start()));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// "Retry in 4 minutes (at 14:32:05 your time)", kept ticking by the root's timer.
+fn retry_line(b: &Builder, parent: &Element, retry: &Retry) -> R<()> {
+    let p = b.el(parent, "p", "w-retry")?;
+    p.set_attribute("data-testid", "retry")?;
+    let at_secs = retry.at.as_deref().and_then(parse_rfc3339);
+    match at_secs {
+        Some(at) => {
+            b.append(&p, "Retry ")?;
+            let count = b.text(&p, "span", "w-countdown", &countdown(at))?;
+            count.set_attribute("data-until", &at.to_string())?;
+            let local = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
+            let time = local.to_locale_time_string("default");
+            let mut text = String::from(" (at ");
+            text.push_str(&String::from(time));
+            text.push_str(" your time), as the ");
+            text.push_str(&retry.source);
+            text.push_str(" header says.");
+            b.append(&p, &text)?;
+        }
+        None => {
+            let text = format!(
+                "Retry after {}, as the {} header says.",
+                human_duration(retry.after_seconds),
+                retry.source
+            );
+            b.append(&p, &text)?;
+        }
+    }
+    Ok(())
+}
+
+/// "in 4 min 20 s" until `at` (seconds since the epoch), or "now".
+pub fn countdown(at: i64) -> String {
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    let left = at.saturating_sub(now);
+    if left <= 0 {
+        return "now".to_string();
+    }
+    let left = left as u64;
+    if left < 120 {
+        format!("in {left} s")
+    } else if left < 3600 {
+        format!("in {} min {} s", left / 60, left % 60)
+    } else {
+        format!("in {}", human_duration(left))
+    }
 }
 
 /// What the page itself saw, when that differs from what the extension saw.
@@ -143,20 +338,19 @@ fn cors_warning(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     box_.set_attribute("role", "note")?;
     let mut text = String::new();
     if unreadable || r.page_error.is_some() {
-        text.push_str("The browser hid this ");
+        text.push_str("Your page never saw this ");
         text.push_str(&r.status.to_string());
-        text.push_str(" from the page: it saw 'Failed to fetch'");
+        text.push_str(": the browser gave it 'Failed to fetch'");
         if let Some(err) = &r.page_error {
             text.push_str(" (");
             text.push_str(err);
             text.push(')');
         }
-        text.push_str(" instead of the response. ");
+        text.push_str(". ");
         if unreadable {
             text.push_str(
-                "The server does not allow this site to read its answer (no matching \
-                 Access-Control-Allow-Origin), so the app cannot show you the reason. \
-                 What follows is what the network carried.",
+                "The server does not allow this site to read its answer, so the app cannot \
+                 act on it. Below is what the network carried.",
             );
         }
     } else {
@@ -231,6 +425,12 @@ fn terms(b: &Builder, dl: &Element, t: &PaymentTerms) -> R<()> {
         b.text(dl, "dd", "", value)?;
         Ok(())
     };
+    // Values to paste into a wallet or a client: in a wrapping box with a Copy button.
+    let long = |name: &str, value: &str| -> R<()> {
+        b.text(dl, "dt", "", name)?;
+        let dd = b.el(dl, "dd", "")?;
+        b.copyable(&dd, value, name)
+    };
     if let Some(a) = amount_text(t) {
         row("Amount", &a)?;
     }
@@ -242,7 +442,12 @@ fn terms(b: &Builder, dl: &Element, t: &PaymentTerms) -> R<()> {
         row("Network", &s)?;
     }
     if let Some(v) = &t.pay_to {
-        row("Pay to", v)?;
+        long("Pay to", v)?;
+    }
+    if let (Some(id), Some(_)) = (&t.asset_id, &t.asset) {
+        if id.len() > 20 {
+            long("Asset contract", id)?;
+        }
     }
     if let Some(v) = &t.scheme {
         row("Scheme", v)?;
@@ -257,16 +462,23 @@ fn terms(b: &Builder, dl: &Element, t: &PaymentTerms) -> R<()> {
         row("Time to pay", &human_duration(s))?;
     }
     if let Some(v) = &t.resource {
-        row("Resource", v)?;
+        // The server's own URL: shown as text with its host, never as our link.
+        b.text(dl, "dt", "", "Resource")?;
+        let dd = b.el(dl, "dd", "")?;
+        b.text(&dd, "code", "", v)?;
+        if let Some(h) = host(v) {
+            b.text(&dd, "span", "w-from", &format!(" (from the response, {h})"))?;
+        }
     }
     if let Some(v) = &t.description {
-        row("Description", v)?;
+        b.text(dl, "dt", "", "Description")?;
+        b.rich_el(dl, "dd", "", v)?;
     }
     if let Some(v) = &t.invoice {
-        row("Invoice", v)?;
+        long("Invoice", v)?;
     }
     if let Some(v) = &t.payment_hash {
-        row("Payment hash", v)?;
+        long("Payment hash", v)?;
     }
     Ok(())
 }

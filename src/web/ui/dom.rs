@@ -87,7 +87,49 @@ impl Builder {
             a.set_attribute("href", href)?;
             a.set_attribute("target", "_blank")?;
             a.set_attribute("rel", "noopener noreferrer")?;
+            a.set_attribute("title", href)?;
         }
+        Ok(())
+    }
+
+    /// `text` with Markdown-style `inline code` as `<code>` elements, all as text nodes. An
+    /// unmatched backtick stays as it is.
+    pub fn rich(&self, parent: &Element, text: &str) -> R<()> {
+        let parts: Vec<&str> = text.split('`').collect();
+        // An even number of parts means one backtick is unmatched: its part is plain text.
+        let last_code = if parts.len() % 2 == 0 {
+            parts.len().saturating_sub(2)
+        } else {
+            parts.len()
+        };
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 1 && i < last_code {
+                self.text(parent, "code", "", part)?;
+            } else {
+                if i % 2 == 1 {
+                    self.append(parent, "`")?;
+                }
+                if !part.is_empty() {
+                    self.append(parent, part)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A child element holding `text` with inline code (see [`Builder::rich`]).
+    pub fn rich_el(&self, parent: &Element, tag: &str, class: &str, text: &str) -> R<Element> {
+        let e = self.el(parent, tag, class)?;
+        self.rich(&e, text)?;
+        Ok(e)
+    }
+
+    /// A long value (address, invoice, header) in its own wrapping box, with a Copy button.
+    pub fn copyable(&self, parent: &Element, value: &str, what: &str) -> R<()> {
+        let row = self.el(parent, "div", "w-snippet")?;
+        self.text(&row, "code", "", value)?;
+        let b = self.button(&row, "w-copy", "Copy", "copy", "")?;
+        b.set_attribute("aria-label", &format!("Copy {what}"))?;
         Ok(())
     }
 }

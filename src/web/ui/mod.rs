@@ -1,10 +1,12 @@
-//! The popup and DevTools panel. Each root keeps its records and selection here; one delegated
-//! click/keydown listener per root dispatches on `data-action`, so re-rendering adds no
-//! listeners.
+//! The popup and DevTools panel. Each root keeps its records, selection and filter here; one
+//! delegated click/keydown/input listener per root dispatches on `data-action`, so re-rendering
+//! adds no listeners.
 
 mod clipboard;
 mod detail;
 mod dom;
+mod keys;
+mod links;
 mod list;
 mod panel;
 mod popup;
@@ -30,6 +32,8 @@ struct View {
     records: Vec<Record>,
     /// The record shown in detail (the popup's detail view, the panel's right pane).
     selected: Option<String>,
+    /// The panel's filter text.
+    filter: String,
 }
 
 thread_local! {
@@ -54,6 +58,7 @@ pub fn render(kind: Kind, root: &Element, records: Vec<Record>) {
                     root: root.clone(),
                     records,
                     selected: None,
+                    filter: String::new(),
                 });
                 false
             }
@@ -105,19 +110,19 @@ fn draw(b: &Builder, view: &mut View) -> R<()> {
         view.selected = view.records.last().map(|r| r.id.clone());
     }
     let root = &view.root;
-    root.set_text_content(None);
     let selected = view
         .selected
         .as_ref()
         .and_then(|id| view.records.iter().find(|r| &r.id == id));
     match view.kind {
         Kind::Popup => {
+            root.set_text_content(None);
             root.set_class_name("why402 why402-popup");
             popup::draw(b, root, &view.records, selected)
         }
         Kind::Panel => {
             root.set_class_name("why402 why402-panel");
-            panel::draw(b, root, &view.records, selected)
+            panel::draw(b, root, &view.records, &view.filter, selected)
         }
     }
 }
@@ -141,19 +146,64 @@ fn listen(root: &Element) {
         if e.key() == "Escape" && is_popup_detail(&r) {
             e.prevent_default();
             go_back(&r);
+            return;
+        }
+        if let Some(id) = keys::move_in_list(&r, &e) {
+            // The panel's selection follows the focus, as in DevTools' Network list.
+            if is_kind(&r, Kind::Panel) {
+                set_selected(&r, Some(id.clone()));
+                redraw(&r, Some(("open".to_string(), id)));
+            }
         }
     });
+    let r = root.clone();
+    let on_input = Closure::<dyn FnMut(Event)>::new(move |e: Event| on_input(&r, &e));
     let ok = root
         .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())
         .and_then(|_| {
             root.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref())
+        })
+        .and_then(|_| {
+            root.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref())
         });
     if let Err(e) = ok {
         web_sys::console::warn_2(&JsValue::from_str("why402: cannot listen"), &e);
     }
-    // The listeners live as long as the page (one pair per root).
+    keys::tick_times(root);
+    // The listeners live as long as the page (one set per root).
     on_click.forget();
     on_key.forget();
+    on_input.forget();
+}
+
+/// The panel's filter box: keep its text and redraw the list (the toolbar itself stays).
+fn on_input(root: &Element, e: &Event) {
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    if input.get_attribute("data-action").as_deref() != Some("filter") {
+        return;
+    }
+    let value = input.value();
+    VIEWS.with(|views| {
+        if let Ok(mut views) = views.try_borrow_mut() {
+            if let Some(v) = views.iter_mut().find(|v| v.root == *root) {
+                v.filter = value;
+            }
+        }
+    });
+    redraw(root, None);
+}
+
+fn is_kind(root: &Element, kind: Kind) -> bool {
+    VIEWS.with(|views| {
+        views
+            .try_borrow()
+            .is_ok_and(|v| v.iter().any(|v| v.root == *root && v.kind == kind))
+    })
 }
 
 fn is_popup_detail(root: &Element) -> bool {
@@ -193,11 +243,7 @@ fn on_action(root: &Element, e: &Event) {
     let id = control.get_attribute("data-id").unwrap_or_default();
     match action.as_str() {
         "open" => {
-            let is_popup = VIEWS.with(|views| {
-                views
-                    .try_borrow()
-                    .is_ok_and(|v| v.iter().any(|v| v.root == *root && v.kind == Kind::Popup))
-            });
+            let is_popup = is_kind(root, Kind::Popup);
             set_selected(root, Some(id.clone()));
             // The popup swaps to the detail view: focus its Back button. The panel keeps focus
             // on the list.

@@ -1,4 +1,5 @@
-//! The toolbar popup (~380×560): a list, or one record's detail with a Back button.
+//! The toolbar popup (380 px wide, narrower windows down to 320 px): a list, or one record's
+//! detail with a Back button.
 
 use web_sys::Element;
 
@@ -7,33 +8,45 @@ use super::{detail, list};
 use crate::capture::Record;
 
 pub fn draw(b: &Builder, root: &Element, records: &[Record], selected: Option<&Record>) -> R<()> {
-    header(b, root, records)?;
-    match selected {
-        Some(r) => {
-            let nav = b.el(root, "nav", "w-nav")?;
-            b.button(&nav, "w-back", "← Back", "back", "")?;
-            detail::draw(b, root, r)
-        }
-        None if records.is_empty() => empty(b, root, false),
-        None => list::draw(b, root, records, None),
-    }
-}
-
-/// Title, count and the Copy report button (shared with the panel).
-pub fn header(b: &Builder, root: &Element, records: &[Record]) -> R<()> {
     let head = b.el(root, "header", "w-head")?;
     b.text(&head, "h1", "", "Why 402")?;
     if !records.is_empty() {
-        let n = records.len();
-        let count = if n == 1 {
-            "1 failure".to_string()
-        } else {
-            n.to_string() + " failures"
-        };
-        b.text(&head, "span", "w-count", &count)?;
-        let copy = b.button(&head, "w-copy-report", "Copy report", "copy-report", "")?;
-        copy.set_attribute("data-testid", "copy-report")?;
+        b.text(
+            &head,
+            "span",
+            "w-count",
+            &count(records.len(), records.len()),
+        )?;
+        copy_report(b, &head)?;
     }
+    match selected {
+        Some(r) => {
+            let nav = b.el(root, "nav", "w-nav")?;
+            nav.set_attribute("aria-label", "Back to the list")?;
+            b.button(&nav, "w-back", "← All failures", "back", "")?;
+            detail::draw(b, root, r)
+        }
+        None if records.is_empty() => empty(b, root, false),
+        None => {
+            let all: Vec<&Record> = records.iter().collect();
+            list::draw(b, root, &all, None)
+        }
+    }
+}
+
+/// "3 failures", or "2 of 5 shown" when a filter hides some.
+pub fn count(shown: usize, total: usize) -> String {
+    match (shown, total) {
+        (s, t) if s != t => format!("{s} of {t} shown"),
+        (1, _) => "1 failure".to_string(),
+        (_, t) => format!("{t} failures"),
+    }
+}
+
+pub fn copy_report(b: &Builder, parent: &Element) -> R<()> {
+    let copy = b.button(parent, "w-copy-report", "Copy report", "copy-report", "")?;
+    copy.set_attribute("data-testid", "copy-report")?;
+    copy.set_attribute("title", "Copy a Markdown report (secrets redacted)")?;
     Ok(())
 }
 

@@ -1,0 +1,376 @@
+//! Tolerant reading of bodies that are not clean JSON. Users paste what their tools printed, and
+//! relays wrap an upstream's answer: an SDK's `Error: 400 {…}` line, a Python dict
+//! (`{'error': {'code': None}}`), a Node `util.inspect` dump with unquoted keys, a body cut off
+//! mid-object, or JSON carried as a string inside another JSON document. A person reads the
+//! error code in each at once; this module turns them back into JSON values so the same
+//! provider rules and phrase searches apply, and says how each value was read.
+//!
+//! Everything is bounded: the text searched, the number of candidate objects tried, the nesting
+//! depth of JSON-in-strings, and the number of strings visited.
+
+use serde_json::Value;
+
+use super::exchange::floor_char_boundary;
+
+/// At most this many bytes of a body are searched for embedded objects.
+const MAX_TEXT: usize = 64 * 1024;
+/// At most this many `{` positions are tried as object starts.
+const MAX_STARTS: usize = 24;
+/// JSON found inside JSON strings is followed this many levels deep.
+const MAX_DEPTH: usize = 3;
+/// At most this many embedded documents are kept.
+const MAX_DOCS: usize = 8;
+/// At most this many string values are examined for embedded JSON per document.
+const MAX_STRINGS: usize = 256;
+/// At most this many bytes of strings are searched for embedded JSON in all, so a body of many
+/// brace-filled strings stays cheap.
+const MAX_NESTED_TEXT: usize = 128 * 1024;
+
+/// How an embedded document was read: shown in evidence so the reader knows it was interpreted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Valid JSON inside surrounding text (a log line, an SDK message).
+    Embedded,
+    /// Python or JavaScript object notation (single quotes, `None`, unquoted keys).
+    Loose,
+    /// An object cut off before its end, closed to read what is there.
+    Truncated,
+}
+
+impl Reading {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reading::Embedded => "not clean JSON: read the JSON object inside the text",
+            Reading::Loose => "not clean JSON: read an object in Python or JavaScript notation",
+            Reading::Truncated => "not clean JSON: read a JSON object cut off before its end",
+        }
+    }
+}
+
+/// A document found inside something else: where it was (a JSON path, or `text`), how it was
+/// read, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedded {
+    pub location: String,
+    pub reading: Reading,
+    pub value: Value,
+}
+
+/// The first object in `text` that can be read, trying valid JSON, then loose notation, then a
+/// truncated object, at each `{` in order (the first is usually the outermost).
+pub fn object_in_text(text: &str) -> Option<(Value, Reading)> {
+    let text = &text[..floor_char_boundary(text, MAX_TEXT)];
+    let mut from = 0;
+    for _ in 0..MAX_STARTS {
+        let start = from + text[from..].find('{')?;
+        if let Some(found) = object_at(&text[start..]) {
+            return Some(found);
+        }
+        from = start + 1;
+    }
+    None
+}
+
+/// Reads the object that starts at the beginning of `s`.
+fn object_at(s: &str) -> Option<(Value, Reading)> {
+    // Valid JSON passes through `loose_to_json` unchanged, so one parse serves every reading.
+    let (text, reading) = match balanced_end(s) {
+        Some(end) => {
+            let json = loose_to_json(&s[..end]);
+            let how = if json == s[..end] {
+                Reading::Embedded
+            } else {
+                Reading::Loose
+            };
+            (json, how)
+        }
+        None => (loose_to_json(&close_truncated(s)?), Reading::Truncated),
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) if v.as_object().is_some_and(|m| !m.is_empty()) => Some((v, reading)),
+        _ => None,
+    }
+}
+
+/// The byte index just past the bracket that closes the one `s` starts with, aware of single-
+/// and double-quoted strings and escapes. `None` when `s` ends first.
+fn balanced_end(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `s` (an object that never closes) with an open string ended and every open bracket closed,
+/// after dropping a dangling key or partial value. `None` when nothing useful remains.
+fn close_truncated(s: &str) -> Option<String> {
+    let mut stack = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    // The last position where cutting leaves complete members: after a `,` `{` or `[` outside
+    // strings, or after a closed value.
+    let mut safe = 0;
+    let mut safe_stack_len = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => quote = Some(b),
+            b'{' => stack.push(b'}'),
+            b'[' => stack.push(b']'),
+            b'}' | b']' => {
+                stack.pop();
+                safe = i + 1;
+                safe_stack_len = stack.len();
+            }
+            b',' => {
+                safe = i;
+                safe_stack_len = stack.len();
+            }
+            _ => {}
+        }
+    }
+    if safe == 0 {
+        // Nothing complete: keep a string that was cut inside an object's value, if any.
+        return None;
+    }
+    let mut out = String::with_capacity(safe + stack.len());
+    out.push_str(&s[..safe]);
+    let mut closers: Vec<u8> = stack[..safe_stack_len.min(stack.len())].to_vec();
+    while let Some(c) = closers.pop() {
+        out.push(char::from(c));
+    }
+    Some(out)
+}
+
+/// Rewrites Python/JavaScript literal notation as JSON: single-quoted strings, unquoted keys,
+/// `None`/`True`/`False`/`undefined`, trailing commas. Valid JSON passes through unchanged. Only
+/// ASCII bytes are rewritten, so multi-byte characters are copied whole. "" when a bare word is
+/// not a literal (prose, `[Function: x]`).
+fn loose_to_json(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + 16);
+    let next_non_space = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .copied()
+            .find(|c| !c.is_ascii_whitespace())
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        match c {
+            b'"' | b'\'' => {
+                // A string: JSON strings are copied; single-quoted ones get double quotes, with
+                // inner double quotes escaped and `\'` unescaped.
+                out.push(b'"');
+                while i < b.len() && b[i] != c {
+                    let d = b[i];
+                    i += 1;
+                    match d {
+                        b'\\' if i < b.len() => {
+                            if b[i] != b'\'' {
+                                out.push(b'\\');
+                            }
+                            out.push(b[i]);
+                            i += 1;
+                        }
+                        b'"' => out.extend_from_slice(b"\\\""),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        d => out.push(d),
+                    }
+                }
+                out.push(b'"');
+                i += 1;
+            }
+            // A trailing comma before a closing bracket is dropped.
+            b',' if matches!(next_non_space(i), Some(b'}' | b']')) => {}
+            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
+                let start = i - 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
+                {
+                    i += 1;
+                }
+                let word = &b[start..i];
+                if next_non_space(i) == Some(b':') {
+                    out.push(b'"');
+                    out.extend_from_slice(word);
+                    out.push(b'"');
+                } else {
+                    out.extend_from_slice(match word {
+                        b"None" | b"null" | b"undefined" | b"NaN" => b"null",
+                        b"True" | b"true" => b"true",
+                        b"False" | b"false" => b"false",
+                        _ => return String::new(),
+                    });
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The location of `path` inside the document found at `at` ("" for the body itself):
+/// `error.message > error.code`.
+pub fn within(at: &str, path: &str) -> String {
+    let mut location = String::with_capacity(at.len() + 3 + path.len());
+    if !at.is_empty() {
+        location.push_str(at);
+        location.push_str(" > ");
+    }
+    location.push_str(path);
+    location
+}
+
+/// Documents carried inside the string values of `root` (a relay quoting its upstream's JSON
+/// answer, an SDK message that embeds the body), followed a few levels deep.
+pub fn nested_documents(root: &Value) -> Vec<Embedded> {
+    let mut found = Vec::new();
+    let mut budget = MAX_NESTED_TEXT;
+    collect_nested(root, "", 0, &mut budget, &mut found);
+    found
+}
+
+fn collect_nested(
+    v: &Value,
+    prefix: &str,
+    depth: usize,
+    budget: &mut usize,
+    found: &mut Vec<Embedded>,
+) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    let strings = crate::knowledge::heuristics::json_strings(v);
+    for (path, s) in strings.into_iter().take(MAX_STRINGS) {
+        if found.len() >= MAX_DOCS {
+            return;
+        }
+        if !s.contains('{') {
+            continue;
+        }
+        let Some(left) = budget.checked_sub(s.len().min(MAX_TEXT)) else {
+            return;
+        };
+        *budget = left;
+        if let Some((value, reading)) = object_in_text(s) {
+            let location = within(prefix, &path);
+            // Deeper documents first into their own list, so the value is moved, not cloned.
+            let mut deeper = Vec::new();
+            collect_nested(&value, &location, depth + 1, budget, &mut deeper);
+            found.push(Embedded {
+                location,
+                reading,
+                value,
+            });
+            found.append(&mut deeper);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(s: &str) -> Option<(Value, Reading)> {
+        object_in_text(s)
+    }
+
+    #[test]
+    fn json_after_a_log_prefix() {
+        let (v, how) =
+            read(r#"Error: 400 {"type":"error","error":{"type":"x"}} at generate (cli.js:1)"#)
+                .unwrap();
+        assert_eq!(how, Reading::Embedded);
+        assert_eq!(v["error"]["type"], "x");
+    }
+
+    #[test]
+    fn python_dicts() {
+        let (v, how) = read("Error code: 429 - {'error': {'message': 'You can\\'t', 'param': None, 'ok': True, 'code': 'insufficient_quota'}}").unwrap();
+        assert_eq!(how, Reading::Loose);
+        assert_eq!(v["error"]["code"], "insufficient_quota");
+        assert_eq!(v["error"]["param"], Value::Null);
+        assert_eq!(v["error"]["message"], "You can't");
+    }
+
+    #[test]
+    fn node_inspect_with_unquoted_keys_and_trailing_commas() {
+        let (v, _) = read("  data: {\n    error_message: 'Billing \"off\"',\n    results: [],\n    status: 'REQUEST_DENIED',\n  },\n").unwrap();
+        assert_eq!(v["status"], "REQUEST_DENIED");
+        assert_eq!(v["error_message"], "Billing \"off\"");
+    }
+
+    #[test]
+    fn truncated_objects_keep_their_complete_members() {
+        let (v, how) = read(
+            "401, body: {'detail': {'status': 'quota_exceeded', 'message': 'Thanks for trying",
+        )
+        .unwrap();
+        assert_eq!(how, Reading::Truncated);
+        assert_eq!(v["detail"]["status"], "quota_exceeded");
+        assert!(read("{'detail': 'cut").is_none());
+    }
+
+    #[test]
+    fn unreadable_text_gives_nothing() {
+        assert!(read("no braces here").is_none());
+        assert!(read("{ this is [Function: x] prose }").is_none());
+        assert!(read("}}}{{{").is_none());
+        assert!(read("").is_none());
+    }
+
+    #[test]
+    fn json_inside_json_strings() {
+        let outer = json!({"error": {"message": "Upstream failed: {\"error\":{\"message\":\"{\\\"code\\\":\\\"PRECONDITION_FAILED\\\"}\"}}"}});
+        let docs = nested_documents(&outer);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].location, "error.message");
+        assert_eq!(docs[1].value["code"], "PRECONDITION_FAILED");
+        assert_eq!(docs[1].location, "error.message > error.message");
+    }
+
+    #[test]
+    fn bounded_on_hostile_input() {
+        let deep = "{".repeat(100_000);
+        assert!(read(&deep).is_none());
+        let many = "{x".repeat(100_000);
+        assert!(read(&many).is_none());
+        let quotes = "{'".repeat(50_000);
+        let _ = read(&quotes);
+    }
+}
