@@ -295,3 +295,42 @@ export function publishScreenshot(name) {
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(OUT, name), path.join(dir, name));
 }
+
+/**
+ * The console calls recorded for the page now shown at `pageUrl`, as the Web Console gets them:
+ * [{ level, filename, arguments, styles }], oldest first. Firefox's stdout copy of console output
+ * (devtools.console.stdout.content) does not say who called, but the content process's console
+ * API storage keeps each call's script file: the page's own calls name the page's scripts, the
+ * extension's content scripts a moz-extension:// file. Firefox stores the arguments after
+ * applying the format string (`'%s', x` is stored as `x`); `styles` lists the CSS that `%c`
+ * directives of the format applied. Read by a frame script in the tab's content process.
+ */
+export async function consoleEvents(mn, pageUrl) {
+  await mn.setContext('chrome');
+  try {
+    return await mn.run(async (url) => {
+      const browser = gBrowser.browsers.find((b) => b.currentURI.spec === url);
+      if (!browser) throw new Error(`no tab shows ${url}`);
+      const mm = browser.messageManager;
+      const name = `why402-console-${Math.random().toString(36).slice(2)}`;
+      const source = `const storage = Cc['@mozilla.org/consoleAPI-storage;1']
+          .getService(Ci.nsIConsoleAPIStorage);
+        const events = storage.getEvents(content.windowGlobalChild.innerWindowId);
+        sendAsyncMessage(${JSON.stringify(name)}, JSON.stringify(events.map((e) => ({
+          level: e.level, filename: e.filename, arguments: e.arguments, styles: e.styles || [] }))));`;
+      const text = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('console storage did not answer')), 5000);
+        const done = (m) => {
+          clearTimeout(timer);
+          mm.removeMessageListener(name, done);
+          resolve(m.data);
+        };
+        mm.addMessageListener(name, done);
+        mm.loadFrameScript(`data:,${encodeURIComponent(source)}`, false);
+      });
+      return JSON.parse(text);
+    }, pageUrl);
+  } finally {
+    await mn.setContext('content');
+  }
+}
