@@ -309,6 +309,11 @@ function onPageCaptures(tabId, message, now, ack, pageUrl) {
   }, (ok) => ack(ok && !held));
 }
 
+// Our own pages (the devtools page, popup, options) run only our code; content scripts report
+// the page's URL as theirs, so they cannot pass for one.
+const fromExtensionPage = (sender) => typeof sender.url === 'string'
+  && sender.url.startsWith(chrome.runtime.getURL(''));
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || typeof message !== 'object' || sender.id !== chrome.runtime.id) return false;
   const now = Date.now();
@@ -316,7 +321,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message.type === 'page-captures' && sender.tab && Number.isInteger(sender.tab.id)) {
     // The tab comes from the sender, never from the (page-influenced) message.
     onPageCaptures(sender.tab.id, message, now, ack, sender.tab.url || sender.url);
-  } else if (message.type === 'devtools-entry' && !sender.tab && Number.isInteger(message.tab_id)) {
+  } else if (message.type === 'devtools-entry' && fromExtensionPage(sender) && Number.isInteger(message.tab_id)) {
     const tabId = message.tab_id;
     const status = message.entry?.response?.status;
     // The tab's page is looked up only while some site is paused.
