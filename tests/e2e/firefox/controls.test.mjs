@@ -2,10 +2,13 @@
 // Chromium: the Console line per payment failure (from the extension's content script, not the
 // page; format directives in a response print literally; off in the options means off), pausing
 // a site or everything from the popup, clearing records from the options page, and the popup's
-// keyboard shortcut. The Console is read from Firefox's console API storage (see
+// keyboard shortcut; the options are in effect at once and survive a restart. The Console is read from Firefox's console API storage (see
 // consoleEvents), which names the script of each call.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, scenarios } from '../server.mjs';
 import { launchFirefox, extensionHome, consoleEvents, waitFor, sleep, EXT_ORIGIN } from './firefox.mjs';
 
@@ -265,5 +268,67 @@ describe('controls in Firefox ESR', () => {
     const commands = await ctx.home.inExtension(() => browser.commands.getAll());
     const action = commands.find((c) => c.name === '_execute_action');
     assert.equal(action?.shortcut, 'Alt+Shift+Y', JSON.stringify(commands));
+  });
+});
+
+describe('options persist across a Firefox restart', () => {
+  let profile;
+
+  before(async () => {
+    ctx.server = await startServer({ mappedHosts: true });
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-firefox-restart-'));
+  }, { timeout: 30_000 });
+
+  after(async () => {
+    await ctx.close?.();
+    await ctx.server?.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }, { timeout: 30_000 });
+
+  const start = async () => {
+    Object.assign(ctx, await launchFirefox(ctx.server, { profile }));
+    ctx.home = await extensionHome(ctx.mn);
+  };
+
+  test('options take effect at once and survive a restart', { timeout: 180_000 }, async () => {
+    await start();
+    const options = await openOptions();
+    assert.equal(await inTab(options, () => document.getElementById('statuses').value),
+      '400, 401, 403, 412, 422, 429, 500, 503', 'the default statuses come from the crate');
+    await inTab(options, () => {
+      const input = document.getElementById('statuses');
+      input.value = '401, 403, 429';
+      input.dispatchEvent(new Event('change'));
+      document.getElementById('site').value = 'https://Paused.Example:8443/x';
+      document.querySelector('#add-site button[type=submit]').click();
+    });
+    await setCheckbox(options, '#bodyCapture', false);
+    await waitFor('options saved', () => inTab(options, () =>
+      document.getElementById('status').textContent === 'Paused on paused.example.'));
+    await waitFor('all saved', async () => (await storedSetting('bodyCapture')) === false
+      && JSON.stringify(await storedSetting('statuses')) === '[401,403,429]');
+
+    // In effect without reloading anything: a 400 is no longer checked, bodies are not kept.
+    const credits = await open('llm-credits-fetch');
+    assert.equal((await settled(credits.tabId, 0)).length, 0, '400 unticked: ignored');
+    const x402 = await open('x402-v1');
+    const list = await settled(x402.tabId, 1);
+    assert.equal(list.length, 1);
+    assert.equal(list[0].has_body, false, 'headers only');
+    await ctx.close();
+
+    // The same profile again: Firefox starts anew, the add-on is installed again.
+    await start();
+    const again = await openOptions();
+    const shown = await inTab(again, () => ({
+      statuses: document.getElementById('statuses').value,
+      bodyCapture: document.getElementById('bodyCapture').checked,
+      consoleLines: document.getElementById('consoleLines').checked,
+      sites: [...document.querySelectorAll('#sites li span')].map((el) => el.textContent),
+    }));
+    assert.deepEqual(shown,
+      { statuses: '401, 403, 429', bodyCapture: false, consoleLines: true, sites: ['paused.example'] });
+    const afterRestart = await open('llm-credits-fetch');
+    assert.equal((await settled(afterRestart.tabId, 0)).length, 0, 'still ignored after restart');
   });
 });

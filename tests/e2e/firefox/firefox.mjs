@@ -73,9 +73,13 @@ extendedKeyUsage=serverAuth
   return { ca: file('ca.pem'), key: fs.readFileSync(file('leaf.key')), cert: fs.readFileSync(file('leaf.pem')) };
 }
 
-/** Makes the profile's NSS store and trusts the test CA in it for websites. */
+/** Makes the profile's NSS store (or replaces a previous run's CA in it) and trusts the test CA. */
 function trustCa(profile, caFile) {
-  execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password'], { stdio: 'ignore' });
+  if (fs.existsSync(path.join(profile, 'cert9.db'))) {
+    execFileSync('certutil', ['-D', '-d', `sql:${profile}`, '-n', 'why402 test CA'], { stdio: 'ignore' });
+  } else {
+    execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password'], { stdio: 'ignore' });
+  }
   execFileSync('certutil', ['-A', '-d', `sql:${profile}`, '-n', 'why402 test CA', '-t', 'C,,',
     '-i', caFile], { stdio: 'ignore' });
 }
@@ -189,12 +193,14 @@ function userJs(values) {
 }
 
 /**
- * Starts Firefox headless with a fresh profile, installs the extension as a temporary add-on
- * and returns { mn, proxy, profile, close() }. The Marionette session starts in the content
- * context on a blank tab.
+ * Starts Firefox headless with a fresh profile (or `profile`, a directory kept by the caller, to
+ * restart the browser on it), installs the extension as a temporary add-on and returns
+ * { mn, proxy, profile, close() }. The Marionette session starts in the content context on a
+ * blank tab.
  */
-export async function launchFirefox(server, { width = 1100, height = 800 } = {}) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-firefox-'));
+export async function launchFirefox(server, { width = 1100, height = 800, profile: kept } = {}) {
+  const profile = kept || fs.mkdtempSync(path.join(os.tmpdir(), 'why402-firefox-'));
+  fs.rmSync(path.join(profile, 'MarionetteActivePort'), { force: true }); // a previous run's
   const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-certs-'));
   let proxy;
   try {
@@ -229,7 +235,7 @@ export async function launchFirefox(server, { width = 1100, height = 800 } = {})
     mn?.close();
     await withTimeout(10_000, 'firefox exit', exited).catch(() => child.kill('SIGKILL'));
     await proxy.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!kept) fs.rmSync(profile, { recursive: true, force: true });
   };
   try {
     const portFile = path.join(profile, 'MarionetteActivePort');
