@@ -303,10 +303,9 @@ describe('options persist across a Firefox restart', () => {
       document.querySelector('#add-site button[type=submit]').click();
     });
     await setCheckbox(options, '#bodyCapture', false);
-    await waitFor('options saved', () => inTab(options, () =>
-      document.getElementById('status').textContent === 'Paused on paused.example.'));
     await waitFor('all saved', async () => (await storedSetting('bodyCapture')) === false
-      && JSON.stringify(await storedSetting('statuses')) === '[401,403,429]');
+      && JSON.stringify(await storedSetting('statuses')) === '[401,403,429]'
+      && JSON.stringify(await storedSetting('pausedSites')) === '["paused.example"]');
 
     // In effect without reloading anything: a 400 is no longer checked, bodies are not kept.
     const credits = await open('llm-credits-fetch');
