@@ -172,8 +172,16 @@ async function evictOtherTab(keep) {
 }
 
 const badges = new Map(); // tabId -> text shown, to skip calls that change nothing
+const pages = new Map(); // tabId -> URL of its top-level page, from the navigation's event
 
 function setBadge(tabId, count) {
+  // A paused tab keeps "off": Firefox can deliver a navigation's webRequest event after the
+  // tab's "complete", when pause-badge.js has already painted it.
+  if (settings.isPaused(pages.get(tabId) || '')) {
+    badges.delete(tabId);
+    pauseBadge.paintOff(tabId);
+    return;
+  }
   const text = count > 0 ? String(count) : '';
   if (badges.get(tabId) === text) return;
   badges.set(tabId, text);
@@ -193,6 +201,7 @@ chrome.webRequest.onBeforeRequest.addListener(
     const tabId = details.tabId;
     if (tabId < 0) return;
     const at = Number(details.timeStamp) || Date.now();
+    pages.set(tabId, details.url);
     badges.delete(tabId); // the browser may have reset it with the navigation
     if (loaded.has(tabId)) {
       withTab(tabId, () => clear_tab(tabId, at));
@@ -351,6 +360,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
   consoleLine.forgetTab(tabId);
   loaded.delete(tabId);
   badges.delete(tabId);
+  pages.delete(tabId);
   const w = writes.get(tabId);
   if (w && w.timer !== null) clearTimeout(w.timer);
   writes.delete(tabId);
