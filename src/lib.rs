@@ -20,6 +20,7 @@
 pub mod capture;
 pub mod core;
 pub mod decode;
+pub mod engine;
 pub mod har;
 pub mod knowledge;
 pub mod protocols;
@@ -32,5 +33,5 @@ pub use crate::core::diagnosis::{
     Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, Omitted,
     PaymentTerms, Protocol, Retry, Severity, Step,
 };
-pub use crate::core::engine::{diagnose, Context};
+pub use crate::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};

@@ -158,7 +158,7 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::engine::{diagnose, Context};
+    use crate::engine::{diagnose, Context};
     use crate::core::exchange::{Exchange, Header};
 
     /// The summary and the `(key, value)` detail lines.

@@ -502,7 +502,7 @@ mod tests {
     /// The stored credential keeps what the L402 diagnosis reads, and none of the secret.
     #[test]
     fn l402_credentials_keep_their_shape() {
-        use crate::core::engine::{diagnose, Context};
+        use crate::engine::{diagnose, Context};
         let hex = "4f346baeff5a99cc6c5636b1e72ff750f4aa0e2fc1250482fc38e06a9822a7dc";
         let ctx = Context { now_unix: None };
         for cred in [

@@ -14,7 +14,7 @@ mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::core::diagnosis::Diagnosis;
-use crate::core::engine::{diagnose, Context};
+use crate::engine::{diagnose, Context};
 use crate::core::exchange::Exchange;
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};

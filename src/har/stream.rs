@@ -9,7 +9,7 @@
 //! Speed comes from not doing work for the entries that cannot be payment failures, which are
 //! nearly all of a browser export:
 //! - each entry's `response.status` is located on the fly; once it is known to be a status the
-//!   engine never diagnoses ([`crate::core::engine::can_diagnose`]), the rest of the entry is only
+//!   engine never diagnoses ([`crate::engine::can_diagnose`]), the rest of the entry is only
 //!   validated, not copied, and the entry is never handed to serde (it still counts as read);
 //! - string contents, the bulk of any HAR, are crossed with `memchr` (to the next quote or
 //!   backslash) and checked a word at a time for control characters and UTF-8;
@@ -35,7 +35,7 @@ use std::fmt;
 
 use memchr::{memchr2, memchr_iter};
 
-use crate::core::engine::can_diagnose;
+use crate::engine::can_diagnose;
 
 /// A string inside an entry keeps at most this many bytes (see the module docs).
 pub const MAX_STRING_BYTES: usize = 1024 * 1024;
