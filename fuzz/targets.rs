@@ -49,9 +49,9 @@ fn diagnose_all(ex: &Exchange) {
     // The exchange's own time (`Date`, which the input controls) and the extremes.
     for now in [None, Some(i64::MAX), Some(i64::MIN)] {
         if let Some(d) = diagnose(ex, &Context { now_unix: now }) {
-            assert!(d.evidence.len() <= why402::core::engine::MAX_EVIDENCE);
-            assert!(d.findings.len() <= why402::core::engine::MAX_FINDINGS);
-            assert!(d.steps.len() <= why402::core::engine::MAX_STEPS);
+            assert!(d.evidence.len() <= why402::engine::MAX_EVIDENCE);
+            assert!(d.findings.len() <= why402::engine::MAX_FINDINGS);
+            assert!(d.steps.len() <= why402::engine::MAX_STEPS);
             if now.is_some() {
                 continue;
             }
