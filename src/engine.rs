@@ -6,10 +6,10 @@
 //! specific signal; then structured processor errors (Stripe); then provider knowledge; then
 //! keyword heuristics, which only speak for a 402 or for phrases that clearly mean billing.
 
+use crate::core::diagnosis::Cause;
 use crate::core::diagnosis::{Confidence, Diagnosis, Evidence, Finding, Omitted, Severity, Step};
 use crate::core::exchange::Exchange;
 use crate::core::observed::Observed;
-use crate::core::diagnosis::Cause;
 use crate::{decode, knowledge, protocols};
 
 /// What the diagnosis needs from the outside world.

@@ -33,5 +33,5 @@ pub use crate::core::diagnosis::{
     Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, Omitted,
     PaymentTerms, Protocol, Retry, Severity, Step,
 };
-pub use crate::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};
+pub use crate::engine::{diagnose, Context};

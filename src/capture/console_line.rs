@@ -158,8 +158,8 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{diagnose, Context};
     use crate::core::exchange::{Exchange, Header};
+    use crate::engine::{diagnose, Context};
 
     /// The summary and the `(key, value)` detail lines.
     fn parts(text: &str) -> (String, Vec<(String, String)>) {

@@ -14,8 +14,8 @@ mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::core::diagnosis::Diagnosis;
-use crate::engine::{diagnose, Context};
 use crate::core::exchange::Exchange;
+use crate::engine::{diagnose, Context};
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
 pub use limits::is_payment_candidate;

@@ -415,7 +415,7 @@ fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<E
 
 /// The evidence for the first string of `doc` (found at `at`) holding `phrase`.
 fn phrase_in(doc: &serde_json::Value, at: &str, phrase: &str) -> Option<Evidence> {
-    let (path, value) = heuristics::json_strings(doc)
+    let (path, value) = crate::core::reading::json_strings(doc)
         .into_iter()
         .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))?;
     Some(Evidence::body(&within(at, &path), value))
