@@ -5,7 +5,6 @@
 //! A 402 always gets an answer (`unknown` when nothing matches). Any other 4xx only gets one for a
 //! strong billing phrase, never for a plain rate limit; other statuses never do.
 
-
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::evidence::excerpt_around;
 use crate::core::exchange::floor_char_boundary;

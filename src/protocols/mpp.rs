@@ -10,9 +10,10 @@ use serde_json::Value;
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
-use crate::core::evidence::{printable, quoted, truncate};
+use crate::core::evidence::{printable, truncate};
 use crate::core::observed::{json_str, json_text, Observed};
 use crate::decode::auth_challenge::{self, Challenge};
+use crate::decode::quote::quoted;
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
 use crate::decode::{amount, base64};
 use crate::protocols::l402;
