@@ -6,10 +6,11 @@
 //! specific signal; then structured processor errors (Stripe); then provider knowledge; then
 //! keyword heuristics, which only speak for a 402 or for phrases that clearly mean billing.
 
-use crate::core::diagnosis::Cause;
+use crate::core::diagnosis::{Cause, Retry};
 use crate::core::diagnosis::{Confidence, Diagnosis, Evidence, Finding, Omitted, Severity, Step};
 use crate::core::exchange::Exchange;
 use crate::core::observed::Observed;
+use crate::decode::time::format_rfc3339;
 use crate::{decode, knowledge, protocols};
 
 /// What the diagnosis needs from the outside world.
@@ -111,7 +112,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     }
 
     if d.retry.is_none() {
-        d.retry = decode::retry::from_headers(ex, reference.or(obs.now));
+        d.retry = retry(ex, reference.or(obs.now));
     }
 
     let (cors, findings) = protocols::cors::visibility(obs);
@@ -224,4 +225,20 @@ fn cap(d: &mut Diagnosis) {
     if o != Omitted::default() {
         d.omitted = Some(o);
     }
+}
+/// The model's retry advice from the response headers; `reference` turns the wait into an
+/// instant.
+fn retry(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
+    let headers: Vec<(&str, &str)> = ex
+        .response
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    let wait = decode::retry::from_headers(&headers, reference)?;
+    Some(Retry {
+        after_seconds: wait.seconds,
+        at: reference.map(|r| format_rfc3339(r.saturating_add(wait.seconds as i64))),
+        source: wait.source.to_string(),
+    })
 }

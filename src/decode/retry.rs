@@ -8,9 +8,7 @@
 //! quota left says nothing about this failure); when several exhausted buckets reset, the latest
 //! one is the wait. Malformed values are ignored, never guessed.
 
-use crate::core::diagnosis::Retry;
-use crate::core::exchange::Exchange;
-use crate::decode::time::{format_rfc3339, parse_http_date, parse_rfc3339};
+use super::time::{parse_http_date, parse_rfc3339};
 
 /// Waits longer than this are treated as junk rather than advice.
 const MAX_WAIT_SECS: u64 = 400 * 86400;
@@ -81,45 +79,57 @@ const RESET_HEADERS: &[(&str, &str, ResetFormat)] = &[
     ),
 ];
 
-/// `reference` is when the response was produced (Unix seconds), to turn delays into instants
-/// and epoch values into delays.
-pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
-    let make = |secs: u64, source: &str| Retry {
-        after_seconds: secs,
-        at: reference.map(|r| format_rfc3339(r.saturating_add(secs as i64))),
-        source: source.to_string(),
-    };
+/// The wait the headers advise, counted from the response, and the header it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    pub seconds: u64,
+    pub source: &'static str,
+}
 
-    if let Some(secs) = ex
-        .header("retry-after")
-        .and_then(|v| retry_after(v, reference))
-    {
+/// The first value of header `name` (case-insensitive).
+fn first<'h>(headers: &[(&str, &'h str)], name: &str) -> Option<&'h str> {
+    all(headers, name).next()
+}
+
+/// Every value of header `name`, in order (a header may be sent twice).
+fn all<'a, 'h>(
+    headers: &'a [(&str, &'h str)],
+    name: &'a str,
+) -> impl Iterator<Item = &'h str> + 'a {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
+}
+
+/// `headers` are the response's (name, value) lines in order. `reference` is when the response
+/// was produced (Unix seconds), to turn instants into delays.
+pub fn from_headers(headers: &[(&str, &str)], reference: Option<i64>) -> Option<Wait> {
+    let make = |seconds: u64, source: &'static str| Wait { seconds, source };
+
+    if let Some(secs) = first(headers, "retry-after").and_then(|v| retry_after(v, reference)) {
         return Some(make(secs, "retry-after"));
     }
-    if let Some(secs) = ex
-        .header("retry-after-ms")
-        .and_then(|v| delay_seconds(v, 1000))
-    {
+    if let Some(secs) = first(headers, "retry-after-ms").and_then(|v| delay_seconds(v, 1000)) {
         return Some(make(secs, "retry-after-ms"));
     }
 
-    let mut best: Option<(u64, &str)> = None;
+    let mut best: Option<(u64, &'static str)> = None;
     let mut consider = |secs: u64, source: &'static str| {
         if best.is_none_or(|(b, _)| secs > b) {
             best = Some((secs, source));
         }
     };
-    for line in ex.headers("ratelimit") {
+    for line in all(headers, "ratelimit") {
         if let Some(secs) = ratelimit_field(line) {
             consider(secs, "ratelimit");
         }
     }
     for &(reset, remaining, format) in RESET_HEADERS {
-        let Some(value) = ex.header(reset) else {
+        let Some(value) = first(headers, reset) else {
             continue;
         };
-        let exhausted = ex
-            .header(remaining)
+        let exhausted = first(headers, remaining)
             .and_then(|r| Decimal::parse(r.trim()))
             .is_none_or(|r| !r.is_positive());
         if !exhausted {
@@ -358,26 +368,17 @@ fn ratelimit_field(line: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::Header;
 
     const REF: i64 = 1_764_000_000; // 2025-11-24T16:00:00Z
 
-    fn ex(headers: &[(&str, &str)]) -> Exchange {
-        let mut e = Exchange::default();
-        e.response.status = 429;
-        e.response.headers = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
-        e
-    }
-
     fn secs(headers: &[(&str, &str)]) -> Option<(u64, String)> {
-        from_headers(&ex(headers), Some(REF)).map(|r| (r.after_seconds, r.source))
+        from_headers(headers, Some(REF)).map(|r| (r.seconds, r.source.to_string()))
     }
 
     #[test]
     fn retry_after_seconds_and_all_date_forms() {
-        let r = from_headers(&ex(&[("Retry-After", "120")]), Some(REF)).unwrap();
-        assert_eq!(r.after_seconds, 120);
-        assert_eq!(r.at.as_deref(), Some("2025-11-24T16:02:00Z"));
+        let r = from_headers(&[("Retry-After", "120")], Some(REF)).unwrap();
+        assert_eq!(r.seconds, 120);
         assert_eq!(r.source, "retry-after");
         for date in [
             "Mon, 24 Nov 2025 16:05:00 GMT",
@@ -394,13 +395,9 @@ mod tests {
             secs(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]).map(|s| s.0),
             Some(0)
         );
-        assert!(from_headers(
-            &ex(&[("retry-after", "Mon, 24 Nov 2025 16:05:00 GMT")]),
-            None
-        )
-        .is_none());
-        let no_ref = from_headers(&ex(&[("retry-after", "7")]), None).unwrap();
-        assert_eq!((no_ref.after_seconds, no_ref.at), (7, None));
+        assert!(from_headers(&[("retry-after", "Mon, 24 Nov 2025 16:05:00 GMT")], None).is_none());
+        let no_ref = from_headers(&[("retry-after", "7")], None).unwrap();
+        assert_eq!(no_ref.seconds, 7);
     }
 
     #[test]
