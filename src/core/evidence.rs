@@ -28,6 +28,12 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// Splices text pieces: one shared non-generic call, much smaller in wasm than `format!`.
+#[inline(never)]
+pub fn cat(parts: &[&str]) -> String {
+    parts.concat()
+}
+
 fn clean(value: &str) -> String {
     truncate(&printable(value), MAX_EVIDENCE_CHARS)
 }

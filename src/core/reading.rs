@@ -94,6 +94,42 @@ fn object_at(s: &str) -> Option<(Value, Reading)> {
     }
 }
 
+/// The balanced `{…}` or `[…]` at the start of `text`, skipping brackets inside JSON strings.
+/// `None` when it never closes.
+pub fn balanced(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.first(), Some(b'{') | Some(b'[')) {
+        return None;
+    }
+    let mut depth: usize = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    // `i` is an ASCII byte, so `i + 1` is a char boundary.
+                    return text.get(..=i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The byte index just past the bracket that closes the one `s` starts with, aware of single-
 /// and double-quoted strings and escapes. `None` when `s` ends first.
 fn balanced_end(s: &str) -> Option<usize> {

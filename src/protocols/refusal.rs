@@ -14,8 +14,9 @@
 
 use serde_json::Value;
 
-use super::x402::{self, cat, Family};
+use super::x402::{self, Family};
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Protocol, Step};
+use crate::core::evidence::cat;
 use crate::core::observed::{json_str, Observed};
 
 const X402_DOCS: &str = "https://github.com/coinbase/x402";

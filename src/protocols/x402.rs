@@ -15,7 +15,9 @@ use serde_json::Value;
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
+use crate::core::evidence::cat;
 use crate::core::observed::{json_at, json_str, json_text, parse_json, Observed};
+use crate::core::reading::balanced;
 use crate::decode::{amount, base64};
 use crate::knowledge::chains;
 use crate::protocols::x402_lint;
@@ -123,12 +125,6 @@ fn join(root: &str, sub: &str) -> String {
     } else {
         cat(&[root, ".", sub])
     }
-}
-
-/// Splices text pieces: one shared non-generic call, much smaller in wasm than `format!`.
-#[inline(never)]
-pub(crate) fn cat(parts: &[&str]) -> String {
-    parts.concat()
 }
 
 /// A base64 JSON header as decoded.
@@ -340,42 +336,6 @@ pub fn value_after_key<'t>(text: &'t str, key: &str) -> Option<&'t str> {
         let value = value.trim_start();
         if let Some(found) = balanced(value) {
             return Some(found);
-        }
-    }
-    None
-}
-
-/// The balanced `{…}` or `[…]` at the start of `text`, skipping brackets inside JSON strings.
-/// `None` when it never closes.
-pub fn balanced(text: &str) -> Option<&str> {
-    let bytes = text.as_bytes();
-    if !matches!(bytes.first(), Some(b'{') | Some(b'[')) {
-        return None;
-    }
-    let mut depth: usize = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    // `i` is an ASCII byte, so `i + 1` is a char boundary.
-                    return text.get(..=i);
-                }
-            }
-            _ => {}
         }
     }
     None
