@@ -6,10 +6,10 @@
 //! constant format string, so `%c`/`%s` or markup from a response print literally. Control
 //! characters are replaced all the same (a console shows them raw) and long values are cut.
 
-use super::display::{safe_href, short_url};
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, Step};
 use crate::core::evidence::{printable, truncate};
 use crate::core::redact;
+use crate::report::display::{safe_href, short_url};
 use crate::report::payment_lines;
 
 /// Characters of one detail line, and of the first step in the summary.

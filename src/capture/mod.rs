@@ -5,7 +5,6 @@
 //! Platform-free so it is tested natively; `src/web` only converts JS values to and from these.
 
 pub mod console_line;
-pub mod display;
 mod har;
 pub mod limits;
 mod merge;

@@ -5,9 +5,9 @@ use web_sys::Element;
 
 use super::detail::{countdown, fact, first_action, hidden_by_cors, show_cause};
 use super::dom::{Builder, R};
-use crate::capture::display::short_url;
 use crate::capture::Record;
 use crate::decode::time::parse_rfc3339;
+use crate::report::display::short_url;
 
 /// The provider's display name, else its id, else empty.
 pub fn provider_label(r: &Record) -> &str {

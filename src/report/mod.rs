@@ -7,6 +7,8 @@
 //! only links are `http(s)` addresses from the diagnosis's own link fields (knowledge data).
 //! URLs are shown with secrets redacted.
 
+pub mod display;
+
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, PaymentTerms, Severity, Step};
 use crate::core::evidence::printable;
 use crate::core::{provenance, redact};
@@ -169,7 +171,7 @@ fn labelled_link(d: &Diagnosis, label: &str, url: &str) -> String {
 fn link(label: &str, url: &str) -> String {
     // The same rule as the extension's links: absolute http(s) with a host, nothing a renderer
     // would reinterpret.
-    if crate::capture::display::safe_href(url).is_none() {
+    if display::safe_href(url).is_none() {
         return format!("{} {}", escape(label), code(url));
     }
     let mut target = String::new();
