@@ -210,6 +210,16 @@ fn entry_id(source: Source, now_ms: u64, serial: u32) -> String {
     format!("{}-{now_ms}-{serial}", source.id_prefix())
 }
 
+/// The Markdown report of stored records, numbered from 1 as the UI lists them.
+pub fn report(records: &[Record]) -> String {
+    let items: Vec<_> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r.method.clone(), r.url.clone(), r.diagnosis.clone()))
+        .collect();
+    crate::report::markdown(&items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

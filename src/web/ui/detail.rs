@@ -6,7 +6,6 @@ use wasm_bindgen::JsValue;
 
 use super::dom::{Builder, R};
 use super::links;
-use super::list::provider_label;
 use crate::capture::{Record, Source};
 use crate::core::diagnosis::{
     Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
@@ -210,6 +209,15 @@ fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
         .iter()
         .filter(|f| f.code.starts_with("cors_") && !f.fix.is_empty())
         .collect()
+}
+
+/// The provider's display name, else its id, else empty.
+pub fn provider_label(r: &Record) -> &str {
+    let d = &r.diagnosis;
+    d.provider_name
+        .as_deref()
+        .or(d.provider.as_deref())
+        .unwrap_or("")
 }
 
 /// The decisive fact under the headline: the price asked, else nothing (the headline carries
