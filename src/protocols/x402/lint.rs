@@ -112,7 +112,7 @@ const V2_FIELDS: &[&str] = &["scheme", "network", "amount", "asset", "payTo"];
 pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     let version = required.get("x402Version").and_then(Value::as_u64);
-    let options = crate::protocols::x402::options(required);
+    let options = super::wire::options(required);
     if options.is_empty() {
         out.push(finding(
             "x402_missing_field",

@@ -1,0 +1,524 @@
+//! x402: a payment challenge (v1 JSON body, v2 base64 `PAYMENT-REQUIRED` header, or the HTML
+//! paywall browsers get) or a refused payment (`error`, `invalidReason`, or a settlement
+//! response with `success: false`), decoded into terms and concrete steps.
+//!
+//! Wire facts: v1 carries `{x402Version:1, error, accepts[]}` in the body with `maxAmountRequired`
+//! and network names; v2 carries the same object base64-encoded in `PAYMENT-REQUIRED`, with
+//! CAIP-2 networks, `amount` and a top-level `resource` object, and usually an empty `{}` body.
+//! Clients pay with `X-PAYMENT` (v1) or `PAYMENT-SIGNATURE` (v2); settlement results come back in
+//! `X-PAYMENT-RESPONSE` / `PAYMENT-RESPONSE`.
+
+mod lint;
+pub(super) mod refusal;
+mod steps;
+mod terms;
+mod wire;
+
+use self::refusal::Family;
+use self::refusal::{family, family_plain, family_steps, is_challenge_phrase, reason};
+use self::steps::{challenge_steps, chosen, SPEC_URL};
+use self::terms::{all_terms, amount_text, network_text, price, str_field};
+use self::wire::gather;
+use self::wire::{Challenge, Decoded, Origin, Settlement};
+
+use crate::core::diagnosis::{
+    Cause, Confidence, Diagnosis, Evidence, Finding, Protocol, Severity, Step,
+};
+use crate::core::evidence::cat;
+use crate::core::observed::{json_text, Observed};
+use crate::knowledge::chains;
+
+pub fn detect(obs: &Observed) -> Option<Diagnosis> {
+    let wire = gather(obs);
+    let settle_failed = wire.settlement.as_ref().is_some_and(Settlement::failed);
+    let settle_undecodable = wire.settlement.as_ref().is_some_and(|s| s.json.is_none());
+    let anything = wire.header.is_some()
+        || wire.body_challenge.is_some()
+        || settle_failed
+        || settle_undecodable
+        || wire.body_mentions_x402;
+    // x402 on a success response is a receipt, not a problem.
+    if !anything || obs.status < 400 {
+        return None;
+    }
+    if wire.header.is_none()
+        && wire.body_challenge.is_none()
+        && !settle_failed
+        && !settle_undecodable
+    {
+        // Only a body naming x402Version that did not parse: still x402, barely.
+        if !(obs.status == 402 || obs.status == 412) {
+            return None;
+        }
+    }
+
+    let ch = wire.challenge();
+    let version = ch.and_then(Challenge::version).or_else(|| {
+        wire.header_raw.as_ref().map(|_| 2).or_else(|| {
+            wire.settlement.as_ref().map(|s| {
+                if s.header == "x-payment-response" {
+                    1
+                } else {
+                    2
+                }
+            })
+        })
+    });
+    let reason = reason(obs, &wire);
+    let sent_payment = ["x-payment", "payment-signature"]
+        .into_iter()
+        .find(|h| obs.exchange.request_header(h).is_some());
+
+    // An `error` about the server's request limits is neither a challenge nor a refusal.
+    let rate_limited = reason
+        .as_ref()
+        .is_some_and(|r| refusal::is_rate_limit(&r.text));
+    let family = reason.as_ref().filter(|_| !rate_limited).and_then(|r| {
+        family(&r.text).or_else(|| {
+            let refused = settle_failed
+                || (sent_payment.is_some() && !is_challenge_phrase(&r.text))
+                || refusal::sent_and_judged(obs, &r.text);
+            refused.then_some(Family::Other)
+        })
+    });
+    let family = family.or(settle_failed.then_some(Family::Other));
+
+    let confidence = match (&wire.header, ch) {
+        (Some(Decoded::NotBase64), None) => Confidence::Low,
+        (_, Some(c)) if !c.salvaged => Confidence::High,
+        _ => Confidence::Medium,
+    };
+    let cause = if family.is_some() {
+        Cause::PaymentRejected
+    } else {
+        Cause::PaymentChallenge
+    };
+    let mut d = super::new_diagnosis(cause, confidence, obs.status);
+    d.protocol = Some(Protocol::X402);
+    // The terms are decoded straight into the diagnosis (moving them costs code).
+    if let Some(c) = ch {
+        all_terms(c, &mut d.payment);
+    }
+    let terms = d.payment.as_ref();
+
+    let mut cloudflare = false;
+    if let Some(t) = terms {
+        for o in std::iter::once(t).chain(&t.alternatives) {
+            cloudflare |= o
+                .network_id
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"));
+        }
+    }
+
+    if cloudflare {
+        d.provider = Some("cloudflare".into());
+    }
+    d.docs_url = Some(SPEC_URL.into());
+
+    // Evidence: where each fact came from.
+    if let Some(raw) = &wire.header_raw {
+        d.evidence.push(Evidence::header("PAYMENT-REQUIRED", raw));
+    }
+    if let Some(s) = &wire.settlement {
+        d.evidence.push(Evidence::header(s.header, &s.raw));
+    }
+    if let Some(r) = &reason {
+        d.evidence.push(r.evidence.clone());
+    }
+    if let Some(h) = sent_payment {
+        if let Some(v) = obs.exchange.request_header(h) {
+            d.evidence.push(Evidence::request_header(h, v));
+        }
+    }
+    if let Some(c) = ch {
+        if let Some(v) = c.json.get("x402Version") {
+            d.evidence
+                .push(c.evidence(&c.path("x402Version"), &json_text(v)));
+        }
+        for (i, option) in c.options().into_iter().enumerate().take(4) {
+            for field in ["network", "amount", "maxAmountRequired", "asset"] {
+                if let Some(v) = str_field(option, field) {
+                    d.evidence.push(c.evidence(&c.option_path(i, field), &v));
+                }
+            }
+        }
+    } else if wire.body_mentions_x402 {
+        d.evidence.push(Evidence::body(
+            "text",
+            "body names x402Version but is not valid JSON",
+        ));
+    }
+
+    // Findings for the server's developer.
+    if let Some(raw) = &wire.header_raw {
+        let decoded_json = wire.header_challenge().is_some();
+        d.findings
+            .extend(lint::header_encoding("PAYMENT-REQUIRED", raw, decoded_json));
+    }
+    if let Some(s) = wire.settlement.as_ref().filter(|s| s.json.is_none()) {
+        d.findings
+            .extend(lint::header_encoding(s.header, &s.raw, false));
+    }
+    if let Some(c) = ch {
+        if c.salvaged {
+            d.findings.push(Finding {
+                code: "x402_placeholder_json".into(),
+                severity: Severity::Error,
+                message: cat(&[
+                    "The challenge in ",
+                    if c.origin == Origin::Header { "PAYMENT-REQUIRED" } else { "the body" },
+                    " contains documentation placeholders (`[...]`) and is not valid JSON; clients will reject it.",
+                ]),
+                fix: "Serialise the real PaymentRequired object with JSON.stringify (or equivalent) instead of pasting the spec's example.".into(),
+            });
+        }
+        d.findings
+            .extend(lint::challenge(&c.json, obs.host.as_deref()));
+    } else if wire.body_mentions_x402 {
+        d.findings.push(Finding {
+            code: "x402_body_not_json".into(),
+            severity: Severity::Error,
+            message: "The body names x402Version but no payment requirements could be read from it (not valid JSON), so clients cannot pay.".into(),
+            fix: "Send the PaymentRequired object as valid JSON (v1) or base64 JSON in PAYMENT-REQUIRED (v2).".into(),
+        });
+    }
+    if let (Some(h), Some(b)) = (wire.header_challenge(), &wire.body_challenge) {
+        if b.origin == Origin::Body {
+            d.findings
+                .extend(lint::header_body_mismatch(&h.json, &b.json));
+        }
+    }
+
+    // Wrong payment header for the server's version: it never looked at the payment.
+    let header_mismatch = match (sent_payment, version) {
+        (Some("x-payment"), Some(2)) => Some(("X-PAYMENT", "v1", "PAYMENT-SIGNATURE", "v2")),
+        (Some("payment-signature"), Some(1)) => {
+            Some(("PAYMENT-SIGNATURE", "v2", "X-PAYMENT", "v1"))
+        }
+        _ => None,
+    };
+
+    let payer = wire
+        .settlement
+        .as_ref()
+        .and_then(|s| s.str("payer"))
+        .or_else(|| obs.json_str("payer"));
+    let chosen_terms = terms.map(|t| chosen(t, wire.settlement.as_ref()));
+    let mut chosen_option = None;
+    if let (Some(ct), Some(c)) = (chosen_terms, ch) {
+        for o in c.options() {
+            if str_field(o, "network") == ct.network_id {
+                chosen_option = Some(o);
+                break;
+            }
+        }
+    }
+    // Built where it lives rather than moved there (see `next_terms`).
+    let mut fallback_terms = super::no_terms();
+    fallback_terms.network_id = wire.settlement.as_ref().and_then(|s| s.str("network"));
+    if let Some(n) = fallback_terms
+        .network_id
+        .as_deref()
+        .and_then(chains::network)
+    {
+        fallback_terms.network = Some(n.name.to_string());
+        fallback_terms.testnet = Some(n.testnet);
+    }
+    let focus = chosen_terms.unwrap_or(&fallback_terms);
+
+    let origin_note = match ch.map(|c| c.origin) {
+        Some(Origin::Paywall) | Some(Origin::PaywallAttribute) => {
+            " The server sent its HTML paywall page (as it does for browsers) with the challenge embedded in the page."
+        }
+        Some(Origin::Header) => " The challenge is the base64 JSON in the PAYMENT-REQUIRED header.",
+        Some(Origin::Body) if version == Some(1) => " The challenge is the x402 v1 JSON body.",
+        _ => "",
+    };
+    let n_options = terms.map_or(0, |t| 1 + t.alternatives.len());
+
+    match family {
+        Some(f) => {
+            let r = reason.as_ref().map_or("settlement failed", |r| &r.text);
+            let plain = family_plain(f);
+            d.summary = cat(&["x402 payment refused: ", r, " (", plain, ")"]);
+            let mut e = cat(&[
+                "A payment was sent and the x402 server (or its facilitator) refused it with `",
+                r,
+                "`: ",
+                plain,
+                ".",
+            ]);
+            if let Some(m) = reason.as_ref().and_then(|r| r.message.as_deref()) {
+                e.push_str(&cat(&[" Message: ", m, "."]));
+            }
+            if f == Family::Permit2Approval {
+                e.push_str(" HTTP 412 is how x402 signals that a one-time Permit2 approval must happen before the payment can settle.");
+            }
+            let amount = amount_text(focus);
+            let network = network_text(focus);
+            if amount.is_some() || network.is_some() {
+                e.push_str(if amount.is_some() {
+                    " The offer was "
+                } else {
+                    " The payment was on "
+                });
+                if let Some(a) = &amount {
+                    e.push_str(a);
+                    if network.is_some() {
+                        e.push_str(" on ");
+                    }
+                }
+                if let Some(n) = &network {
+                    e.push_str(n);
+                }
+                e.push('.');
+            }
+            d.explanation = e;
+            d.steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
+        }
+        None => {
+            d.summary = match terms {
+                Some(t) => cat(&[
+                    if cloudflare { "Cloudflare " } else { "" },
+                    "x402 payment requested: ",
+                    &price(t),
+                ]),
+                None => "x402 payment requested (terms unreadable)".into(),
+            };
+            let mut e = String::from("The server asks for payment with x402");
+            if let Some(v) = version {
+                e.push_str(" version ");
+                e.push_str(&v.to_string());
+            }
+            e.push('.');
+            e.push_str(origin_note);
+            e.push(' ');
+            match terms {
+                Some(t) => {
+                    if n_options > 1 {
+                        e.push_str(&cat(&[
+                            "It accepts ",
+                            &n_options.to_string(),
+                            " options; the first is ",
+                        ]));
+                    } else {
+                        e.push_str("It asks for ");
+                    }
+                    e.push_str(&price(t));
+                    e.push('.');
+                }
+                None => e.push_str("The payment terms could not be decoded; see the findings."),
+            }
+            d.explanation = e;
+            d.steps = challenge_steps(ch, terms, version, cloudflare);
+        }
+    }
+    if let (true, Some(r)) = (rate_limited, &reason) {
+        refusal::as_rate_limit(&mut d, &r.text);
+    }
+    if let Some((sent, sent_v, want, want_v)) = header_mismatch {
+        d.steps.insert(
+            0,
+            Step::text(cat(&[
+                "The request carried `",
+                sent,
+                "` (",
+                sent_v,
+                ") but this server speaks x402 ",
+                want_v,
+                " and only reads `",
+                want,
+                "`: the payment was ignored, which is why a fresh challenge came back.",
+            ])),
+        );
+    }
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wire::{
+        decode_entities, parse_salvaging, value_after_key, MAX_OPTIONS, MAX_SCAN_BYTES,
+    };
+    use super::*;
+    use crate::core::reading::balanced;
+    use crate::decode::base64;
+
+    #[test]
+    fn brace_scanner_respects_strings_and_survives_hostile_input() {
+        assert_eq!(balanced(r#"{"a":"}{"} tail"#), Some(r#"{"a":"}{"}"#));
+        assert_eq!(balanced(r#"[{"a":"\"]"}],"#), Some(r#"[{"a":"\"]"}]"#));
+        assert_eq!(balanced("{\"é\":[1,{}]}x"), Some("{\"é\":[1,{}]}"));
+        assert_eq!(balanced("{\"open\": \"never closes}"), None);
+        assert_eq!(balanced("{{{{"), None);
+        assert_eq!(balanced("}"), None);
+        assert_eq!(balanced("nope"), None);
+        assert_eq!(balanced(""), None);
+        let deep = "[".repeat(100_000);
+        assert_eq!(balanced(&deep), None);
+        let text = "window.x402 = { paymentRequired: \"decoy\", paymentRequired : {\"x\":1}, }";
+        assert_eq!(value_after_key(text, "paymentRequired"), Some("{\"x\":1}"));
+    }
+
+    #[test]
+    fn entities_decode_in_order() {
+        assert_eq!(
+            decode_entities("{&quot;a&quot;:&#39;b&#39;}"),
+            "{\"a\":'b'}"
+        );
+        assert_eq!(decode_entities("&amp;quot;"), "&quot;");
+    }
+
+    #[test]
+    fn reasons_fall_into_families_across_spellings() {
+        let cases = [
+            ("insufficient_funds", Family::Funds),
+            ("invalid_exact_evm_insufficient_balance", Family::Funds),
+            ("invalid_exact_evm_signature", Family::Signature),
+            ("invalid_exact_evm_payload_signature", Family::Signature),
+            ("invalid_exact_evm_token_name_mismatch", Family::Signature),
+            (
+                "invalid_exact_evm_payload_authorization_valid_before",
+                Family::Expired,
+            ),
+            ("permit2_deadline_expired", Family::Expired),
+            (
+                "invalid_exact_evm_payload_authorization_valid_after",
+                Family::TooEarly,
+            ),
+            ("permit2_payment_too_early", Family::TooEarly),
+            (
+                "invalid_exact_evm_payload_recipient_mismatch",
+                Family::Exactness,
+            ),
+            (
+                "invalid_exact_evm_payload_authorization_value",
+                Family::Exactness,
+            ),
+            ("permit2_amount_mismatch", Family::Exactness),
+            (
+                "invalid_exact_evm_network_mismatch",
+                Family::NoMatchingOption,
+            ),
+            ("unsupported_scheme", Family::NoMatchingOption),
+            ("No matching payment requirements", Family::NoMatchingOption),
+            ("invalid_exact_evm_nonce_already_used", Family::Nonce),
+            ("duplicate_settlement", Family::Nonce),
+            (
+                "invalid_exact_evm_transaction_simulation_failed",
+                Family::OnChain,
+            ),
+            ("unexpected_settle_error", Family::OnChain),
+            ("settle_exact_svm_block_height_exceeded", Family::Expired),
+            ("permit2_allowance_required", Family::Permit2Approval),
+            ("invalid_payload", Family::Malformed),
+            (
+                "invalid_exact_svm_payload_transaction_instructions_length",
+                Family::Malformed,
+            ),
+        ];
+        for (reason, want) in cases {
+            assert_eq!(family(reason), Some(want), "{reason}");
+        }
+        for phrase in [
+            "X-PAYMENT header is required",
+            "Payment required",
+            "PAYMENT-SIGNATURE header is required",
+        ] {
+            assert_eq!(family(phrase), None, "{phrase}");
+            assert!(is_challenge_phrase(phrase));
+        }
+    }
+
+    #[test]
+    fn placeholder_json_is_salvaged_only_when_needed() {
+        assert_eq!(
+            parse_salvaging(r#"{"accepts":[...]}"#).map(|(_, s)| s),
+            Some(true)
+        );
+        assert_eq!(parse_salvaging(r#"{"a":1}"#).map(|(_, s)| s), Some(false));
+        assert!(parse_salvaging("{nope").is_none());
+    }
+
+    fn exchange(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> crate::core::exchange::Exchange {
+        let mut ex = crate::core::exchange::Exchange::default();
+        ex.request.url = "https://api.shop.io/x".into();
+        ex.response.status = status;
+        ex.response.headers = headers
+            .iter()
+            .map(|(n, v)| crate::core::exchange::Header::new(*n, *v))
+            .collect();
+        ex.response.content.text = Some(body.to_string());
+        ex
+    }
+
+    fn run(status: u16, headers: &[(&str, &str)], body: &str) -> Option<Diagnosis> {
+        let ex = exchange(status, headers, body);
+        detect(&Observed::new(&ex, None))
+    }
+
+    #[test]
+    fn hostile_inputs_stay_x402_without_panicking() {
+        let b64 = |s: &str| base64::encode(s.as_bytes());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let many = format!(
+            "{{\"x402Version\":2,\"accepts\":[{}]}}",
+            vec!["{\"network\":\"base\",\"amount\":\"1\"}"; 5000].join(",")
+        );
+        let odd = r#"{"x402Version":2,"accepts":["x",1,null,{"network":7,"amount":true,"asset":{},"payTo":[]},{"amount":1e400}]}"#;
+        for header in [
+            b64("[1,2,3]"),
+            b64(&deep),
+            b64(&many),
+            b64(odd),
+            "\u{1b}[31m==".into(),
+            b64("\"str\""),
+        ] {
+            let d = run(402, &[("PAYMENT-REQUIRED", &header)], "{}").expect("still x402");
+            assert_eq!(d.protocol, Some(Protocol::X402));
+            assert!(d
+                .payment
+                .as_ref()
+                .is_none_or(|p| p.alternatives.len() < MAX_OPTIONS));
+        }
+        let filler = "é".repeat(MAX_SCAN_BYTES / 2 - 3);
+        for body in [
+            "<script>window.x402 = { paymentRequirements: [[[[[[".to_string(),
+            "<script>window.x402 = { paymentRequired: {}, paymentRequirements: {} }".to_string(),
+            "<div data-requirements='{&quot;x402Version&quot;:2".to_string(),
+            format!("{filler}window.x402 = {{ paymentRequired: {{\"accepts\":[]}} }}"),
+        ] {
+            // Unreadable paywalls are not claimed: nothing on the wire says x402 for sure.
+            assert!(run(402, &[("Content-Type", "text/html")], &body).is_none());
+        }
+        // A body naming x402Version that does not parse is still x402, with a finding.
+        let d = run(
+            402,
+            &[],
+            "<script>window.x402 = { paymentRequired: {\"x402Version\":2, \"a\": \"\\",
+        )
+        .unwrap();
+        assert!(d.findings.iter().any(|f| f.code == "x402_body_not_json"));
+        let d = run(
+            402,
+            &[],
+            r#"{"x402Version": 2, "accepts": [...], "error": "Payment required"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.cause, Cause::PaymentChallenge);
+        assert_eq!(d.confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn receipts_and_unrelated_responses_are_not_problems() {
+        let ok = base64::encode(br#"{"success":true,"transaction":"0x1","network":"eip155:8453"}"#);
+        assert!(run(200, &[("PAYMENT-RESPONSE", &ok)], "{}").is_none());
+        assert!(run(402, &[], r#"{"error":"Payment required"}"#).is_none());
+        assert!(run(402, &[], "x402 is great").is_none());
+    }
+}
