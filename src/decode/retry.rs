@@ -8,6 +8,7 @@
 //! quota left says nothing about this failure); when several exhausted buckets reset, the latest
 //! one is the wait. Malformed values are ignored, never guessed.
 
+use super::amount::Decimal;
 use super::time::{parse_http_date, parse_rfc3339};
 
 /// Waits longer than this are treated as junk rather than advice.
@@ -130,7 +131,7 @@ pub fn from_headers(headers: &[(&str, &str)], reference: Option<i64>) -> Option<
             continue;
         };
         let exhausted = first(headers, remaining)
-            .and_then(|r| Decimal::parse(r.trim()))
+            .and_then(|r| number(r.trim()))
             .is_none_or(|r| !r.is_positive());
         if !exhausted {
             continue;
@@ -146,72 +147,28 @@ pub fn from_headers(headers: &[(&str, &str)], reference: Option<i64>) -> Option<
     best.map(|(secs, source)| make(secs, source))
 }
 
-/// A decimal number from a header (`12`, `-3`, `1.5`, `.25`), read in integer arithmetic: a
-/// float parser would add ~10 KB to the wasm for values like these.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Decimal {
-    negative: bool,
-    whole: u64,
-    /// The first nine decimals, in billionths; later digits are dropped.
-    nanos: u32,
+/// A number from a header (`12`, `-3`, `1.5`, `.25`); one whose integer part is beyond `u64` is
+/// junk here.
+fn number(s: &str) -> Option<Decimal<'_>> {
+    Decimal::parse(s).filter(|n| n.whole().is_some())
 }
 
-impl Decimal {
-    /// `None` for anything else: exponents, `inf`, junk, more than `u64` holds.
-    fn parse(s: &str) -> Option<Decimal> {
-        let (negative, digits) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, s.strip_prefix('+').unwrap_or(s)),
-        };
-        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.len() + frac.len() == 0 {
-            return None;
-        }
-        let mut w: u64 = 0;
-        for b in whole.bytes() {
-            let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
-            w = w.checked_mul(10)?.checked_add(digit)?;
-        }
-        let mut nanos = 0;
-        let mut unit = NANOS_PER_SEC as u32;
-        for b in frac.bytes() {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            unit /= 10;
-            nanos += u32::from(b - b'0') * unit;
-        }
-        Some(Decimal {
-            negative,
-            whole: w,
-            nanos,
-        })
+/// This many `per_second` units as whole seconds, rounded up; junk when negative or beyond
+/// [`MAX_WAIT_SECS`].
+fn ceil_seconds(n: Decimal, per_second: u64) -> Option<u64> {
+    if n.is_negative() && !n.is_zero() {
+        return None;
     }
+    let whole = n.whole()?;
+    let rest = whole % per_second > 0 || n.nanos() > 0;
+    bounded(whole / per_second + u64::from(rest))
+}
 
-    fn is_positive(self) -> bool {
-        !self.negative && !self.is_zero()
-    }
-
-    /// This many `per_second` units as whole seconds, rounded up; junk when negative or beyond
-    /// [`MAX_WAIT_SECS`].
-    fn ceil_seconds(self, per_second: u64) -> Option<u64> {
-        if self.negative && !self.is_zero() {
-            return None;
-        }
-        let rest = self.whole % per_second > 0 || self.nanos > 0;
-        bounded(self.whole / per_second + u64::from(rest))
-    }
-
-    fn is_zero(self) -> bool {
-        self.whole == 0 && self.nanos == 0
-    }
-
-    /// This many `unit_nanos` as nanoseconds; `None` on overflow (far beyond any sane wait).
-    fn scaled_nanos(self, unit_nanos: u64) -> Option<u64> {
-        // The fraction in micro-units keeps the product in range for hours (10^9 × 3.6×10^9).
-        let frac = u64::from(self.nanos) * (unit_nanos / 1000) / 1_000_000;
-        self.whole.checked_mul(unit_nanos)?.checked_add(frac)
-    }
+/// This many `unit_nanos` as nanoseconds; `None` on overflow (far beyond any sane wait).
+fn scaled_nanos(n: Decimal, unit_nanos: u64) -> Option<u64> {
+    // The fraction in micro-units keeps the product in range for hours (10^9 × 3.6×10^9).
+    let frac = u64::from(n.nanos()) * (unit_nanos / 1000) / 1_000_000;
+    n.whole()?.checked_mul(unit_nanos)?.checked_add(frac)
 }
 
 fn bounded(secs: u64) -> Option<u64> {
@@ -224,7 +181,7 @@ fn delay_seconds(value: &str, per_second: u64) -> Option<u64> {
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    Decimal::parse(v)?.ceil_seconds(per_second)
+    ceil_seconds(number(v)?, per_second)
 }
 
 /// Seconds from `reference` until `instant`; a past instant means "now".
@@ -240,16 +197,16 @@ fn retry_after(value: &str, reference: Option<i64>) -> Option<u64> {
 
 fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
     let v = value.trim();
-    if let Some(n) = Decimal::parse(v) {
+    if let Some((n, whole)) = number(v).and_then(|n| Some((n, n.whole()?))) {
         let epoch = |secs: u64| until(i64::try_from(secs).ok()?, reference);
-        return if n.negative {
-            n.ceil_seconds(1)
-        } else if n.whole >= EPOCH_MILLIS_FROM {
-            epoch(n.whole / 1000)
-        } else if n.whole >= EPOCH_SECONDS_FROM {
-            epoch(n.whole)
+        return if n.is_negative() {
+            ceil_seconds(n, 1)
+        } else if whole >= EPOCH_MILLIS_FROM {
+            epoch(whole / 1000)
+        } else if whole >= EPOCH_SECONDS_FROM {
+            epoch(whole)
         } else {
-            n.ceil_seconds(1)
+            ceil_seconds(n, 1)
         };
     }
     go_duration(v)
@@ -282,11 +239,11 @@ fn go_duration(value: &str) -> Option<u64> {
         if digits == 0 {
             return None;
         }
-        let n = Decimal::parse(rest.get(..digits)?)?;
+        let n = number(rest.get(..digits)?)?;
         rest = rest.get(digits..)?;
         let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
         rest = rest.get(unit.len()..)?;
-        total = total.checked_add(n.scaled_nanos(*scale)?)?;
+        total = total.checked_add(scaled_nanos(n, *scale)?)?;
     }
     bounded(total.div_ceil(NANOS_PER_SEC))
 }
@@ -336,7 +293,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         if !head.starts_with('"') {
             if let Some((key, value)) = key_value(head) {
                 match key.as_str() {
-                    "remaining" => dict_remaining = Decimal::parse(value),
+                    "remaining" => dict_remaining = number(value),
                     "reset" => dict_reset = delay_seconds(value, 1),
                     _ => {}
                 }
@@ -521,22 +478,13 @@ mod tests {
 
     #[test]
     fn decimals_are_read_without_floats() {
-        let d = |negative, whole, nanos| {
-            Some(Decimal {
-                negative,
-                whole,
-                nanos,
-            })
-        };
-        assert_eq!(Decimal::parse("1.5"), d(false, 1, 500_000_000));
-        assert_eq!(Decimal::parse(".25"), d(false, 0, 250_000_000));
-        assert_eq!(Decimal::parse("-3"), d(true, 3, 0));
-        assert_eq!(Decimal::parse("+7."), d(false, 7, 0));
-        assert_eq!(Decimal::parse("0.0000000019"), d(false, 0, 1));
-        assert_eq!(
-            Decimal::parse("18446744073709551615"),
-            d(false, u64::MAX, 0)
-        );
+        let d = |s| number(s).map(|n| (n.is_negative(), n.whole(), n.nanos()));
+        assert_eq!(d("1.5"), Some((false, Some(1), 500_000_000)));
+        assert_eq!(d(".25"), Some((false, Some(0), 250_000_000)));
+        assert_eq!(d("-3"), Some((true, Some(3), 0)));
+        assert_eq!(d("+7."), Some((false, Some(7), 0)));
+        assert_eq!(d("0.0000000019"), Some((false, Some(0), 1)));
+        assert_eq!(d("18446744073709551615"), Some((false, Some(u64::MAX), 0)));
         for junk in [
             "",
             ".",
@@ -548,7 +496,7 @@ mod tests {
             "inf",
             "18446744073709551616",
         ] {
-            assert_eq!(Decimal::parse(junk), None, "{junk:?}");
+            assert_eq!(number(junk), None, "{junk:?}");
         }
         // Rounds up: 1001 ms is 2 s; 0.1 ns of Go duration is 1 s.
         assert_eq!(secs(&[("retry-after-ms", "1001")]).map(|s| s.0), Some(2));
