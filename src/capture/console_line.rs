@@ -9,8 +9,8 @@
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, Step};
 use crate::core::evidence::{printable, truncate};
 use crate::core::redact;
+use crate::core::terms_text;
 use crate::report::display::{safe_href, short_url};
-use crate::report::payment_lines;
 
 /// Characters of one detail line, and of the first step in the summary.
 const MAX_LINE_CHARS: usize = 300;
@@ -127,7 +127,7 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> St
         add("steps", step_line(i + 1, step));
     }
     if let Some(t) = &d.payment {
-        for (label, value) in payment_lines(t) {
+        for (label, value) in terms_text::lines(t) {
             add(
                 "terms",
                 format!("{label}: {}", clean(&value, MAX_LINE_CHARS)),

@@ -8,3 +8,4 @@ pub mod observed;
 pub mod provenance;
 pub mod reading;
 pub mod redact;
+pub mod terms_text;

@@ -12,6 +12,7 @@ use crate::core::diagnosis::{
 };
 use crate::core::evidence::{printable, truncate};
 use crate::core::observed::{json_str, json_text, Observed};
+use crate::core::terms_text;
 use crate::decode::auth_challenge::{self, Challenge};
 use crate::decode::quote::quoted;
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
@@ -291,17 +292,6 @@ fn offer<'c>(challenge: &'c Challenge, now: Option<i64>, terms: &mut PaymentTerm
     }
 }
 
-/// `10 USD`, `100 sat`, or the atomic amount with the token when decimals are unknown.
-fn price(t: &PaymentTerms) -> Option<String> {
-    match (&t.amount, &t.asset, &t.amount_atomic, &t.asset_id) {
-        (Some(a), Some(asset), _, _) => Some(format!("{a} {asset}")),
-        (None, _, Some(atomic), Some(id)) => {
-            Some(format!("{atomic} base units of {}", truncate(id, 24)))
-        }
-        _ => None,
-    }
-}
-
 fn request_credential<'a>(obs: &Observed<'a>) -> Option<&'a str> {
     let value = obs.exchange.request_header("authorization")?.trim();
     let (scheme, _) = value.split_once(' ')?;
@@ -448,7 +438,7 @@ fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
     };
     let method = t.scheme.as_deref().unwrap_or("?");
     let intent = first.challenge.param("intent").unwrap_or("charge");
-    let price = price(t);
+    let price = terms_text::offer_price(t);
     let expired = t.expired.unwrap_or(false);
     d.summary = match (&price, expired) {
         (_, true) => "MPP: the payment challenge has expired; request a fresh one".into(),

@@ -9,9 +9,9 @@
 
 pub mod display;
 
-use crate::core::diagnosis::{Diagnosis, EvidenceSource, PaymentTerms, Severity, Step};
+use crate::core::diagnosis::{Diagnosis, EvidenceSource, Severity, Step};
 use crate::core::evidence::printable;
-use crate::core::{provenance, redact};
+use crate::core::{provenance, redact, terms_text};
 
 /// One diagnosed exchange to report.
 #[derive(Debug, Clone, Copy)]
@@ -191,72 +191,6 @@ fn link(label: &str, url: &str) -> String {
     format!("[{}]({target})", escape(label))
 }
 
-/// Payment terms as labelled plain-text lines (shared with the CLI's text output).
-pub fn payment_lines(t: &PaymentTerms) -> Vec<(&'static str, String)> {
-    let mut lines = Vec::new();
-    let amount = match (&t.amount, &t.asset) {
-        (Some(a), Some(asset)) => Some(format!("{a} {asset}")),
-        (Some(a), None) => Some(a.clone()),
-        (None, _) => None,
-    };
-    let amount = match (amount, &t.amount_atomic) {
-        (Some(a), Some(atomic)) => Some(format!("{a} ({atomic} in the smallest unit)")),
-        (None, Some(atomic)) => Some(format!("{atomic} in the smallest unit")),
-        (a, None) => a,
-    };
-    if let Some(a) = amount {
-        lines.push(("Amount", a));
-    }
-    if t.amount.is_none() {
-        if let Some(asset) = &t.asset {
-            lines.push(("Asset", asset.clone()));
-        }
-    }
-    if let Some(id) = &t.asset_id {
-        lines.push(("Asset id", id.clone()));
-    }
-    let network = match (&t.network, &t.network_id) {
-        (Some(n), Some(id)) if n != id => Some(format!("{n} ({id})")),
-        (Some(n), _) => Some(n.clone()),
-        (None, Some(id)) => Some(id.clone()),
-        (None, None) => None,
-    };
-    if let Some(mut n) = network {
-        if t.testnet == Some(true) {
-            n.push_str(", a test network");
-        }
-        lines.push(("Network", n));
-    }
-    let fields: [(&'static str, &Option<String>); 6] = [
-        ("Scheme", &t.scheme),
-        ("Pay to", &t.pay_to),
-        ("Resource", &t.resource),
-        ("Description", &t.description),
-        ("Created", &t.created_at),
-        ("Invoice", &t.invoice),
-    ];
-    for (label, value) in fields {
-        if let Some(v) = value {
-            lines.push((label, v.clone()));
-        }
-    }
-    if let Some(e) = &t.expires_at {
-        let note = if t.expired == Some(true) {
-            " (already expired)"
-        } else {
-            ""
-        };
-        lines.push(("Expires", format!("{e}{note}")));
-    }
-    if let Some(s) = t.max_timeout_seconds {
-        lines.push(("Time to pay", format!("{s} seconds")));
-    }
-    if let Some(h) = &t.payment_hash {
-        lines.push(("Payment hash", h.clone()));
-    }
-    lines
-}
-
 fn source_name(source: EvidenceSource) -> &'static str {
     match source {
         EvidenceSource::Status => "status",
@@ -356,12 +290,12 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
 
     if let Some(terms) = &d.payment {
         out.push_str("### Payment terms\n\n");
-        for (label, value) in payment_lines(terms) {
+        for (label, value) in terms_text::lines(terms) {
             out.push_str(&format!("- {label}: {}\n", code(&value)));
         }
         for (i, alt) in terms.alternatives.iter().enumerate() {
             out.push_str(&format!("- Alternative {}:\n", i + 1));
-            for (label, value) in payment_lines(alt) {
+            for (label, value) in terms_text::lines(alt) {
                 out.push_str(&format!("  - {label}: {}\n", code(&value)));
             }
         }
@@ -438,7 +372,9 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::diagnosis::{Cause, Confidence, CorsVisibility, Evidence, Finding, Retry};
+    use crate::core::diagnosis::{
+        Cause, Confidence, CorsVisibility, Evidence, Finding, PaymentTerms, Retry,
+    };
 
     fn hostile() -> Diagnosis {
         let evil = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) `tick` a|b\n# head";

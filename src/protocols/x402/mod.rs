@@ -17,9 +17,10 @@ mod wire;
 use self::refusal::Family;
 use self::refusal::{family, family_plain, family_steps, is_challenge_phrase, reason};
 use self::steps::{challenge_steps, chosen, SPEC_URL};
-use self::terms::{all_terms, amount_text, network_text, price, str_field};
+use self::terms::{all_terms, str_field};
 use self::wire::gather;
 use self::wire::{Challenge, Decoded, Origin, Settlement};
+use crate::core::terms_text;
 
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, Protocol, Severity, Step,
@@ -255,8 +256,8 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             if f == Family::Permit2Approval {
                 e.push_str(" HTTP 412 is how x402 signals that a one-time Permit2 approval must happen before the payment can settle.");
             }
-            let amount = amount_text(focus);
-            let network = network_text(focus);
+            let amount = terms_text::amount(focus);
+            let network = terms_text::network(focus);
             if amount.is_some() || network.is_some() {
                 e.push_str(if amount.is_some() {
                     " The offer was "
@@ -282,7 +283,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                 Some(t) => cat(&[
                     if cloudflare { "Cloudflare " } else { "" },
                     "x402 payment requested: ",
-                    &price(t),
+                    &terms_text::price(t),
                 ]),
                 None => "x402 payment requested (terms unreadable)".into(),
             };
@@ -305,7 +306,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
                     } else {
                         e.push_str("It asks for ");
                     }
-                    e.push_str(&price(t));
+                    e.push_str(&terms_text::price(t));
                     e.push('.');
                 }
                 None => e.push_str("The payment terms could not be decoded; see the findings."),

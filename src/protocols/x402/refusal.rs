@@ -2,8 +2,9 @@
 //! facilitator's own answer; an x402 `error` that is really a rate limit.
 
 use super::steps::{domain_text, library_step, pay_header, resend_step, DETAIL, PERMIT2_ADDRESS};
-use super::terms::{amount_text, price, str_field};
+use super::terms::str_field;
 use super::wire::{header_path, Wire};
+use crate::core::terms_text;
 
 use serde_json::Value;
 
@@ -231,7 +232,7 @@ pub(super) fn family_steps(
         Some(p) => cat(&["wallet ", p]),
         None => "paying wallet".into(),
     };
-    let what = price(t);
+    let what = terms_text::price(t);
     let asset = t
         .asset
         .as_deref()
@@ -251,7 +252,7 @@ pub(super) fn family_steps(
             "), then retry once: the wallet is not empty, a charge is still in flight. Do not sign a second payment for the same request meanwhile.",
         ])),
         Family::Funds => {
-            let need = amount_text(t)
+            let need = terms_text::amount(t)
                 .unwrap_or_else(|| cat(&["the required amount of ", asset]));
             Step::text(cat(&[
                 "You (the payer): fund the ",

@@ -1,8 +1,9 @@
 //! The fix steps for an x402 challenge: which header to send, which client library to use.
 
-use super::terms::{price, str_field};
+use super::terms::str_field;
 use super::wire::Origin;
 use super::wire::{Challenge, Settlement};
+use crate::core::terms_text;
 
 use serde_json::Value;
 
@@ -134,14 +135,14 @@ pub(super) fn challenge_steps(
         steps.push(
             Step::text(cat(&[
                 "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting ",
-                &price(t),
+                &terms_text::price(t),
                 ") together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
             ]))
             .with_snippet("PAYMENT-SIGNATURE: <base64 JSON>\nSignature-Agent: \"https://your-crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\");tag=\"web-bot-auth\";…\nSignature: sig1=:…:"),
         );
         return steps;
     }
-    steps.push(library_step(&cat(&["Pay ", &price(t)])));
+    steps.push(library_step(&cat(&["Pay ", &terms_text::price(t)])));
     if !t.alternatives.is_empty() {
         let mut text = cat(&[
             "Pick one of the ",
@@ -155,7 +156,7 @@ pub(super) fn challenge_steps(
             text.push_str(&cat(&[
                 &(i + 1).to_string(),
                 ". ",
-                &price(o),
+                &terms_text::price(o),
                 " via `",
                 o.scheme.as_deref().unwrap_or("?"),
                 "`",
@@ -166,7 +167,7 @@ pub(super) fn challenge_steps(
     }
     let mut text = cat(&[
         "You (the payer): make sure the paying wallet holds at least ",
-        &price(t),
+        &terms_text::price(t),
     ]);
     if let Some(p) = &t.pay_to {
         text.push_str(", payable to ");

@@ -5,7 +5,6 @@ use super::wire::Challenge;
 use serde_json::Value;
 
 use crate::core::diagnosis::PaymentTerms;
-use crate::core::evidence::cat;
 use crate::core::observed::{json_at, json_str};
 use crate::decode::amount;
 use crate::knowledge::chains;
@@ -67,44 +66,4 @@ pub(super) fn all_terms(ch: &Challenge, slot: &mut Option<PaymentTerms>) {
     for o in ch.options() {
         fill_terms(crate::protocols::next_terms(slot), o, &ch.json);
     }
-}
-
-/// The amount in words: "0.01 USDC", "10000 atomic units of 0xabc…", `None` when unstated.
-pub(super) fn amount_text(t: &PaymentTerms) -> Option<String> {
-    let asset = t.asset.as_deref().or(t.asset_id.as_deref());
-    let (of, a) = match asset {
-        Some(a) => (" of ", a),
-        None => ("", ""),
-    };
-    Some(match (&t.amount, &t.amount_atomic) {
-        (Some(a), _) => match (&t.asset, &t.asset_id) {
-            (Some(s), _) => cat(&[a, " ", s]),
-            (None, Some(id)) => cat(&[a, " of token ", id]),
-            (None, None) => a.clone(),
-        },
-        (None, Some(atomic)) if atomic.bytes().all(|b| b.is_ascii_digit()) => {
-            cat(&[atomic, " atomic units", of, a])
-        }
-        (None, Some(atomic)) => cat(&["`", atomic, "` (not a valid atomic amount)", of, a]),
-        (None, None) => cat(&["an unstated amount of ", asset?]),
-    })
-}
-
-pub(super) fn network_text(t: &PaymentTerms) -> Option<String> {
-    Some(match (&t.network, &t.network_id) {
-        (Some(n), Some(id)) if n != id => cat(&[n, " (", id, ")"]),
-        (_, Some(id)) => cat(&["network ", id]),
-        (Some(n), None) => n.clone(),
-        (None, None) => return None,
-    })
-}
-
-/// "0.01 USDC on Base Sepolia (eip155:84532)", with whatever is known.
-pub(super) fn price(t: &PaymentTerms) -> String {
-    let mut out = amount_text(t).unwrap_or_else(|| "an unstated amount".to_string());
-    if let Some(n) = network_text(t) {
-        out.push_str(" on ");
-        out.push_str(&n);
-    }
-    out
 }
