@@ -8,14 +8,16 @@
 //! Clients pay with `X-PAYMENT` (v1) or `PAYMENT-SIGNATURE` (v2); settlement results come back in
 //! `X-PAYMENT-RESPONSE` / `PAYMENT-RESPONSE`.
 
+mod family;
 mod lint;
 pub(super) mod refusal;
 mod steps;
 mod terms;
 mod wire;
 
-use self::refusal::{family, family_plain, family_steps, is_challenge_phrase, reason};
-use self::refusal::{Family, Reason};
+use self::family::{family, family_plain, is_challenge_phrase, Family};
+use self::refusal::Reason;
+use self::refusal::{family_steps, reason};
 use self::steps::{challenge_steps, chosen, SPEC_URL};
 use self::terms::{all_terms, str_field};
 use self::wire::gather;
