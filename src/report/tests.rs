@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::core::diagnosis::{
     Cause, Confidence, CorsVisibility, Evidence, Finding, PaymentTerms, Retry,

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn details(json: &str) -> WebRequestDetails {

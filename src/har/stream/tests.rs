@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn split_all(input: &[u8], chunk: usize) -> (Vec<RawEntry>, Option<HarError>) {

@@ -1,4 +1,3 @@
-
 use super::wire::{decode_entities, parse_salvaging, value_after_key, MAX_OPTIONS, MAX_SCAN_BYTES};
 use super::*;
 use crate::core::reading::balanced;
