@@ -60,6 +60,61 @@ pub(super) fn family_steps(
     payer: Option<&str>,
     version: Option<u64>,
 ) -> Vec<Step> {
+    let step = family_step(family, t, option, payer, version);
+    let network = network_name(t);
+    let mut steps = Vec::new();
+    // What a library user does first; the protocol detail follows for those signing by hand.
+    if !matches!(
+        family,
+        Family::Funds | Family::Pending | Family::Permit2Approval | Family::OnChain
+    ) {
+        steps.push(library_step("sign a new payment"));
+    }
+    steps.push(step);
+    if family == Family::OnChain {
+        steps.push(Step::text(
+            "The API's operator: if the wallet is funded and the payment valid, the settlement failed on the server's side (its facilitator or relayer); report the reason above to them.",
+        ));
+    }
+    if family == Family::Funds && t.testnet == Some(true) {
+        steps.push(
+            Step::text(cat(&[
+                network,
+                " is a test network: get test ",
+                t.asset.as_deref().unwrap_or("tokens"),
+                " from a faucet (Circle's faucet serves testnet USDC).",
+            ]))
+            .with_link("https://faucet.circle.com/"),
+        );
+    }
+    steps.push(if family == Family::Permit2Approval {
+        Step::text(cat(&[
+            "Then resend with the same `",
+            pay_header(version).0,
+            "` header; no new signature is needed unless it has expired.",
+        ]))
+    } else {
+        resend_step(version)
+    });
+    steps
+}
+
+/// The network's name, else its id, for a sentence.
+fn network_name(t: &PaymentTerms) -> &str {
+    t.network
+        .as_deref()
+        .or(t.network_id.as_deref())
+        .unwrap_or("the network")
+}
+
+/// The step that fixes what this family of refusals means.
+fn family_step(
+    family: Family,
+    t: &PaymentTerms,
+    option: Option<&Value>,
+    payer: Option<&str>,
+    version: Option<u64>,
+) -> Step {
     let wallet = match payer {
         Some(p) => cat(&["wallet ", p]),
         None => "paying wallet".into(),
@@ -70,12 +125,8 @@ pub(super) fn family_steps(
         .as_deref()
         .or(t.asset_id.as_deref())
         .unwrap_or("the payment token");
-    let network = t
-        .network
-        .as_deref()
-        .or(t.network_id.as_deref())
-        .unwrap_or("the network");
-    let step = match family {
+    let network = network_name(t);
+    match family {
         Family::Pending => Step::text(cat(&[
             "Wait for the earlier payment from the ",
             &wallet,
@@ -83,40 +134,8 @@ pub(super) fn family_steps(
             network,
             "), then retry once: the wallet is not empty, a charge is still in flight. Do not sign a second payment for the same request meanwhile.",
         ])),
-        Family::Funds => {
-            let need = terms_text::amount(t)
-                .unwrap_or_else(|| cat(&["the required amount of ", asset]));
-            Step::text(cat(&[
-                "You (the payer): fund the ",
-                &wallet,
-                " with at least ",
-                &need,
-                " on ",
-                network,
-                ": the facilitator found its balance too low.",
-            ]))
-        }
-        Family::Signature => {
-            let domain = option.and_then(|o| domain_text(o, t));
-            let mut text = cat(&[
-                DETAIL,
-                "re-sign the payment with the EIP-712 domain of the token contract (",
-                asset,
-                " on ",
-                network,
-                "): the domain `name` and `version` come from the option's `extra` and must match the contract exactly, as must the chain id and verifying contract.",
-            ]);
-            if let Some(d) = domain {
-                text.push_str(&cat(&[
-                    " The token on ",
-                    network,
-                    " expects EIP-712 domain ",
-                    &d,
-                    ".",
-                ]));
-            }
-            Step::text(text)
-        }
+        Family::Funds => funds_step(t, &wallet, asset, network),
+        Family::Signature => signature_step(option, t, asset, network),
         Family::Expired => Step::text(cat(&[
             DETAIL,
             "re-sign with a fresh validity window: set `validBefore` (or the Permit2 deadline) to now plus at most ",
@@ -127,20 +146,7 @@ pub(super) fn family_steps(
             DETAIL,
             "the authorization is not valid yet: set `validAfter` a little in the past (e.g. now minus 60 s) and check the signing machine's clock.",
         ])),
-        Family::Exactness => Step::text(cat(&[
-            DETAIL,
-            "sign exactly what the option requires: amount ",
-            t.amount.as_deref().unwrap_or("as stated"),
-            " (atomic ",
-            t.amount_atomic.as_deref().unwrap_or("?"),
-            "), asset ",
-            t.asset_id.as_deref().unwrap_or("as stated"),
-            ", recipient (`payTo`) ",
-            t.pay_to.as_deref().unwrap_or("as stated"),
-            ", on ",
-            network,
-            ". Do not round or change the recipient.",
-        ])),
+        Family::Exactness => exactness_step(t, network),
         Family::NoMatchingOption => Step::text(cat(&[
             DETAIL,
             "pick one of the options in `accepts` and sign for that exact scheme and network (for example ",
@@ -179,42 +185,62 @@ pub(super) fn family_steps(
             &what,
             "; read the reason above, then sign a new payment for one of the offered options.",
         ])),
-    };
-    let mut steps = Vec::new();
-    // What a library user does first; the protocol detail follows for those signing by hand.
-    if !matches!(
-        family,
-        Family::Funds | Family::Pending | Family::Permit2Approval | Family::OnChain
-    ) {
-        steps.push(library_step("sign a new payment"));
     }
-    steps.push(step);
-    if family == Family::OnChain {
-        steps.push(Step::text(
-            "The API's operator: if the wallet is funded and the payment valid, the settlement failed on the server's side (its facilitator or relayer); report the reason above to them.",
-        ));
+}
+
+/// Fund the wallet: with how much, on which network.
+fn funds_step(t: &PaymentTerms, wallet: &str, asset: &str, network: &str) -> Step {
+    let need = terms_text::amount(t).unwrap_or_else(|| cat(&["the required amount of ", asset]));
+    Step::text(cat(&[
+        "You (the payer): fund the ",
+        wallet,
+        " with at least ",
+        &need,
+        " on ",
+        network,
+        ": the facilitator found its balance too low.",
+    ]))
+}
+
+/// Re-sign with the token's EIP-712 domain.
+fn signature_step(option: Option<&Value>, t: &PaymentTerms, asset: &str, network: &str) -> Step {
+    let domain = option.and_then(|o| domain_text(o, t));
+    let mut text = cat(&[
+        DETAIL,
+        "re-sign the payment with the EIP-712 domain of the token contract (",
+        asset,
+        " on ",
+        network,
+        "): the domain `name` and `version` come from the option's `extra` and must match the contract exactly, as must the chain id and verifying contract.",
+    ]);
+    if let Some(d) = domain {
+        text.push_str(&cat(&[
+            " The token on ",
+            network,
+            " expects EIP-712 domain ",
+            &d,
+            ".",
+        ]));
     }
-    if family == Family::Funds && t.testnet == Some(true) {
-        steps.push(
-            Step::text(cat(&[
-                network,
-                " is a test network: get test ",
-                t.asset.as_deref().unwrap_or("tokens"),
-                " from a faucet (Circle's faucet serves testnet USDC).",
-            ]))
-            .with_link("https://faucet.circle.com/"),
-        );
-    }
-    steps.push(if family == Family::Permit2Approval {
-        Step::text(cat(&[
-            "Then resend with the same `",
-            pay_header(version).0,
-            "` header; no new signature is needed unless it has expired.",
-        ]))
-    } else {
-        resend_step(version)
-    });
-    steps
+    Step::text(text)
+}
+
+/// Sign exactly the option's terms.
+fn exactness_step(t: &PaymentTerms, network: &str) -> Step {
+    Step::text(cat(&[
+        DETAIL,
+        "sign exactly what the option requires: amount ",
+        t.amount.as_deref().unwrap_or("as stated"),
+        " (atomic ",
+        t.amount_atomic.as_deref().unwrap_or("?"),
+        "), asset ",
+        t.asset_id.as_deref().unwrap_or("as stated"),
+        ", recipient (`payTo`) ",
+        t.pay_to.as_deref().unwrap_or("as stated"),
+        ", on ",
+        network,
+        ". Do not round or change the recipient.",
+    ]))
 }
 
 pub(super) const X402_DOCS: &str = "https://github.com/coinbase/x402";
