@@ -116,55 +116,10 @@ pub(super) fn challenge_steps(
         return steps;
     };
     if cloudflare {
-        let mut registration = None;
-        if let Some(Value::Object(ext)) = ch.and_then(|c| c.json.get("extensions")) {
-            for e in ext.values() {
-                registration = json_str(e, "info.registrationUrl");
-                if registration.is_some() {
-                    break;
-                }
-            }
-        }
-        let mut s = Step::text(
-            "This is Cloudflare's x402 variant for crawlers: register the crawler with Web Bot Auth (Ed25519 key, signature tag `web-bot-auth`); the charge goes to your Cloudflare account, not a wallet.",
-        );
-        if let Some(url) = registration {
-            s = s.with_link(url);
-        }
-        steps.push(s);
-        steps.push(
-            Step::text(cat(&[
-                "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting ",
-                &terms_text::price(t),
-                ") together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
-            ]))
-            .with_snippet("PAYMENT-SIGNATURE: <base64 JSON>\nSignature-Agent: \"https://your-crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\");tag=\"web-bot-auth\";…\nSignature: sig1=:…:"),
-        );
-        return steps;
+        return cloudflare_steps(ch, t);
     }
     steps.push(library_step(&cat(&["Pay ", &terms_text::price(t)])));
-    if !t.alternatives.is_empty() {
-        let mut text = cat(&[
-            "Pick one of the ",
-            &(1 + t.alternatives.len()).to_string(),
-            " options the server accepts (the first is preferred): ",
-        ]);
-        for (i, o) in std::iter::once(t).chain(&t.alternatives).enumerate() {
-            if i > 0 {
-                text.push_str("; ");
-            }
-            text.push_str(&cat(&[
-                &(i + 1).to_string(),
-                ". ",
-                &terms_text::price(o),
-                " via `",
-                o.scheme.as_deref().unwrap_or("?"),
-                "`",
-            ]));
-        }
-        text.push('.');
-        steps.push(Step::text(text));
-    }
+    steps.extend(options_step(t));
     let mut text = cat(&[
         "You (the payer): make sure the paying wallet holds at least ",
         &terms_text::price(t),
@@ -181,27 +136,7 @@ pub(super) fn challenge_steps(
             " is a test network: test tokens come from a faucet and have no value.",
         ])));
     }
-    if let Some(option) = ch.and_then(|c| c.options().into_iter().next()) {
-        let evm = t
-            .network_id
-            .as_deref()
-            .and_then(chains::network)
-            .is_some_and(|n| n.is_evm());
-        if evm && t.scheme.as_deref() == Some("exact") {
-            if let Some(domain) = domain_text(option, t) {
-                steps.push(Step::text(cat(&[
-                    DETAIL,
-                    "sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain ",
-                    &domain,
-                    ", `value` = ",
-                    t.amount_atomic.as_deref().unwrap_or("the amount"),
-                    " exactly, `to` = `payTo`, and a validity window within ",
-                    &t.max_timeout_seconds.unwrap_or(60).to_string(),
-                    " seconds.",
-                ])));
-            }
-        }
-    }
+    steps.extend(evm_signing_step(ch, t));
     steps.push(resend_step(version));
     if matches!(
         ch.map(|c| c.origin),
@@ -212,4 +147,86 @@ pub(super) fn challenge_steps(
         ));
     }
     steps
+}
+
+/// Cloudflare's x402 variant for crawlers: register, then resend signed.
+fn cloudflare_steps(ch: Option<&Challenge>, t: &PaymentTerms) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut registration = None;
+    if let Some(Value::Object(ext)) = ch.and_then(|c| c.json.get("extensions")) {
+        for e in ext.values() {
+            registration = json_str(e, "info.registrationUrl");
+            if registration.is_some() {
+                break;
+            }
+        }
+    }
+    let mut s = Step::text(
+        "This is Cloudflare's x402 variant for crawlers: register the crawler with Web Bot Auth (Ed25519 key, signature tag `web-bot-auth`); the charge goes to your Cloudflare account, not a wallet.",
+    );
+    if let Some(url) = registration {
+        s = s.with_link(url);
+    }
+    steps.push(s);
+    steps.push(
+        Step::text(cat(&[
+            "Resend with `PAYMENT-SIGNATURE` (base64 JSON accepting ",
+            &terms_text::price(t),
+            ") together with the signed `Signature-Agent`, `Signature-Input` and `Signature` headers.",
+        ]))
+        .with_snippet("PAYMENT-SIGNATURE: <base64 JSON>\nSignature-Agent: \"https://your-crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\");tag=\"web-bot-auth\";…\nSignature: sig1=:…:"),
+    );
+    steps
+}
+
+/// Every option the server accepts, numbered, when there is more than one.
+fn options_step(t: &PaymentTerms) -> Option<Step> {
+    if t.alternatives.is_empty() {
+        return None;
+    }
+    let mut text = cat(&[
+        "Pick one of the ",
+        &(1 + t.alternatives.len()).to_string(),
+        " options the server accepts (the first is preferred): ",
+    ]);
+    for (i, o) in std::iter::once(t).chain(&t.alternatives).enumerate() {
+        if i > 0 {
+            text.push_str("; ");
+        }
+        text.push_str(&cat(&[
+            &(i + 1).to_string(),
+            ". ",
+            &terms_text::price(o),
+            " via `",
+            o.scheme.as_deref().unwrap_or("?"),
+            "`",
+        ]));
+    }
+    text.push('.');
+    Some(Step::text(text))
+}
+
+/// For those signing by hand, the EIP-3009 authorization an EVM `exact` option needs.
+fn evm_signing_step(ch: Option<&Challenge>, t: &PaymentTerms) -> Option<Step> {
+    let option = ch.and_then(|c| c.options().into_iter().next())?;
+    let evm = t
+        .network_id
+        .as_deref()
+        .and_then(chains::network)
+        .is_some_and(|n| n.is_evm());
+    if evm && t.scheme.as_deref() == Some("exact") {
+        if let Some(domain) = domain_text(option, t) {
+            return Some(Step::text(cat(&[
+                DETAIL,
+                "sign the EIP-3009 `transferWithAuthorization` (scheme `exact`) with EIP-712 domain ",
+                &domain,
+                ", `value` = ",
+                t.amount_atomic.as_deref().unwrap_or("the amount"),
+                " exactly, `to` = `payTo`, and a validity window within ",
+                &t.max_timeout_seconds.unwrap_or(60).to_string(),
+                " seconds.",
+            ])));
+        }
+    }
+    None
 }
