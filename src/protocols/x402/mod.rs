@@ -43,19 +43,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     let sent_payment = ["x-payment", "payment-signature"]
         .into_iter()
         .find(|h| obs.exchange.request_header(h).is_some());
-    // An `error` about the server's request limits is neither a challenge nor a refusal.
-    let rate_limited = reason
-        .as_ref()
-        .is_some_and(|r| refusal::is_rate_limit(&r.text));
-    let family = reason.as_ref().filter(|_| !rate_limited).and_then(|r| {
-        family(&r.text).or_else(|| {
-            let refused = settle_failed
-                || (sent_payment.is_some() && !is_challenge_phrase(&r.text))
-                || refusal::sent_and_judged(obs, &r.text);
-            refused.then_some(Family::Other)
-        })
-    });
-    let family = family.or(settle_failed.then_some(Family::Other));
+    let (rate_limited, family) = judge(obs, reason.as_ref(), sent_payment, settle_failed);
 
     let confidence = match (&wire.header, ch) {
         (Some(Decoded::NotBase64), None) => Confidence::Low,
@@ -124,6 +112,28 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         d.steps.insert(0, step);
     }
     Some(d)
+}
+
+/// Whether the reason is really a rate limit, and which family of refusal it is (none: a
+/// challenge).
+fn judge(
+    obs: &Observed,
+    reason: Option<&Reason>,
+    sent_payment: Option<&str>,
+    settle_failed: bool,
+) -> (bool, Option<Family>) {
+    // An `error` about the server's request limits is neither a challenge nor a refusal.
+    let rate_limited = reason.is_some_and(|r| refusal::is_rate_limit(&r.text));
+    let family = reason.filter(|_| !rate_limited).and_then(|r| {
+        family(&r.text).or_else(|| {
+            let refused = settle_failed
+                || (sent_payment.is_some() && !is_challenge_phrase(&r.text))
+                || refusal::sent_and_judged(obs, &r.text);
+            refused.then_some(Family::Other)
+        })
+    });
+    let family = family.or(settle_failed.then_some(Family::Other));
+    (rate_limited, family)
 }
 
 /// Whether the wire shows x402 on a failure: a challenge, a failed or undecodable settlement,
