@@ -49,9 +49,9 @@ fn diagnose_all(ex: &Exchange) {
     // The exchange's own time (`Date`, which the input controls) and the extremes.
     for now in [None, Some(i64::MAX), Some(i64::MIN)] {
         if let Some(d) = diagnose(ex, &Context { now_unix: now }) {
-            assert!(d.evidence.len() <= why402::core::engine::MAX_EVIDENCE);
-            assert!(d.findings.len() <= why402::core::engine::MAX_FINDINGS);
-            assert!(d.steps.len() <= why402::core::engine::MAX_STEPS);
+            assert!(d.evidence.len() <= why402::engine::MAX_EVIDENCE);
+            assert!(d.findings.len() <= why402::engine::MAX_FINDINGS);
+            assert!(d.steps.len() <= why402::engine::MAX_STEPS);
             if now.is_some() {
                 continue;
             }
@@ -213,20 +213,19 @@ pub fn retry(data: &[u8]) {
     let s = text(data);
     let (name, value) = s.split_once('\n').unwrap_or(("retry-after", &s));
     for reference in [None, Some(1_764_069_780), Some(i64::MAX), Some(i64::MIN)] {
-        let ex = response(vec![Header::new(name, value)], None);
-        if let Some(r) = retry::from_headers(&ex, reference) {
-            let _ = time::human_duration(r.after_seconds);
+        if let Some(w) = retry::from_headers(&[(name, value)], reference) {
+            let _ = time::human_duration(w.seconds);
+            if let Some(r) = reference {
+                let _ = time::format_rfc3339(r.saturating_add(w.seconds as i64));
+            }
         }
-        let ex = response(
-            vec![
-                Header::new("Retry-After", value),
-                Header::new("X-RateLimit-Remaining", "0"),
-                Header::new("X-RateLimit-Reset", value),
-                Header::new("RateLimit", value),
-            ],
-            None,
-        );
-        let _ = retry::from_headers(&ex, reference);
+        let headers = [
+            ("Retry-After", value),
+            ("X-RateLimit-Remaining", "0"),
+            ("X-RateLimit-Reset", value),
+            ("RateLimit", value),
+        ];
+        let _ = retry::from_headers(&headers, reference);
     }
 }
 

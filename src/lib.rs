@@ -1,13 +1,15 @@
 //! Why 402: explains HTTP 402 Payment Required responses (and the payment failures hidden behind
 //! other status codes): the cause, the evidence, the decoded payment terms and the fix steps.
 //!
-//! Layout, from the inside out:
-//! - [`core`]: the input ([`Exchange`], a HAR entry), the output ([`Diagnosis`]) and the engine
-//!   that runs the detectors; redaction and evidence helpers.
+//! Layers, from the bottom up (a module uses only those before it; `tests/layers.rs` checks):
 //! - [`decode`]: wire formats with no knowledge attached (base64, BOLT11, auth challenges,
-//!   dates, retry headers).
-//! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS.
-//! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, generic heuristics.
+//!   dates, retry headers, decimals); uses nothing else in the crate.
+//! - [`core`]: the input ([`Exchange`], a HAR entry), the output ([`Diagnosis`]); redaction,
+//!   evidence helpers and payment terms as text.
+//! - [`knowledge`]: provider data (one JSON file), Stripe's decline codes, chains, heuristics.
+//! - [`protocols`]: pay-per-request protocols (x402, L402, MPP, pay per crawl) and CORS; x402
+//!   names networks from the knowledge's chain registry.
+//! - [`engine`]: runs the detectors and finishes the diagnosis.
 //! - [`har`]: reading captures: HAR files as a stream of entries in bounded memory, and raw
 //!   responses as `curl -si` prints them.
 //! - [`report`]: the Markdown report (CLI `--format markdown`, the extension's "Copy report").
@@ -20,6 +22,7 @@
 pub mod capture;
 pub mod core;
 pub mod decode;
+pub mod engine;
 pub mod har;
 pub mod knowledge;
 pub mod protocols;
@@ -32,5 +35,5 @@ pub use crate::core::diagnosis::{
     Cause, Confidence, CorsVisibility, Diagnosis, Evidence, EvidenceSource, Finding, Omitted,
     PaymentTerms, Protocol, Retry, Severity, Step,
 };
-pub use crate::core::engine::{diagnose, Context};
 pub use crate::core::exchange::{Exchange, Header};
+pub use crate::engine::{diagnose, Context};

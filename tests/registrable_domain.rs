@@ -1,4 +1,4 @@
-//! `knowledge::domain::registrable` keeps only the public suffix list's rules that matter for
+//! `knowledge::providers::registrable` (`knowledge::domain` with the app domains of `providers.json`) keeps only the public suffix list's rules that matter for
 //! API hosts (the full list does not fit the wasm budget). This checks it against the list
 //! itself (the `psl` crate) for every host in the fixtures and a sample of real API and hosting
 //! domains that no `providers.json` entry covers (only those are named from their domain): a
@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
-use why402::knowledge::{domain, providers};
+use why402::knowledge::providers;
 
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_files.rs"));
 
@@ -85,14 +85,14 @@ fn registrable_domains_agree_with_the_public_suffix_list() {
         }
         if skipped(&host) {
             assert_eq!(
-                domain::registrable(&host),
+                providers::registrable(&host),
                 None,
                 "{host} should name nobody"
             );
             continue;
         }
         checked += 1;
-        let ours = domain::registrable(&host);
+        let ours = providers::registrable(&host);
         let list = psl::domain_str(&host).map(str::to_string);
         if ours != list {
             disagree.push(format!(

@@ -1,7 +1,7 @@
 //! Output bounds: a hostile response repeating its terms ten thousand times gives a diagnosis of
 //! bounded size, and says how much it left out.
 
-use why402::core::engine::{MAX_ALTERNATIVES, MAX_EVIDENCE, MAX_FINDINGS, MAX_STEPS};
+use why402::engine::{MAX_ALTERNATIVES, MAX_EVIDENCE, MAX_FINDINGS, MAX_STEPS};
 use why402::{diagnose, Context, Diagnosis, EvidenceSource, Exchange, Header};
 
 const N: usize = 10_000;

@@ -6,11 +6,11 @@
 //! constant format string, so `%c`/`%s` or markup from a response print literally. Control
 //! characters are replaced all the same (a console shows them raw) and long values are cut.
 
-use super::display::{safe_href, short_url};
 use crate::core::diagnosis::{Diagnosis, EvidenceSource, Step};
 use crate::core::evidence::{printable, truncate};
 use crate::core::redact;
-use crate::report::payment_lines;
+use crate::core::terms_text;
+use crate::report::display::{safe_href, short_url};
 
 /// Characters of one detail line, and of the first step in the summary.
 const MAX_LINE_CHARS: usize = 300;
@@ -127,7 +127,7 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> St
         add("steps", step_line(i + 1, step));
     }
     if let Some(t) = &d.payment {
-        for (label, value) in payment_lines(t) {
+        for (label, value) in terms_text::lines(t) {
             add(
                 "terms",
                 format!("{label}: {}", clean(&value, MAX_LINE_CHARS)),
@@ -158,8 +158,8 @@ pub fn console_line(method: &str, url: &str, d: &Diagnosis, updated: bool) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::engine::{diagnose, Context};
     use crate::core::exchange::{Exchange, Header};
+    use crate::engine::{diagnose, Context};
 
     /// The summary and the `(key, value)` detail lines.
     fn parts(text: &str) -> (String, Vec<(String, String)>) {

@@ -9,7 +9,7 @@ use crate::core::exchange::MAX_BODY_BYTES;
 /// Statuses whose responses can carry a payment failure (the engine's list): 402, and the codes billing failures
 /// hide behind (plans and quotas as 400/401/403/429, processors' 422, Permit2's 412, suspended
 /// accounts as 500/503). Every other status is dropped in JS before any wasm call or storage access.
-pub const PAYMENT_CANDIDATE_STATUSES: [u16; 9] = crate::core::engine::BODY_STATUSES;
+pub const PAYMENT_CANDIDATE_STATUSES: [u16; 9] = crate::engine::BODY_STATUSES;
 
 /// Bytes of a body the page hook and the relay copy (and the background stores, see
 /// `har::MAX_STORED_BODY_BYTES`).

@@ -5,7 +5,6 @@
 //! Platform-free so it is tested natively; `src/web` only converts JS values to and from these.
 
 pub mod console_line;
-pub mod display;
 mod har;
 pub mod limits;
 mod merge;
@@ -14,8 +13,8 @@ mod store;
 use serde::{Deserialize, Serialize};
 
 use crate::core::diagnosis::Diagnosis;
-use crate::core::engine::{diagnose, Context};
 use crate::core::exchange::Exchange;
+use crate::engine::{diagnose, Context};
 
 pub use har::{sanitize_entry, WebRequestDetails, MAX_STORED_BODY_BYTES};
 pub use limits::is_payment_candidate;
@@ -209,6 +208,16 @@ pub fn record_from_entry(
 /// starts again at each one).
 fn entry_id(source: Source, now_ms: u64, serial: u32) -> String {
     format!("{}-{now_ms}-{serial}", source.id_prefix())
+}
+
+/// The Markdown report of stored records, numbered from 1 as the UI lists them.
+pub fn report(records: &[Record]) -> String {
+    let items: Vec<_> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r.method.clone(), r.url.clone(), r.diagnosis.clone()))
+        .collect();
+    crate::report::markdown(&items)
 }
 
 #[cfg(test)]

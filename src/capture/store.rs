@@ -7,14 +7,15 @@
 //! them saw; arriving first (Firefox delivers webRequest events late), it waits at most
 //! [`PENDING_MS`] for that sighting and is dropped otherwise.
 
-use std::collections::{HashMap, VecDeque};
+mod tab;
+
+use self::tab::{Capture, Sighting, Tab, MAX_PENDING, MAX_PENDING_BYTES, MAX_SIGHTINGS};
+use std::collections::HashMap;
 
 use super::limits::{
     is_payment_candidate, MAX_CAPTURED_HEADERS, PAGE_BODY_BYTES, PAYMENT_CANDIDATE_STATUSES,
 };
-use super::merge::{
-    clean_error, combine, within_window, Key, MAX_BODY_BYTES_PER_TAB, MAX_RECORDS_PER_TAB,
-};
+use super::merge::{clean_error, combine, Key};
 use super::{
     diagnose_at, entry_id, has_body, new_record, sanitize_entry, upgrade, Record, Source,
     WebRequestDetails, MAX_STORED_BODY_BYTES,
@@ -23,171 +24,6 @@ use crate::core::exchange::Exchange;
 
 /// How long a page capture waits for webRequest to report its response.
 pub const PENDING_MS: u64 = 10_000;
-/// Page captures waiting per tab, and their body bytes; the oldest go first.
-const MAX_PENDING: usize = 128;
-const MAX_PENDING_BYTES: usize = 2 * 1024 * 1024;
-/// Candidate responses webRequest saw that gave no diagnosis on their headers alone (a 400
-/// whose body may say "credit balance too low"), kept per tab for their body to arrive.
-const MAX_SIGHTINGS: usize = 256;
-
-struct Slot {
-    key: Key,
-    record: Record,
-}
-
-/// A candidate response webRequest saw whose headers alone show no payment problem.
-struct Sighting {
-    key: Key,
-    time_ms: u64,
-    request_id: String,
-    entry: Exchange,
-}
-
-/// A page capture waiting for its sighting.
-struct Capture {
-    key: Key,
-    arrived_ms: u64,
-    entry: Exchange,
-}
-
-#[derive(Default)]
-struct Tab {
-    /// Newest last; the slot at position `i` has sequence number `first_seq + i`.
-    slots: VecDeque<Slot>,
-    first_seq: u64,
-    by_key: HashMap<Key, Vec<u64>>,
-    by_request: HashMap<String, u64>,
-    body_bytes: usize,
-    sightings: VecDeque<Sighting>,
-    pending: VecDeque<Capture>,
-}
-
-fn body_bytes(r: &Record) -> usize {
-    r.entry
-        .response
-        .content
-        .text
-        .as_ref()
-        .map_or(0, String::len)
-}
-
-impl Tab {
-    fn record_mut(&mut self, seq: u64) -> Option<&mut Record> {
-        let i = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
-        self.slots.get_mut(i).map(|s| &mut s.record)
-    }
-
-    /// The oldest record of `key` within the merge window of `time_ms` that `want` accepts.
-    fn find(&self, key: &Key, time_ms: u64, want: impl Fn(&Record) -> bool) -> Option<u64> {
-        self.by_key.get(key)?.iter().copied().find(|&seq| {
-            let i = seq
-                .checked_sub(self.first_seq)
-                .and_then(|i| usize::try_from(i).ok())
-                .unwrap_or(usize::MAX);
-            self.slots
-                .get(i)
-                .is_some_and(|s| within_window(s.record.time_ms, time_ms) && want(&s.record))
-        })
-    }
-
-    fn push(&mut self, key: Key, record: Record) {
-        let seq = self.first_seq + self.slots.len() as u64;
-        self.by_key.entry(key.clone()).or_default().push(seq);
-        if let Some(id) = &record.request_id {
-            self.by_request.insert(id.clone(), seq);
-        }
-        self.body_bytes += body_bytes(&record);
-        self.slots.push_back(Slot { key, record });
-        // The newest record always stays.
-        while self.slots.len() > MAX_RECORDS_PER_TAB
-            || (self.body_bytes > MAX_BODY_BYTES_PER_TAB && self.slots.len() > 1)
-        {
-            self.pop_oldest();
-        }
-    }
-
-    fn pop_oldest(&mut self) {
-        let Some(slot) = self.slots.pop_front() else {
-            return;
-        };
-        let seq = self.first_seq;
-        self.first_seq += 1;
-        self.body_bytes -= body_bytes(&slot.record);
-        if let Some(seqs) = self.by_key.get_mut(&slot.key) {
-            seqs.retain(|&s| s != seq);
-            if seqs.is_empty() {
-                self.by_key.remove(&slot.key);
-            }
-        }
-        if let Some(id) = &slot.record.request_id {
-            if self.by_request.get(id) == Some(&seq) {
-                self.by_request.remove(id);
-            }
-        }
-    }
-
-    /// Replaces the record at `seq` with a better-informed one (same response).
-    fn replace(&mut self, seq: u64, record: Record) {
-        let added = body_bytes(&record);
-        if let Some(old) = self.record_mut(seq) {
-            let removed = body_bytes(old);
-            *old = record;
-            self.body_bytes = self.body_bytes + added - removed;
-        }
-        while self.body_bytes > MAX_BODY_BYTES_PER_TAB && self.slots.len() > 1 {
-            self.pop_oldest();
-        }
-    }
-
-    /// Indexes rebuilt after records left from the middle (a navigation): rare, so O(n) is fine.
-    fn reindex(&mut self) {
-        let slots = std::mem::take(&mut self.slots);
-        let (sightings, pending) = (
-            std::mem::take(&mut self.sightings),
-            std::mem::take(&mut self.pending),
-        );
-        *self = Tab {
-            first_seq: self.first_seq,
-            sightings,
-            pending,
-            ..Tab::default()
-        };
-        for s in slots {
-            self.push(s.key, s.record);
-        }
-    }
-
-    fn prune(&mut self, now_ms: u64) {
-        while self
-            .pending
-            .front()
-            .is_some_and(|c| c.arrived_ms.saturating_add(PENDING_MS) < now_ms)
-        {
-            self.pending.pop_front();
-        }
-        while self
-            .sightings
-            .front()
-            .is_some_and(|s| !within_window(s.time_ms, now_ms))
-        {
-            self.sightings.pop_front();
-        }
-    }
-
-    fn take_pending(&mut self, key: &Key) -> Option<Capture> {
-        let i = self.pending.iter().position(|c| &c.key == key)?;
-        self.pending.remove(i)
-    }
-
-    fn take_sighting(&mut self, key: &Key, time_ms: u64) -> Option<Sighting> {
-        let i = self
-            .sightings
-            .iter()
-            .position(|s| &s.key == key && within_window(s.time_ms, time_ms))?;
-        self.sightings.remove(i)
-    }
-}
-
 /// What became of a HAR entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Observed {

@@ -3,7 +3,7 @@
 
 use why402::core::evidence::printable;
 use why402::core::redact;
-use why402::report::payment_lines;
+use why402::core::terms_text;
 use why402::{Confidence, Diagnosis, EvidenceSource, Severity};
 
 /// ANSI styling, or none.
@@ -113,7 +113,7 @@ pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis)
 
     if let Some(terms) = &d.payment {
         out.push_str(&format!("\n  {}\n", style.bold("Payment terms")));
-        for (label, value) in payment_lines(terms) {
+        for (label, value) in terms_text::lines(terms) {
             out.push_str(&format!(
                 "    {}  {}\n",
                 style.dim(label),
@@ -125,7 +125,7 @@ pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis)
                 "    {}\n",
                 style.dim(&format!("or, option {}:", i + 2))
             ));
-            for (label, value) in payment_lines(alt) {
+            for (label, value) in terms_text::lines(alt) {
                 out.push_str(&format!(
                     "      {}  {}\n",
                     style.dim(label),

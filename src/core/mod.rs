@@ -1,7 +1,6 @@
-//! The model (input and output) and the engine that ties detectors together.
+//! The model: the input (a HAR entry), the output (a diagnosis) and the helpers both share.
 
 pub mod diagnosis;
-pub mod engine;
 pub mod evidence;
 pub mod exchange;
 pub mod json_read;
@@ -9,3 +8,4 @@ pub mod observed;
 pub mod provenance;
 pub mod reading;
 pub mod redact;
+pub mod terms_text;

@@ -24,6 +24,8 @@ const MAX_DOCS: usize = 8;
 const MAX_STRINGS: usize = 256;
 /// At most this many bytes of strings are searched for embedded JSON in all, so a body of many
 /// brace-filled strings stays cheap.
+/// At most this many JSON nodes are visited when collecting string values.
+const MAX_JSON_NODES: usize = 4096;
 const MAX_NESTED_TEXT: usize = 128 * 1024;
 
 /// How an embedded document was read: shown in evidence so the reader knows it was interpreted.
@@ -90,6 +92,42 @@ fn object_at(s: &str) -> Option<(Value, Reading)> {
         Ok(v) if v.as_object().is_some_and(|m| !m.is_empty()) => Some((v, reading)),
         _ => None,
     }
+}
+
+/// The balanced `{…}` or `[…]` at the start of `text`, skipping brackets inside JSON strings.
+/// `None` when it never closes.
+pub fn balanced(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.first(), Some(b'{') | Some(b'[')) {
+        return None;
+    }
+    let mut depth: usize = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    // `i` is an ASCII byte, so `i + 1` is a char boundary.
+                    return text.get(..=i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte index just past the bracket that closes the one `s` starts with, aware of single-
@@ -274,7 +312,7 @@ fn collect_nested(
     if depth >= MAX_DEPTH {
         return;
     }
-    let strings = crate::knowledge::heuristics::json_strings(v);
+    let strings = json_strings(v);
     for (path, s) in strings.into_iter().take(MAX_STRINGS) {
         if found.len() >= MAX_DOCS {
             return;
@@ -299,6 +337,50 @@ fn collect_nested(
             found.append(&mut deeper);
         }
     }
+}
+
+/// Every string value in `value` with its dotted path, breadth-first and bounded.
+pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    let mut queue = std::collections::VecDeque::new();
+    queue.push_back((String::new(), value));
+    let mut visited = 0;
+    while let Some((path, v)) = queue.pop_front() {
+        visited += 1;
+        if visited > MAX_JSON_NODES {
+            break;
+        }
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            Value::String(s) => out.push((
+                if path.is_empty() { "text".into() } else { path },
+                s.as_str(),
+            )),
+            // Children beyond the visit budget are never reached: do not queue them.
+            Value::Object(map) => {
+                for (k, child) in map
+                    .iter()
+                    .take(MAX_JSON_NODES.saturating_sub(visited + queue.len()))
+                {
+                    queue.push_back((join(k), child));
+                }
+            }
+            Value::Array(items) => {
+                let room = MAX_JSON_NODES.saturating_sub(visited + queue.len());
+                for (n, child) in items.iter().enumerate().take(room) {
+                    queue.push_back((join(&n.to_string()), child));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -372,5 +454,13 @@ mod tests {
         assert!(read(&many).is_none());
         let quotes = "{'".repeat(50_000);
         let _ = read(&quotes);
+    }
+
+    #[test]
+    fn json_walk_is_bounded() {
+        let big = serde_json::Value::Array(vec![serde_json::Value::String("x".into()); 100_000]);
+        let found = json_strings(&big);
+        assert!(!found.is_empty() && found.len() <= MAX_JSON_NODES);
+        assert_eq!(found[0].0, "0");
     }
 }

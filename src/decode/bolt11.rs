@@ -6,7 +6,7 @@
 //!
 //! A broken invoice is evidence, so every failure is an [`Error`] value, never a panic.
 
-use crate::core::evidence::quoted;
+use super::quote::quoted;
 
 /// The bech32 alphabet: a character's index is its 5-bit value.
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";

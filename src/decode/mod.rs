@@ -5,5 +5,6 @@ pub mod amount;
 pub mod auth_challenge;
 pub mod base64;
 pub mod bolt11;
+pub mod quote;
 pub mod retry;
 pub mod time;

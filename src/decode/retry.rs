@@ -8,9 +8,8 @@
 //! quota left says nothing about this failure); when several exhausted buckets reset, the latest
 //! one is the wait. Malformed values are ignored, never guessed.
 
-use crate::core::diagnosis::Retry;
-use crate::core::exchange::Exchange;
-use crate::decode::time::{format_rfc3339, parse_http_date, parse_rfc3339};
+use super::amount::Decimal;
+use super::time::{parse_http_date, parse_rfc3339};
 
 /// Waits longer than this are treated as junk rather than advice.
 const MAX_WAIT_SECS: u64 = 400 * 86400;
@@ -81,46 +80,58 @@ const RESET_HEADERS: &[(&str, &str, ResetFormat)] = &[
     ),
 ];
 
-/// `reference` is when the response was produced (Unix seconds), to turn delays into instants
-/// and epoch values into delays.
-pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
-    let make = |secs: u64, source: &str| Retry {
-        after_seconds: secs,
-        at: reference.map(|r| format_rfc3339(r.saturating_add(secs as i64))),
-        source: source.to_string(),
-    };
+/// The wait the headers advise, counted from the response, and the header it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    pub seconds: u64,
+    pub source: &'static str,
+}
 
-    if let Some(secs) = ex
-        .header("retry-after")
-        .and_then(|v| retry_after(v, reference))
-    {
+/// The first value of header `name` (case-insensitive).
+fn first<'h>(headers: &[(&str, &'h str)], name: &str) -> Option<&'h str> {
+    all(headers, name).next()
+}
+
+/// Every value of header `name`, in order (a header may be sent twice).
+fn all<'a, 'h>(
+    headers: &'a [(&str, &'h str)],
+    name: &'a str,
+) -> impl Iterator<Item = &'h str> + 'a {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
+}
+
+/// `headers` are the response's (name, value) lines in order. `reference` is when the response
+/// was produced (Unix seconds), to turn instants into delays.
+pub fn from_headers(headers: &[(&str, &str)], reference: Option<i64>) -> Option<Wait> {
+    let make = |seconds: u64, source: &'static str| Wait { seconds, source };
+
+    if let Some(secs) = first(headers, "retry-after").and_then(|v| retry_after(v, reference)) {
         return Some(make(secs, "retry-after"));
     }
-    if let Some(secs) = ex
-        .header("retry-after-ms")
-        .and_then(|v| delay_seconds(v, 1000))
-    {
+    if let Some(secs) = first(headers, "retry-after-ms").and_then(|v| delay_seconds(v, 1000)) {
         return Some(make(secs, "retry-after-ms"));
     }
 
-    let mut best: Option<(u64, &str)> = None;
+    let mut best: Option<(u64, &'static str)> = None;
     let mut consider = |secs: u64, source: &'static str| {
         if best.is_none_or(|(b, _)| secs > b) {
             best = Some((secs, source));
         }
     };
-    for line in ex.headers("ratelimit") {
+    for line in all(headers, "ratelimit") {
         if let Some(secs) = ratelimit_field(line) {
             consider(secs, "ratelimit");
         }
     }
     for &(reset, remaining, format) in RESET_HEADERS {
-        let Some(value) = ex.header(reset) else {
+        let Some(value) = first(headers, reset) else {
             continue;
         };
-        let exhausted = ex
-            .header(remaining)
-            .and_then(|r| Decimal::parse(r.trim()))
+        let exhausted = first(headers, remaining)
+            .and_then(|r| number(r.trim()))
             .is_none_or(|r| !r.is_positive());
         if !exhausted {
             continue;
@@ -136,72 +147,28 @@ pub fn from_headers(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
     best.map(|(secs, source)| make(secs, source))
 }
 
-/// A decimal number from a header (`12`, `-3`, `1.5`, `.25`), read in integer arithmetic: a
-/// float parser would add ~10 KB to the wasm for values like these.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Decimal {
-    negative: bool,
-    whole: u64,
-    /// The first nine decimals, in billionths; later digits are dropped.
-    nanos: u32,
+/// A number from a header (`12`, `-3`, `1.5`, `.25`); one whose integer part is beyond `u64` is
+/// junk here.
+fn number(s: &str) -> Option<Decimal<'_>> {
+    Decimal::parse(s).filter(|n| n.whole().is_some())
 }
 
-impl Decimal {
-    /// `None` for anything else: exponents, `inf`, junk, more than `u64` holds.
-    fn parse(s: &str) -> Option<Decimal> {
-        let (negative, digits) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, s.strip_prefix('+').unwrap_or(s)),
-        };
-        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.len() + frac.len() == 0 {
-            return None;
-        }
-        let mut w: u64 = 0;
-        for b in whole.bytes() {
-            let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
-            w = w.checked_mul(10)?.checked_add(digit)?;
-        }
-        let mut nanos = 0;
-        let mut unit = NANOS_PER_SEC as u32;
-        for b in frac.bytes() {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            unit /= 10;
-            nanos += u32::from(b - b'0') * unit;
-        }
-        Some(Decimal {
-            negative,
-            whole: w,
-            nanos,
-        })
+/// This many `per_second` units as whole seconds, rounded up; junk when negative or beyond
+/// [`MAX_WAIT_SECS`].
+fn ceil_seconds(n: Decimal, per_second: u64) -> Option<u64> {
+    if n.is_negative() && !n.is_zero() {
+        return None;
     }
+    let whole = n.whole()?;
+    let rest = whole % per_second > 0 || n.nanos() > 0;
+    bounded(whole / per_second + u64::from(rest))
+}
 
-    fn is_positive(self) -> bool {
-        !self.negative && !self.is_zero()
-    }
-
-    /// This many `per_second` units as whole seconds, rounded up; junk when negative or beyond
-    /// [`MAX_WAIT_SECS`].
-    fn ceil_seconds(self, per_second: u64) -> Option<u64> {
-        if self.negative && !self.is_zero() {
-            return None;
-        }
-        let rest = self.whole % per_second > 0 || self.nanos > 0;
-        bounded(self.whole / per_second + u64::from(rest))
-    }
-
-    fn is_zero(self) -> bool {
-        self.whole == 0 && self.nanos == 0
-    }
-
-    /// This many `unit_nanos` as nanoseconds; `None` on overflow (far beyond any sane wait).
-    fn scaled_nanos(self, unit_nanos: u64) -> Option<u64> {
-        // The fraction in micro-units keeps the product in range for hours (10^9 × 3.6×10^9).
-        let frac = u64::from(self.nanos) * (unit_nanos / 1000) / 1_000_000;
-        self.whole.checked_mul(unit_nanos)?.checked_add(frac)
-    }
+/// This many `unit_nanos` as nanoseconds; `None` on overflow (far beyond any sane wait).
+fn scaled_nanos(n: Decimal, unit_nanos: u64) -> Option<u64> {
+    // The fraction in micro-units keeps the product in range for hours (10^9 × 3.6×10^9).
+    let frac = u64::from(n.nanos()) * (unit_nanos / 1000) / 1_000_000;
+    n.whole()?.checked_mul(unit_nanos)?.checked_add(frac)
 }
 
 fn bounded(secs: u64) -> Option<u64> {
@@ -214,7 +181,7 @@ fn delay_seconds(value: &str, per_second: u64) -> Option<u64> {
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    Decimal::parse(v)?.ceil_seconds(per_second)
+    ceil_seconds(number(v)?, per_second)
 }
 
 /// Seconds from `reference` until `instant`; a past instant means "now".
@@ -230,16 +197,16 @@ fn retry_after(value: &str, reference: Option<i64>) -> Option<u64> {
 
 fn flexible_reset(value: &str, reference: Option<i64>) -> Option<u64> {
     let v = value.trim();
-    if let Some(n) = Decimal::parse(v) {
+    if let Some((n, whole)) = number(v).and_then(|n| Some((n, n.whole()?))) {
         let epoch = |secs: u64| until(i64::try_from(secs).ok()?, reference);
-        return if n.negative {
-            n.ceil_seconds(1)
-        } else if n.whole >= EPOCH_MILLIS_FROM {
-            epoch(n.whole / 1000)
-        } else if n.whole >= EPOCH_SECONDS_FROM {
-            epoch(n.whole)
+        return if n.is_negative() {
+            ceil_seconds(n, 1)
+        } else if whole >= EPOCH_MILLIS_FROM {
+            epoch(whole / 1000)
+        } else if whole >= EPOCH_SECONDS_FROM {
+            epoch(whole)
         } else {
-            n.ceil_seconds(1)
+            ceil_seconds(n, 1)
         };
     }
     go_duration(v)
@@ -272,11 +239,11 @@ fn go_duration(value: &str) -> Option<u64> {
         if digits == 0 {
             return None;
         }
-        let n = Decimal::parse(rest.get(..digits)?)?;
+        let n = number(rest.get(..digits)?)?;
         rest = rest.get(digits..)?;
         let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
         rest = rest.get(unit.len()..)?;
-        total = total.checked_add(n.scaled_nanos(*scale)?)?;
+        total = total.checked_add(scaled_nanos(n, *scale)?)?;
     }
     bounded(total.div_ceil(NANOS_PER_SEC))
 }
@@ -326,7 +293,7 @@ fn ratelimit_field(line: &str) -> Option<u64> {
         if !head.starts_with('"') {
             if let Some((key, value)) = key_value(head) {
                 match key.as_str() {
-                    "remaining" => dict_remaining = Decimal::parse(value),
+                    "remaining" => dict_remaining = number(value),
                     "reset" => dict_reset = delay_seconds(value, 1),
                     _ => {}
                 }
@@ -356,209 +323,4 @@ fn ratelimit_field(line: &str) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::exchange::Header;
-
-    const REF: i64 = 1_764_000_000; // 2025-11-24T16:00:00Z
-
-    fn ex(headers: &[(&str, &str)]) -> Exchange {
-        let mut e = Exchange::default();
-        e.response.status = 429;
-        e.response.headers = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
-        e
-    }
-
-    fn secs(headers: &[(&str, &str)]) -> Option<(u64, String)> {
-        from_headers(&ex(headers), Some(REF)).map(|r| (r.after_seconds, r.source))
-    }
-
-    #[test]
-    fn retry_after_seconds_and_all_date_forms() {
-        let r = from_headers(&ex(&[("Retry-After", "120")]), Some(REF)).unwrap();
-        assert_eq!(r.after_seconds, 120);
-        assert_eq!(r.at.as_deref(), Some("2025-11-24T16:02:00Z"));
-        assert_eq!(r.source, "retry-after");
-        for date in [
-            "Mon, 24 Nov 2025 16:05:00 GMT",
-            "Monday, 24-Nov-25 16:05:00 GMT",
-            "Mon Nov 24 16:05:00 2025",
-        ] {
-            assert_eq!(
-                secs(&[("retry-after", date)]),
-                Some((300, "retry-after".into()))
-            );
-        }
-        // A date in the past means now; a date needs a reference.
-        assert_eq!(
-            secs(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]).map(|s| s.0),
-            Some(0)
-        );
-        assert!(from_headers(
-            &ex(&[("retry-after", "Mon, 24 Nov 2025 16:05:00 GMT")]),
-            None
-        )
-        .is_none());
-        let no_ref = from_headers(&ex(&[("retry-after", "7")]), None).unwrap();
-        assert_eq!((no_ref.after_seconds, no_ref.at), (7, None));
-    }
-
-    #[test]
-    fn retry_after_wins_and_ms_variant() {
-        assert_eq!(
-            secs(&[("RateLimit", "\"default\";r=0;t=50"), ("Retry-After", "10")]),
-            Some((10, "retry-after".into()))
-        );
-        assert_eq!(
-            secs(&[("retry-after-ms", "1500")]),
-            Some((2, "retry-after-ms".into()))
-        );
-    }
-
-    #[test]
-    fn ietf_ratelimit_drafts() {
-        // -10: named policies; only exhausted ones count, the longest wait wins.
-        assert_eq!(
-            secs(&[(
-                "RateLimit",
-                "\"burst\";r=0;t=30, \"daily\";r=0;t=3600, \"x\";r=5;t=9"
-            )]),
-            Some((3600, "ratelimit".into()))
-        );
-        assert_eq!(secs(&[("RateLimit", "\"default\";r=50;t=30")]), None);
-        // -07: dictionary.
-        assert_eq!(
-            secs(&[("RateLimit", "limit=100, remaining=0, reset=5")]),
-            Some((5, "ratelimit".into()))
-        );
-        assert_eq!(
-            secs(&[("RateLimit", "limit=100, remaining=3, reset=5")]),
-            None
-        );
-        // <= -06: separate fields.
-        assert_eq!(
-            secs(&[("RateLimit-Remaining", "0"), ("RateLimit-Reset", "42")]),
-            Some((42, "ratelimit-reset".into()))
-        );
-        assert_eq!(
-            secs(&[("RateLimit-Remaining", "10"), ("RateLimit-Reset", "42")]),
-            None
-        );
-    }
-
-    #[test]
-    fn x_ratelimit_reset_heuristic() {
-        let cases = [
-            ("30", 30),
-            ("1764000090", 90),
-            ("1764000090000", 90),
-            ("2025-11-24T16:01:00Z", 60),
-            ("1m30s", 90),
-        ];
-        for (value, want) in cases {
-            assert_eq!(
-                secs(&[("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", value)]),
-                Some((want, "x-ratelimit-reset".into())),
-                "{value}"
-            );
-        }
-        // No remaining given: the reset still counts. Remaining left: it does not.
-        assert_eq!(secs(&[("x-ratelimit-reset", "5")]).map(|s| s.0), Some(5));
-        assert_eq!(
-            secs(&[("x-ratelimit-remaining", "12"), ("x-ratelimit-reset", "5")]),
-            None
-        );
-    }
-
-    #[test]
-    fn vendor_resets() {
-        assert_eq!(
-            secs(&[
-                ("x-ratelimit-remaining-requests", "0"),
-                ("x-ratelimit-reset-requests", "1s"),
-                ("x-ratelimit-remaining-tokens", "0"),
-                ("x-ratelimit-reset-tokens", "6m0s"),
-            ]),
-            Some((360, "x-ratelimit-reset-tokens".into()))
-        );
-        assert_eq!(
-            secs(&[
-                ("x-ratelimit-remaining-requests", "0"),
-                ("x-ratelimit-reset-requests", "12ms"),
-            ])
-            .map(|s| s.0),
-            Some(1)
-        );
-        assert_eq!(
-            secs(&[
-                ("anthropic-ratelimit-tokens-remaining", "0"),
-                ("anthropic-ratelimit-tokens-reset", "2025-11-24T16:00:45Z"),
-                ("anthropic-ratelimit-requests-remaining", "40"),
-                ("anthropic-ratelimit-requests-reset", "2025-11-24T17:00:00Z"),
-            ]),
-            Some((45, "anthropic-ratelimit-tokens-reset".into()))
-        );
-    }
-
-    #[test]
-    fn malformed_values_are_ignored() {
-        for (name, value) in [
-            ("retry-after", "soon"),
-            ("retry-after", "-5"),
-            ("retry-after", "99999999999999999999999"),
-            ("retry-after-ms", "1e3"),
-            ("ratelimit", "\"a\";t=5"),
-            ("ratelimit", "\"unterminated;r=0;t=5"),
-            ("ratelimit", ",,;;==\"\""),
-            ("x-ratelimit-reset", "6m0"),
-            ("x-ratelimit-reset", "-1"),
-            ("x-ratelimit-reset", "☃"),
-            ("x-ratelimit-reset", "NaN"),
-            ("x-ratelimit-reset", "inf"),
-        ] {
-            assert_eq!(secs(&[(name, value)]), None, "{name}: {value}");
-        }
-        assert_eq!(go_duration("1h1m1.5s"), Some(3662));
-        assert_eq!(go_duration("5x"), None);
-    }
-
-    #[test]
-    fn decimals_are_read_without_floats() {
-        let d = |negative, whole, nanos| {
-            Some(Decimal {
-                negative,
-                whole,
-                nanos,
-            })
-        };
-        assert_eq!(Decimal::parse("1.5"), d(false, 1, 500_000_000));
-        assert_eq!(Decimal::parse(".25"), d(false, 0, 250_000_000));
-        assert_eq!(Decimal::parse("-3"), d(true, 3, 0));
-        assert_eq!(Decimal::parse("+7."), d(false, 7, 0));
-        assert_eq!(Decimal::parse("0.0000000019"), d(false, 0, 1));
-        assert_eq!(
-            Decimal::parse("18446744073709551615"),
-            d(false, u64::MAX, 0)
-        );
-        for junk in [
-            "",
-            ".",
-            "-",
-            "1e3",
-            "1.2.3",
-            "0x10",
-            " 1",
-            "inf",
-            "18446744073709551616",
-        ] {
-            assert_eq!(Decimal::parse(junk), None, "{junk:?}");
-        }
-        // Rounds up: 1001 ms is 2 s; 0.1 ns of Go duration is 1 s.
-        assert_eq!(secs(&[("retry-after-ms", "1001")]).map(|s| s.0), Some(2));
-        assert_eq!(go_duration("1ns"), Some(1));
-        assert_eq!(
-            secs(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "2.5")]).map(|s| s.0),
-            Some(3)
-        );
-    }
-}
+mod tests;

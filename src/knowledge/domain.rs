@@ -9,7 +9,6 @@
 //! list's private section has too). `tests/registrable_domain.rs` checks the result against the
 //! `psl` crate for every host in the fixtures and a sample of real API hosts.
 
-use super::{items, providers};
 use crate::core::observed::host_matches;
 
 /// Second-level labels registries use under country codes (`co.uk`, `com.br`, `ne.jp`).
@@ -26,8 +25,9 @@ fn listed(list: &str, word: &str) -> bool {
 }
 
 /// The registrable domain of `host` (lowercase), or `None` for IP addresses, single labels,
-/// reserved names and bare suffixes.
-pub fn registrable(host: &str) -> Option<String> {
+/// reserved names and bare suffixes. `app_hosts` are the customer-app domains that count as
+/// suffixes (`providers::registrable` passes those of `providers.json`).
+pub fn registrable<'a>(host: &str, app_hosts: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let valid = |l: &str| {
         !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -47,11 +47,9 @@ pub fn registrable(host: &str) -> Option<String> {
     // The suffix: a customer-app domain (longest first), else a generic second level under a
     // country code, else the top-level name.
     let mut app_suffix = 0;
-    for p in providers::all() {
-        for d in items(p.app_hosts) {
-            if host_matches(&host, d) {
-                app_suffix = app_suffix.max(d.split('.').count());
-            }
+    for d in app_hosts {
+        if host_matches(&host, d) {
+            app_suffix = app_suffix.max(d.split('.').count());
         }
     }
     let suffix_len = if app_suffix > 0 {
@@ -110,7 +108,11 @@ mod tests {
             ("bad_host.com", None),
             ("", None),
         ] {
-            assert_eq!(registrable(host).as_deref(), want, "{host}");
+            assert_eq!(
+                registrable(host, ["vercel.app", "herokuapp.com"]).as_deref(),
+                want,
+                "{host}"
+            );
         }
     }
 

@@ -5,19 +5,16 @@
 //! A 402 always gets an answer (`unknown` when nothing matches). Any other 4xx only gets one for a
 //! strong billing phrase, never for a plain rate limit; other statuses never do.
 
-use serde_json::Value;
-
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::evidence::excerpt_around;
 use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::Observed;
+use crate::core::reading::json_strings;
 
 use super::{generic, items};
 
 /// At most this many bytes of text are searched, so a huge body stays cheap.
 const MAX_SEARCH_BYTES: usize = 64 * 1024;
-/// At most this many JSON nodes are visited when collecting string values.
-const MAX_JSON_NODES: usize = 4096;
 
 /// `phrases.json`, validated and rendered as this value by `build.rs`, phrases lowercased.
 static BOOK: PhraseBook = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
@@ -268,50 +265,6 @@ pub fn visible_text(html: &str) -> String {
     out
 }
 
-/// Every string value in `value` with its dotted path, breadth-first and bounded.
-pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
-    let mut out = Vec::new();
-    let mut queue = std::collections::VecDeque::new();
-    queue.push_back((String::new(), value));
-    let mut visited = 0;
-    while let Some((path, v)) = queue.pop_front() {
-        visited += 1;
-        if visited > MAX_JSON_NODES {
-            break;
-        }
-        let join = |k: &str| {
-            if path.is_empty() {
-                k.to_string()
-            } else {
-                format!("{path}.{k}")
-            }
-        };
-        match v {
-            Value::String(s) => out.push((
-                if path.is_empty() { "text".into() } else { path },
-                s.as_str(),
-            )),
-            // Children beyond the visit budget are never reached: do not queue them.
-            Value::Object(map) => {
-                for (k, child) in map
-                    .iter()
-                    .take(MAX_JSON_NODES.saturating_sub(visited + queue.len()))
-                {
-                    queue.push_back((join(k), child));
-                }
-            }
-            Value::Array(items) => {
-                let room = MAX_JSON_NODES.saturating_sub(visited + queue.len());
-                for (n, child) in items.iter().enumerate().take(room) {
-                    queue.push_back((join(&n.to_string()), child));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// True when `phrase` occurs in `hay`; a phrase edge that is a letter or digit must sit on a word
 /// boundary, so `plan` does not match `explanation`. Word characters are ASCII: phrases are
 /// matched in ASCII-lowercased text (byte offsets stay those of the original, and the wasm
@@ -473,14 +426,6 @@ mod tests {
             without_urls("see https://x.io/billing now\nok"),
             "see now\nok"
         );
-    }
-
-    #[test]
-    fn json_walk_is_bounded() {
-        let big = Value::Array(vec![Value::String("x".into()); 100_000]);
-        let found = json_strings(&big);
-        assert!(!found.is_empty() && found.len() <= MAX_JSON_NODES);
-        assert_eq!(found[0].0, "0");
     }
 
     #[test]

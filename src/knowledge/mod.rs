@@ -33,7 +33,7 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
     let Some(host) = obs.host.as_deref() else {
         return;
     };
-    let Some(domain) = domain::registrable(host) else {
+    let Some(domain) = providers::registrable(host) else {
         return;
     };
     let name = domain::display_name(&domain);

@@ -13,9 +13,9 @@
 use serde_json::Value;
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
+use crate::core::evidence::cat;
 use crate::core::evidence::truncate;
 use crate::core::observed::{host_matches, parse_json, Observed};
-use crate::protocols::x402::cat;
 
 use super::{items, providers, records};
 
@@ -204,12 +204,12 @@ fn embedded(text: &str, out: &mut Vec<(String, Value)>) {
             break;
         }
         let start = from + pos;
-        let parsed = crate::protocols::x402::balanced(&text[start..])
+        let parsed = crate::core::reading::balanced(&text[start..])
             .and_then(parse_json)
             .filter(Value::is_object);
         match parsed {
             Some(v) => {
-                let len = crate::protocols::x402::balanced(&text[start..]).map_or(1, str::len);
+                let len = crate::core::reading::balanced(&text[start..]).map_or(1, str::len);
                 if let Value::Object(map) = &v {
                     // A wrapper's `error` object is itself a candidate.
                     if let Some(inner) = map.get("error").filter(|e| e.is_object()) {

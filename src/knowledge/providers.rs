@@ -218,6 +218,12 @@ fn by_named_domain(obs: &Observed) -> Option<Found> {
     None
 }
 
+/// The registrable domain of `host`, with every customer-app domain in `providers.json`
+/// (`vercel.app`) counted as a suffix.
+pub fn registrable(host: &str) -> Option<String> {
+    super::domain::registrable(host, all().iter().flat_map(|p| items(p.app_hosts)))
+}
+
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if obs.status < 400 {
         return None;
@@ -269,7 +275,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 /// account may be the relay's rather than the user's.
 fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
     d.confidence = d.confidence.min(Confidence::Medium);
-    let Some(relay) = obs.host.as_deref().and_then(super::domain::registrable) else {
+    let Some(relay) = obs.host.as_deref().and_then(registrable) else {
         return;
     };
     if items(p.hosts).any(|h| host_matches(&relay, h) || host_matches(h, &relay)) {
@@ -415,7 +421,7 @@ fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<E
 
 /// The evidence for the first string of `doc` (found at `at`) holding `phrase`.
 fn phrase_in(doc: &serde_json::Value, at: &str, phrase: &str) -> Option<Evidence> {
-    let (path, value) = heuristics::json_strings(doc)
+    let (path, value) = crate::core::reading::json_strings(doc)
         .into_iter()
         .find(|(_, s)| contains_phrase(&s.to_ascii_lowercase(), phrase))?;
     Some(Evidence::body(&within(at, &path), value))

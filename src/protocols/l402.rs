@@ -9,10 +9,11 @@
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, EvidenceSource, PaymentTerms, Protocol, Step,
 };
-use crate::core::evidence::{printable, quoted, truncate};
+use crate::core::evidence::{printable, truncate};
 use crate::core::observed::Observed;
 use crate::core::redact::REDACTED;
 use crate::decode::auth_challenge::{self, Challenge};
+use crate::decode::quote::quoted;
 use crate::decode::time::{format_rfc3339, human_duration};
 use crate::decode::{amount, bolt11};
 

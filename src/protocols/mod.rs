@@ -10,7 +10,6 @@ pub mod mpp;
 pub mod pay_per_crawl;
 pub mod refusal;
 pub mod x402;
-pub mod x402_lint;
 
 /// The first protocol that recognises the exchange, most specific first.
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {

@@ -5,14 +5,19 @@
 //! method or intent) and, like aperture, L402 next to them: the first Payment offer is the
 //! top-level terms and every other offer, L402 included, is an alternative.
 
+mod problems;
+
+use self::problems::{FRESH_CHALLENGE, REJECTIONS, USE_NEW_CHALLENGE};
 use serde_json::Value;
 
 use crate::core::diagnosis::{
     Cause, Confidence, Diagnosis, Evidence, Finding, PaymentTerms, Protocol, Severity, Step,
 };
-use crate::core::evidence::{printable, quoted, truncate};
+use crate::core::evidence::{printable, truncate};
 use crate::core::observed::{json_str, json_text, Observed};
+use crate::core::terms_text;
 use crate::decode::auth_challenge::{self, Challenge};
+use crate::decode::quote::quoted;
 use crate::decode::time::{format_rfc3339, parse_rfc3339};
 use crate::decode::{amount, base64};
 use crate::protocols::l402;
@@ -22,153 +27,6 @@ const SPEC_LINK: &str = "https://paymentauth.org";
 const REQUIRED_PARAMS: [&str; 5] = ["id", "realm", "method", "intent", "request"];
 /// Offers kept per response; real servers send a handful.
 const MAX_OFFERS: usize = 16;
-
-/// A problem type that means a payment was presented and refused, with what to say about it.
-struct Rejection {
-    /// The part after `https://paymentauth.org/problems/`.
-    kind: &'static str,
-    summary: &'static str,
-    explanation: &'static str,
-    steps: &'static [&'static str],
-}
-
-const FRESH_CHALLENGE: &str =
-    "Send the request again to get a fresh challenge, then pay and present the credential \
-     before it expires.";
-const USE_NEW_CHALLENGE: &str =
-    "Build the credential for the newest challenge in this response (its `id`): each \
-     challenge is single-use and bound to its parameters.";
-
-const REJECTIONS: &[Rejection] = &[
-    Rejection {
-        kind: "verification-failed",
-        summary: "the payment proof failed verification",
-        explanation: "The request carried a Payment credential, but the server could not \
-                      verify its proof (signature, transaction or preimage) against the \
-                      challenge.",
-        steps: &[
-            USE_NEW_CHALLENGE,
-            "Make sure the proof in the credential's `payload` was produced for that exact \
-             challenge and method; never resend an old credential.",
-        ],
-    },
-    Rejection {
-        kind: "payment-insufficient",
-        summary: "the payment was less than the amount asked",
-        explanation: "The server received a payment for less than the challenge asked: fees \
-                      taken out of the amount, a unit mistake (amounts are in the currency's \
-                      base units) or a price that changed since the challenge.",
-        steps: &[
-            "Compare what was paid with the challenge's `request.amount` (base units of its \
-             currency) and pay the full amount.",
-            USE_NEW_CHALLENGE,
-        ],
-    },
-    Rejection {
-        kind: "payment-expired",
-        summary: "the payment or its challenge expired",
-        explanation: "The payment arrived after the challenge (or the payment it names) \
-                      expired, so the server no longer accepts it.",
-        steps: &[FRESH_CHALLENGE],
-    },
-    Rejection {
-        kind: "malformed-credential",
-        summary: "the Payment credential could not be parsed",
-        explanation: "The `Authorization: Payment` credential is not in the expected shape: \
-                      base64url without padding of a JSON object that echoes the `challenge` \
-                      and carries the proof in `payload`.",
-        steps: &[
-            "Encode the credential as base64url (no padding) of \
-             {\"challenge\":{…the challenge's parameters, unchanged…},\"payload\":{…proof…}}.",
-            USE_NEW_CHALLENGE,
-        ],
-    },
-    Rejection {
-        kind: "invalid-challenge",
-        summary: "the credential names an unknown, used or expired challenge",
-        explanation: "The credential refers to a challenge this server does not recognise: it \
-                      was already used, it expired, it came from another server, or its echoed \
-                      parameters were altered.",
-        steps: &[USE_NEW_CHALLENGE],
-    },
-    Rejection {
-        kind: "method-unsupported",
-        summary: "the payment method is not accepted here",
-        explanation: "The credential uses a payment method the server does not offer for this \
-                      resource.",
-        steps: &["Pay with one of the methods offered in this response's Payment challenges."],
-    },
-    Rejection {
-        kind: "lightning/malformed-credential",
-        summary: "the Lightning credential could not be parsed",
-        explanation: "The Lightning credential is not in the expected shape: its payload must \
-                      hold the payment preimage as 64 hexadecimal characters.",
-        steps: &[
-            "Put the preimage your wallet returned (64 hex characters) in the credential's \
-             `payload.preimage` and echo the challenge unchanged.",
-        ],
-    },
-    Rejection {
-        kind: "lightning/unknown-challenge",
-        summary: "the credential names an unknown challenge",
-        explanation: "The Lightning credential refers to a challenge this server does not \
-                      know (already used, from another server, or altered).",
-        steps: &[USE_NEW_CHALLENGE],
-    },
-    Rejection {
-        kind: "lightning/invalid-preimage",
-        summary: "the preimage does not match the invoice",
-        explanation: "The preimage in the credential does not hash to the invoice's payment \
-                      hash: it belongs to another invoice, or the payment never completed.",
-        steps: &[
-            "Check in your wallet that this challenge's invoice was paid, and send the \
-             preimage of that payment (64 hex characters).",
-        ],
-    },
-    Rejection {
-        kind: "lightning/expired-invoice",
-        summary: "the Lightning invoice expired",
-        explanation: "The Lightning invoice expired before it was paid, so the server will \
-                      not accept a payment for it.",
-        steps: &[FRESH_CHALLENGE],
-    },
-    Rejection {
-        kind: "lightning/challenge-expired",
-        summary: "the challenge expired",
-        explanation: "The challenge expired before the credential arrived.",
-        steps: &[FRESH_CHALLENGE],
-    },
-    Rejection {
-        kind: "lightning/session-not-found",
-        summary: "the payment session does not exist",
-        explanation: "The credential names a Lightning payment session the server does not \
-                      know (never opened, or forgotten).",
-        steps: &["Open a new session: request a fresh challenge with intent `session` and pay its deposit."],
-    },
-    Rejection {
-        kind: "lightning/session-closed",
-        summary: "the payment session is closed",
-        explanation: "The Lightning payment session named by the credential has been closed.",
-        steps: &["Open a new session: request a fresh challenge with intent `session` and pay its deposit."],
-    },
-    Rejection {
-        kind: "lightning/insufficient-balance",
-        summary: "the session balance is too low",
-        explanation: "The prepaid balance of the Lightning session does not cover this \
-                      request.",
-        steps: &["Top up the session, or open a new session with a larger deposit."],
-    },
-    Rejection {
-        kind: "lightning/invalid-return-invoice",
-        summary: "the return invoice is invalid",
-        explanation: "The return (refund) invoice in the credential is not a valid BOLT11 \
-                      invoice the server can pay back to.",
-        steps: &[
-            "Provide a fresh BOLT11 invoice from your wallet, on the same network as the \
-             challenge, for the refund.",
-        ],
-    },
-];
 
 /// ISO 4217 currencies whose minor unit is not 2 digits.
 const ISO_DECIMALS: &[(&str, u32)] = &[
@@ -287,17 +145,6 @@ fn offer<'c>(challenge: &'c Challenge, now: Option<i64>, terms: &mut PaymentTerm
         challenge,
         request,
         lightning,
-    }
-}
-
-/// `10 USD`, `100 sat`, or the atomic amount with the token when decimals are unknown.
-fn price(t: &PaymentTerms) -> Option<String> {
-    match (&t.amount, &t.asset, &t.amount_atomic, &t.asset_id) {
-        (Some(a), Some(asset), _, _) => Some(format!("{a} {asset}")),
-        (None, _, Some(atomic), Some(id)) => {
-            Some(format!("{atomic} base units of {}", truncate(id, 24)))
-        }
-        _ => None,
     }
 }
 
@@ -447,7 +294,7 @@ fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
     };
     let method = t.scheme.as_deref().unwrap_or("?");
     let intent = first.challenge.param("intent").unwrap_or("charge");
-    let price = price(t);
+    let price = terms_text::offer_price(t);
     let expired = t.expired.unwrap_or(false);
     d.summary = match (&price, expired) {
         (_, true) => "MPP: the payment challenge has expired; request a fresh one".into(),
@@ -597,147 +444,4 @@ fn findings(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::exchange::{Exchange, Header};
-
-    fn exchange(status: u16, headers: &[(&str, &str)], body: Option<&str>) -> Exchange {
-        let mut ex = Exchange::default();
-        ex.response.status = status;
-        ex.response.headers = headers.iter().map(|(n, v)| Header::new(*n, *v)).collect();
-        ex.response.content.text = body.map(str::to_string);
-        ex
-    }
-
-    fn b64url(json: &str) -> String {
-        base64::encode(json.as_bytes())
-            .trim_end_matches('=')
-            .replace('+', "-")
-            .replace('/', "_")
-    }
-
-    fn run(ex: &Exchange, now: i64) -> Diagnosis {
-        detect(&Observed::new(ex, Some(now))).unwrap()
-    }
-
-    const SPEC_REQUEST: &str =
-        "eyJhbW91bnQiOiIxMDAwIiwiY3VycmVuY3kiOiJVU0QiLCJpbnZvaWNlIjoiaW52XzEyMzQ1In0";
-
-    #[test]
-    fn spec_challenge() {
-        let www = format!(
-            "Payment id=\"qB3wErTyU7iOpAsD9fGhJk\", realm=\"api.example.com\", method=\"invoice\", intent=\"charge\", expires=\"2025-01-15T12:05:00Z\", request=\"{SPEC_REQUEST}\""
-        );
-        let body = r#"{"type":"https://paymentauth.org/problems/payment-required","title":"Payment Required","status":402}"#;
-        let ex = exchange(402, &[("WWW-Authenticate", &www)], Some(body));
-        let d = run(&ex, 1_736_942_000);
-        assert_eq!(d.cause, Cause::PaymentChallenge);
-        assert_eq!(d.protocol, Some(Protocol::Mpp));
-        assert_eq!(d.confidence, Confidence::High);
-        let p = d.payment.unwrap();
-        assert_eq!(p.amount.as_deref(), Some("10"));
-        assert_eq!(p.asset.as_deref(), Some("USD"));
-        assert_eq!(p.decimals, Some(2));
-        assert_eq!(p.expired, Some(false));
-        assert!(d.summary.contains("10 USD"), "{}", d.summary);
-        assert!(d.findings.is_empty());
-        let later = run(&ex, 1_736_943_000);
-        assert_eq!(later.payment.unwrap().expired, Some(true));
-        assert_eq!(later.steps[0].text, FRESH_CHALLENGE);
-    }
-
-    #[test]
-    fn rejections_and_missing_challenge() {
-        let body = r#"{"type":"https://paymentauth.org/problems/verification-failed","title":"Payment Verification Failed","status":402,"detail":"Invalid payment proof."}"#;
-        let d = run(&exchange(402, &[], Some(body)), 0);
-        assert_eq!(d.cause, Cause::PaymentRejected);
-        assert!(d.findings.iter().any(|f| f.code == "mpp_missing_challenge"));
-        let ln = r#"{"type":"https://paymentauth.org/problems/lightning/invalid-preimage"}"#;
-        let d = run(&exchange(402, &[], Some(ln)), 0);
-        assert!(d.summary.contains("preimage"));
-        let odd = r#"{"type":"https://paymentauth.org/problems/something-new","detail":"nope"}"#;
-        let d = run(&exchange(402, &[], Some(odd)), 0);
-        assert_eq!(
-            (d.cause, d.confidence),
-            (Cause::PaymentRejected, Confidence::Medium)
-        );
-        assert!(d.explanation.contains("nope"));
-    }
-
-    #[test]
-    fn several_offers_tokens_and_l402_alternative() {
-        let tempo = b64url(
-            r#"{"amount":"1000000","currency":"0x20c0000000000000000000000000000000000000","recipient":"0x742d35Cc6634C0532925a3b844Bc9e7595f8fE00","methodDetails":{"chainId":4217}}"#,
-        );
-        let sat = b64url(
-            r#"{"amount":"100","currency":"sat","methodDetails":{"invoice":"lnbc1u1pexample","network":"mainnet","paymentHash":"bc230847"}}"#,
-        );
-        let www = format!(
-            "Payment id=\"a\", realm=\"r\", method=\"tempo\", intent=\"charge\", request=\"{tempo}\", Payment id=\"b\", realm=\"r\", method=\"lightning\", intent=\"charge\", request=\"{sat}\""
-        );
-        let l402 = "L402 macaroon=\"AgE=\", invoice=\"lnbc1500n1pw5kjhmpp5fu6xhthlt2vucmzkx6c7wtlh2r625r30cyjsfqhu8rsx4xpz5lwqdpa2fjkzep6yptksct5yp5hxgrrv96hx6twvusycn3qv9jx7ur5d9hkugr5dusx6cqzpgxqr23s79ruapxc4j5uskt4htly2salw4drq979d7rcela9wz02elhypmdzmzlnxuknpgfyfm86pntt8vvkvffma5qc9n50h4mvqhngadqy3ngqjcym5a\"";
-        let ex = exchange(
-            402,
-            &[("WWW-Authenticate", &www), ("WWW-Authenticate", l402)],
-            None,
-        );
-        let d = run(&ex, 0);
-        let p = d.payment.unwrap();
-        assert_eq!(p.scheme.as_deref(), Some("tempo"));
-        assert_eq!(p.amount, None);
-        assert_eq!(p.amount_atomic.as_deref(), Some("1000000"));
-        assert_eq!(p.network_id.as_deref(), Some("4217"));
-        assert!(d.explanation.contains("base units"));
-        assert_eq!(p.alternatives.len(), 2);
-        let ln = &p.alternatives[0];
-        assert_eq!(ln.amount.as_deref(), Some("100"));
-        assert_eq!(ln.payment_hash.as_deref(), Some("bc230847"));
-        assert_eq!(p.alternatives[1].scheme.as_deref(), Some("l402"));
-        assert_eq!(p.alternatives[1].amount.as_deref(), Some("150"));
-    }
-
-    #[test]
-    fn not_mpp_and_junk() {
-        let basic = exchange(402, &[("WWW-Authenticate", "Basic realm=\"x\"")], None);
-        assert!(detect(&Observed::new(&basic, None)).is_none());
-        let l402_only = exchange(
-            402,
-            &[("WWW-Authenticate", "L402 token=\"a\", invoice=\"b\"")],
-            None,
-        );
-        assert!(detect(&Observed::new(&l402_only, None)).is_none());
-        let not402 = exchange(
-            200,
-            &[(
-                "WWW-Authenticate",
-                "Payment id=a, realm=r, method=m, intent=charge, request=e30",
-            )],
-            None,
-        );
-        assert!(detect(&Observed::new(&not402, None)).is_none());
-        let junk = exchange(
-            402,
-            &[(
-                "WWW-Authenticate",
-                "Payment id=a, realm=r, method=m, intent=charge, request=☃",
-            )],
-            None,
-        );
-        let d = run(&junk, 0);
-        assert!(d
-            .findings
-            .iter()
-            .any(|f| f.code == "mpp_request_undecodable"));
-        let partial = exchange(
-            402,
-            &[("WWW-Authenticate", "Payment id=\"a\", realm=\"r\"")],
-            None,
-        );
-        let d = run(&partial, 0);
-        assert!(d
-            .findings
-            .iter()
-            .any(|f| f.code == "mpp_incomplete_challenge"));
-        assert!(d.payment.is_none());
-    }
-}
+mod tests;

@@ -12,6 +12,7 @@
 
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Protocol, Step};
 use crate::core::observed::Observed;
+use crate::decode::amount::Decimal;
 
 const DOCS: &str = "https://developers.cloudflare.com/ai-crawl-control/features/pay-per-crawl/use-pay-per-crawl-as-ai-owner/";
 const ERRORS_DOCS: &str = "https://developers.cloudflare.com/ai-crawl-control/features/pay-per-crawl/use-pay-per-crawl-as-ai-owner/error-codes/";
@@ -114,38 +115,16 @@ pub fn parse_price(value: &str) -> Option<(String, String)> {
     if parts.next().is_some()
         || !currency.bytes().all(|b| b.is_ascii_alphabetic())
         || currency.len() != 3
-        || split_decimal(amount).is_none()
+        || Decimal::parse_unsigned(amount).is_none()
     {
         return None;
     }
     Some((currency.to_ascii_uppercase(), amount.to_string()))
 }
 
-/// A non-negative decimal as (integer digits without leading zeros, fraction digits without
-/// trailing zeros).
-fn split_decimal(s: &str) -> Option<(&str, &str)> {
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((int.trim_start_matches('0'), frac.trim_end_matches('0')))
-}
-
-/// Compares two decimal strings exactly (no floats).
+/// Compares two prices' amounts exactly (no floats).
 pub fn cmp_decimal(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-    let (ai, af) = split_decimal(a)?;
-    let (bi, bf) = split_decimal(b)?;
-    Some(
-        ai.len()
-            .cmp(&bi.len())
-            .then_with(|| ai.cmp(bi))
-            // Without trailing zeros, comparing the fractions as text is comparing them
-            // zero-padded to the same width: a fraction that is a prefix of the other is smaller.
-            .then_with(|| af.cmp(bf)),
-    )
+    Some(Decimal::parse_unsigned(a)?.cmp(&Decimal::parse_unsigned(b)?))
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {

@@ -12,26 +12,12 @@
 //! Reasons are read from the fields that hold them (`invalidReason`, `errorReason`, `error`,
 //! `detail`, `message`), never from anywhere in the text.
 
-use serde_json::Value;
-
-use super::x402::{self, cat, Family};
+use super::x402;
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Protocol, Step};
+use crate::core::evidence::cat;
 use crate::core::observed::{json_str, Observed};
 
-const X402_DOCS: &str = "https://github.com/coinbase/x402";
 const L402_DOCS: &str = "https://github.com/lightninglabs/L402";
-
-/// Words of an x402 `error` that mean the server is busy or limiting requests, not refusing a
-/// payment (matched in the `error` field only).
-const RATE_LIMIT_WORDS: &[&str] = &[
-    "queue full",
-    "already queued",
-    "rate limit",
-    "rate_limit",
-    "too many requests",
-    "too many concurrent",
-    "concurrency limit",
-];
 
 /// What an L402 refusal talks about: the two halves of the credential (the preimage first: it
 /// only ever means a payment proof).
@@ -56,151 +42,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if !(400..500).contains(&obs.status) {
         return None;
     }
-    facilitator(obs)
-        .or_else(|| x402_text(obs))
+    x402::refusal::facilitator(obs)
+        .or_else(|| x402::refusal::in_text(obs))
         .or_else(|| l402_words(obs))
-}
-
-/// True when an x402 `error` says the server is limiting requests.
-pub fn is_rate_limit(reason: &str) -> bool {
-    let r = reason.to_ascii_lowercase();
-    RATE_LIMIT_WORDS.iter().any(|w| r.contains(w))
-}
-
-/// Signs, beside a payment header on the request, that a payment was sent and judged: the
-/// facilitator named the payer, or the reason is one of the facilitators' refusal codes
-/// (`invalid_…`, `…_mismatch`, `…_failed`), which only come back after a payment was checked.
-pub fn sent_and_judged(obs: &Observed, reason: &str) -> bool {
-    let payer = obs.json_str("payer").is_some_and(|p| !p.trim().is_empty());
-    let r = reason.to_ascii_lowercase();
-    let code_like = !r.contains(' ')
-        && (r.starts_with("invalid_")
-            || r.starts_with("insufficient_")
-            || r.starts_with("unexpected_")
-            || r.ends_with("_failed")
-            || r.contains("_mismatch"));
-    payer || code_like
-}
-
-/// Turns an x402 diagnosis whose `error` is a rate limit into a rate-limit diagnosis.
-pub fn as_rate_limit(d: &mut Diagnosis, reason: &str) {
-    d.cause = Cause::RateLimited;
-    d.summary = cat(&["x402 server busy: ", reason]);
-    d.explanation = cat(&[
-        "The server answered 402 in x402's format, but its `error` (\"",
-        reason,
-        "\") is about how many requests it accepts at once, not about a payment: nothing was refused and nothing needs paying to get past this.",
-    ]);
-    d.steps = vec![
-        Step::text("You (the client): wait and retry, one request at a time; the server limits concurrent or anonymous requests."),
-        Step::text("If you need more throughput, check the API's plans or keys: authenticated or paid access usually lifts the queue limit."),
-    ];
-}
-
-/// An x402 facilitator's `/verify` or `/settle` refusal.
-fn facilitator(obs: &Observed) -> Option<Diagnosis> {
-    let json = obs.json.as_ref()?;
-    let refused = |flag: &str| json.get(flag).and_then(Value::as_bool) == Some(false);
-    let (key, message_key, step) = if refused("isValid") {
-        ("invalidReason", "invalidMessage", "verify")
-    } else if refused("success") {
-        ("errorReason", "errorMessage", "settle")
-    } else {
-        return None;
-    };
-    let reason = json_str(json, key).filter(|r| !r.trim().is_empty())?;
-    let family = x402::family(&reason).unwrap_or(Family::Other);
-    let mut d = super::new_diagnosis(Cause::PaymentRejected, Confidence::Medium, obs.status);
-    d.protocol = Some(Protocol::X402);
-    d.docs_url = Some(X402_DOCS.into());
-    d.evidence.push(Evidence::body(key, &reason));
-    let message = json_str(json, message_key).filter(|m| !m.trim().is_empty());
-    if let Some(m) = &message {
-        d.evidence.push(Evidence::body(message_key, m));
-    }
-    let payer = json_str(json, "payer").filter(|p| !p.trim().is_empty());
-    if let Some(p) = &payer {
-        d.evidence.push(Evidence::body("payer", p));
-    }
-    let plain = x402::family_plain(family);
-    d.summary = cat(&["x402 facilitator refused the payment: ", &reason]);
-    let mut e = cat(&[
-        "This is an x402 facilitator's answer to `/",
-        step,
-        "` (what a resource server asks before it serves a paid request): it refused the payment with `",
-        &reason,
-        "`: ",
-        plain,
-        ". The client that paid gets a 402 from the resource server for the same reason.",
-    ]);
-    if let Some(m) = &message {
-        e.push_str(&cat(&[" Message: ", m, "."]));
-    }
-    d.explanation = e;
-    let no_terms = super::no_terms();
-    d.steps = x402::family_steps(family, &no_terms, None, payer.as_deref(), None);
-    Some(d)
-}
-
-/// The value after `key` in text that is JSON-like but not JSON: `key: 'v'`, `"key": "v"`.
-fn quoted_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
-    let mut from = 0;
-    for _ in 0..8 {
-        let at = from + text.get(from..)?.find(key)?;
-        from = at + key.len();
-        // The key must stand alone: `error` in `errorReason` or `x402error` does not count.
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
-        let Some(rest) = rest.strip_prefix(':') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let value = &rest[1..];
-        let end = value.find(quote)?;
-        return Some(&value[..end]).filter(|v| !v.is_empty() && v.len() <= 200);
-    }
-    None
-}
-
-/// An x402 body that did not parse as JSON but still says why the payment was refused.
-fn x402_text(obs: &Observed) -> Option<Diagnosis> {
-    if obs.json.is_some() || !obs.body_lower.contains("x402version") {
-        return None;
-    }
-    let text = obs.body_text();
-    let (key, reason) = ["invalidReason", "errorReason", "error"]
-        .into_iter()
-        .find_map(|k| quoted_value(text, k).map(|v| (k, v)))?;
-    if is_rate_limit(reason) {
-        let mut d = super::new_diagnosis(Cause::RateLimited, Confidence::Low, obs.status);
-        d.protocol = Some(Protocol::X402);
-        d.evidence.push(Evidence::body(key, reason));
-        as_rate_limit(&mut d, reason);
-        return Some(d);
-    }
-    let family = x402::family(reason)?;
-    let mut d = super::new_diagnosis(Cause::PaymentRejected, Confidence::Low, obs.status);
-    d.protocol = Some(Protocol::X402);
-    d.docs_url = Some(X402_DOCS.into());
-    d.evidence.push(Evidence::body(key, reason));
-    let plain = x402::family_plain(family);
-    d.summary = cat(&["x402 payment refused: ", reason, " (", plain, ")"]);
-    d.explanation = cat(&[
-        "The body is an x402 payment-required answer printed as text rather than JSON (a log or console print, possibly cut). Its `",
-        key,
-        "` is `",
-        reason,
-        "`: a payment was sent and refused because ",
-        plain,
-        ".",
-    ]);
-    let no_terms = super::no_terms();
-    d.steps = x402::family_steps(family, &no_terms, None, None, None);
-    Some(d)
 }
 
 /// The message fields of a JSON body (one level of nesting, as FastAPI's `detail` adds), or
@@ -308,27 +152,6 @@ fn l402_words(obs: &Observed) -> Option<Diagnosis> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn quoted_values_are_read_from_their_key_only() {
-        assert_eq!(
-            quoted_value("{ x402Version: 2, error: 'insufficient_funds' }", "error"),
-            Some("insufficient_funds")
-        );
-        assert_eq!(quoted_value(r#"{"errorReason":"x"}"#, "error"), None);
-        assert_eq!(quoted_value(r#"{"error": "a"}"#, "error"), Some("a"));
-        assert_eq!(quoted_value("error: 'never closed", "error"), None);
-    }
-
-    #[test]
-    fn refusal_codes_mark_a_payment_as_sent() {
-        let ex = crate::core::exchange::Exchange::default();
-        let obs = Observed::new(&ex, None);
-        assert!(sent_and_judged(&obs, "invalid_exact_evm_payload_signature"));
-        assert!(sent_and_judged(&obs, "insufficient_funds"));
-        assert!(!sent_and_judged(&obs, "X-PAYMENT header is required"));
-        assert!(!sent_and_judged(&obs, "Payment required"));
-    }
-
     fn run(status: u16, auth: Option<&str>, body: &str) -> Option<Diagnosis> {
         use crate::core::exchange::{Content, Exchange, Header, Request, Response};
         let ex = Exchange {
@@ -386,11 +209,5 @@ mod tests {
         assert_eq!(d.cause, Cause::PaymentRejected);
         assert!(run(400, None, r#"{"isValid":true,"invalidReason":"x"}"#).is_none());
         assert!(run(400, None, r#"{"success":false,"error":"bad request"}"#).is_none());
-    }
-
-    #[test]
-    fn rate_limits_are_not_refusals() {
-        assert!(is_rate_limit("Queue full for IP: X: 1 already queued..."));
-        assert!(!is_rate_limit("insufficient_funds"));
     }
 }

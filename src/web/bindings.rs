@@ -200,14 +200,5 @@ pub fn render_panel(root: &Element, records: JsValue) {
 /// The Markdown report of a tab's records (secrets already redacted in records).
 #[wasm_bindgen]
 pub fn markdown_report(records: JsValue) -> String {
-    report(&stored_records(records))
-}
-
-pub(crate) fn report(records: &[Record]) -> String {
-    let items: Vec<_> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i + 1, r.method.clone(), r.url.clone(), r.diagnosis.clone()))
-        .collect();
-    crate::report::markdown(&items)
+    crate::capture::report(&stored_records(records))
 }

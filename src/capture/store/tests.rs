@@ -1,4 +1,6 @@
+use super::tab::body_bytes;
 use super::*;
+use crate::capture::merge::{MAX_BODY_BYTES_PER_TAB, MAX_RECORDS_PER_TAB};
 use crate::core::exchange::Header;
 
 const T0: u64 = 1_764_069_780_000;

@@ -6,12 +6,12 @@ use wasm_bindgen::JsValue;
 
 use super::dom::{Builder, R};
 use super::links;
-use super::list::provider_label;
 use crate::capture::{Record, Source};
 use crate::core::diagnosis::{
     Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
 };
 use crate::core::provenance::host;
+use crate::core::terms_text;
 use crate::decode::time::{human_duration, parse_rfc3339};
 
 /// Step text longer than this shows its first sentence, the rest behind "Details".
@@ -212,6 +212,15 @@ fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
         .collect()
 }
 
+/// The provider's display name, else its id, else empty.
+pub fn provider_label(r: &Record) -> &str {
+    let d = &r.diagnosis;
+    d.provider_name
+        .as_deref()
+        .or(d.provider.as_deref())
+        .unwrap_or("")
+}
+
 /// The decisive fact under the headline: the price asked, else nothing (the headline carries
 /// the decline reason or what ran out).
 pub fn fact(r: &Record) -> Option<String> {
@@ -223,13 +232,7 @@ pub fn fact(r: &Record) -> Option<String> {
     {
         return None;
     }
-    let mut s = amount_text(t).unwrap_or_default();
-    if let Some(n) = t.network.as_deref().or(t.network_id.as_deref()) {
-        if !s.is_empty() {
-            s.push_str(" on ");
-        }
-        s.push_str(n);
-    }
+    let s = terms_text::brief_price(t);
     (!s.is_empty()).then_some(s)
 }
 
@@ -386,13 +389,7 @@ fn payment(b: &Builder, parent: &Element, t: &PaymentTerms) -> R<()> {
         let ul = b.el(parent, "ul", "w-alts")?;
         for alt in &t.alternatives {
             let li = b.el(&ul, "li", "")?;
-            let mut line = amount_text(alt).unwrap_or_default();
-            if let Some(n) = alt.network.as_deref().or(alt.network_id.as_deref()) {
-                if !line.is_empty() {
-                    line.push_str(" on ");
-                }
-                line.push_str(n);
-            }
+            let mut line = terms_text::brief_price(alt);
             if line.is_empty() {
                 line.push_str(alt.scheme.as_deref().unwrap_or("another option"));
             }
@@ -400,23 +397,6 @@ fn payment(b: &Builder, parent: &Element, t: &PaymentTerms) -> R<()> {
         }
     }
     Ok(())
-}
-
-/// `0.01 USDC`, else the atomic amount with its unit named.
-fn amount_text(t: &PaymentTerms) -> Option<String> {
-    let (mut s, human) = match (&t.amount, &t.amount_atomic) {
-        (Some(a), _) => (a.clone(), true),
-        (None, Some(a)) => (a.clone(), false),
-        (None, None) => return None,
-    };
-    if let Some(asset) = t.asset.as_deref().or(t.asset_id.as_deref()) {
-        s.push(' ');
-        s.push_str(asset);
-    }
-    if !human {
-        s.push_str(" (smallest units)");
-    }
-    Some(s)
 }
 
 fn terms(b: &Builder, dl: &Element, t: &PaymentTerms) -> R<()> {
@@ -431,7 +411,7 @@ fn terms(b: &Builder, dl: &Element, t: &PaymentTerms) -> R<()> {
         let dd = b.el(dl, "dd", "")?;
         b.copyable(&dd, value, name)
     };
-    if let Some(a) = amount_text(t) {
+    if let Some(a) = terms_text::brief_amount(t) {
         row("Amount", &a)?;
     }
     if let Some(n) = t.network.as_deref().or(t.network_id.as_deref()) {

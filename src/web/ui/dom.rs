@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
-use crate::capture::display::safe_href;
+use crate::report::display::safe_href;
 
 pub type R<T> = Result<T, JsValue>;
 

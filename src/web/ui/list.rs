@@ -3,20 +3,11 @@
 
 use web_sys::Element;
 
-use super::detail::{countdown, fact, first_action, hidden_by_cors, show_cause};
+use super::detail::{countdown, fact, first_action, hidden_by_cors, provider_label, show_cause};
 use super::dom::{Builder, R};
-use crate::capture::display::short_url;
 use crate::capture::Record;
 use crate::decode::time::parse_rfc3339;
-
-/// The provider's display name, else its id, else empty.
-pub fn provider_label(r: &Record) -> &str {
-    let d = &r.diagnosis;
-    d.provider_name
-        .as_deref()
-        .or(d.provider.as_deref())
-        .unwrap_or("")
-}
+use crate::report::display::short_url;
 
 /// `records` newest first; `selected` is marked current and holds the Tab stop (else the
 /// newest does).

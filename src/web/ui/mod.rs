@@ -261,7 +261,7 @@ fn on_action(root: &Element, e: &Event) {
                     views
                         .iter()
                         .find(|v| v.root == *root)
-                        .map(|v| crate::web::bindings::report(&v.records))
+                        .map(|v| crate::capture::report(&v.records))
                 })
             });
             if let Some(report) = report {

@@ -112,7 +112,7 @@ const V2_FIELDS: &[&str] = &["scheme", "network", "amount", "asset", "payTo"];
 pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     let version = required.get("x402Version").and_then(Value::as_u64);
-    let options = crate::protocols::x402::options(required);
+    let options = super::wire::options(required);
     if options.is_empty() {
         out.push(finding(
             "x402_missing_field",
@@ -131,161 +131,7 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
     }
 
     for (i, option) in options.iter().enumerate() {
-        let network_id = option_str(option, "network");
-        let network = network_id.as_deref().and_then(chains::network);
-        let cloudflare = network.is_some_and(|n| n.id == "cloudflare:402");
-
-        let required_fields: &[&str] = if version == Some(1) {
-            V1_FIELDS
-        } else {
-            V2_FIELDS
-        };
-        let mut missing: Vec<&str> = Vec::new();
-        for &f in required_fields {
-            // Cloudflare may withhold the amount until the crawler is recognised.
-            if cloudflare && f == "amount" {
-                continue;
-            }
-            if option
-                .get(f)
-                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
-            {
-                missing.push(f);
-            }
-        }
-        if !missing.is_empty() {
-            let hint = if version == Some(2) && option.get("maxAmountRequired").is_some() {
-                " (v2 renamed `maxAmountRequired` to `amount`)"
-            } else {
-                ""
-            };
-            out.push(finding(
-                "x402_missing_field",
-                Severity::Error,
-                format!(
-                    "accepts[{i}] lacks required x402 v{} field(s): {}{hint}.",
-                    version.unwrap_or(2),
-                    missing.join(", ")
-                ),
-                &format!("Add {} to every accepts[] entry.", missing.join(", ")),
-            ));
-        }
-
-        if let Some(id) = network_id.as_deref() {
-            if version == Some(2) && !id.contains(':') {
-                let caip = network
-                    .map(|n| format!(" (`{}`)", n.id))
-                    .unwrap_or_default();
-                out.push(finding(
-                    "x402_legacy_network_in_v2",
-                    Severity::Error,
-                    format!("accepts[{i}].network is the v1 name `{id}` in a v2 challenge; v2 clients expect a CAIP-2 id."),
-                    &format!("Use the CAIP-2 network id{caip}."),
-                ));
-            }
-        }
-
-        for key in ["amount", "maxAmountRequired"] {
-            let Some(v) = option.get(key) else { continue };
-            let text = match v {
-                Value::String(s) => s.trim().to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => continue,
-            };
-            if text.contains('.') || text.contains(',') || text.contains(['e', 'E']) {
-                out.push(finding(
-                    "x402_decimal_amount",
-                    Severity::Error,
-                    format!("accepts[{i}].{key} is `{text}`, a decimal; x402 amounts are integer strings in the asset's smallest unit."),
-                    "Send the atomic amount as a string: for USDC (6 decimals) $0.01 is \"10000\".",
-                ));
-            } else if v.is_number() {
-                out.push(finding(
-                    "x402_amount_not_string",
-                    Severity::Warning,
-                    format!("accepts[{i}].{key} is a JSON number; x402 amounts are strings (large values lose precision as numbers)."),
-                    &format!("Quote it: \"{key}\": \"{text}\"."),
-                ));
-            }
-        }
-
-        let asset_id = option_str(option, "asset");
-        let known = match (&network_id, &asset_id) {
-            (Some(n), Some(a)) => chains::asset(n, a),
-            _ => None,
-        };
-        let scheme = option_str(option, "scheme");
-        if network.is_some_and(|n| n.is_evm()) && scheme.as_deref() == Some("exact") {
-            let name = option_str(option, "extra.name");
-            let ver = option_str(option, "extra.version");
-            if name.is_none() || ver.is_none() {
-                let want = known
-                    .and_then(|a| a.eip712_name.as_ref())
-                    .map(|n| {
-                        format!(
-                            " (for this token: name \"{n}\"{})",
-                            known
-                                .and_then(|a| a.eip712_version.as_ref())
-                                .map(|v| format!(", version \"{v}\""))
-                                .unwrap_or_default()
-                        )
-                    })
-                    .unwrap_or_default();
-                out.push(finding(
-                    "x402_missing_eip712_domain",
-                    Severity::Error,
-                    format!("accepts[{i}] is an EVM `exact` option without `extra.name` and `extra.version`; clients need the token's EIP-712 domain to sign."),
-                    &format!("Add `extra: {{\"name\": …, \"version\": …}}` with the token contract's EIP-712 domain{want}."),
-                ));
-            }
-            if let (Some(asset), Some(name)) = (known, name.as_deref()) {
-                if let Some(want) = asset.eip712_name.filter(|w| *w != name) {
-                    out.push(finding(
-                        "x402_eip712_name_mismatch",
-                        Severity::Error,
-                        format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name)),
-                        &format!("Set extra.name to \"{want}\"."),
-                    ));
-                }
-            }
-            if let (Some(asset), Some(ver)) = (known, ver.as_deref()) {
-                if let Some(want) = asset.eip712_version.filter(|w| *w != ver) {
-                    out.push(finding(
-                        "x402_eip712_version_mismatch",
-                        Severity::Error,
-                        format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name)),
-                        &format!("Set extra.version to \"{want}\"."),
-                    ));
-                }
-            }
-        }
-        if network.is_some_and(|n| n.is_solana()) && option_str(option, "extra.feePayer").is_none()
-        {
-            out.push(finding(
-                "x402_svm_missing_fee_payer",
-                Severity::Error,
-                format!("accepts[{i}] is a Solana option without `extra.feePayer`; clients cannot build the transaction the facilitator pays fees for."),
-                "Add `extra.feePayer` with the facilitator's fee-payer address (from its /supported endpoint).",
-            ));
-        }
-
-        let resource =
-            option_str(option, "resource").or_else(|| option_str(required, "resource.url"));
-        if let Some(url) = resource {
-            let local = url_host(&url).is_some_and(|h| is_dev_host(&h));
-            if url
-                .get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
-                && !local
-            {
-                out.push(finding(
-                    "x402_insecure_resource",
-                    Severity::Warning,
-                    format!("The resource URL `{}` is plain http: the payment and the paid content travel unencrypted.", crate::core::evidence::truncate(&url, 120)),
-                    "Serve the resource over https and put the https URL in `resource`.",
-                ));
-            }
-        }
+        option_findings(&mut out, i, option, required, version);
     }
 
     // The first known network, and whether every known network is a test network.
@@ -317,6 +163,191 @@ pub fn challenge(required: &Value, host: Option<&str>) -> Vec<Finding> {
         }
     }
     kept
+}
+
+/// The findings about one `accepts[]` option.
+fn option_findings(
+    out: &mut Vec<Finding>,
+    i: usize,
+    option: &Value,
+    required: &Value,
+    version: Option<u64>,
+) {
+    let network_id = option_str(option, "network");
+    let network = network_id.as_deref().and_then(chains::network);
+    let cloudflare = network.is_some_and(|n| n.id == "cloudflare:402");
+    missing_fields(out, i, option, version, cloudflare);
+    if let Some(id) = network_id.as_deref() {
+        if version == Some(2) && !id.contains(':') {
+            let caip = network
+                .map(|n| format!(" (`{}`)", n.id))
+                .unwrap_or_default();
+            out.push(finding(
+                "x402_legacy_network_in_v2",
+                Severity::Error,
+                format!("accepts[{i}].network is the v1 name `{id}` in a v2 challenge; v2 clients expect a CAIP-2 id."),
+                &format!("Use the CAIP-2 network id{caip}."),
+            ));
+        }
+    }
+    amount_findings(out, i, option);
+    evm_findings(out, i, option, network_id.as_deref(), network);
+    if network.is_some_and(|n| n.is_solana()) && option_str(option, "extra.feePayer").is_none() {
+        out.push(finding(
+            "x402_svm_missing_fee_payer",
+            Severity::Error,
+            format!("accepts[{i}] is a Solana option without `extra.feePayer`; clients cannot build the transaction the facilitator pays fees for."),
+            "Add `extra.feePayer` with the facilitator's fee-payer address (from its /supported endpoint).",
+        ));
+    }
+    let resource = option_str(option, "resource").or_else(|| option_str(required, "resource.url"));
+    if let Some(url) = resource {
+        let local = url_host(&url).is_some_and(|h| is_dev_host(&h));
+        if url
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+            && !local
+        {
+            out.push(finding(
+                "x402_insecure_resource",
+                Severity::Warning,
+                format!("The resource URL `{}` is plain http: the payment and the paid content travel unencrypted.", crate::core::evidence::truncate(&url, 120)),
+                "Serve the resource over https and put the https URL in `resource`.",
+            ));
+        }
+    }
+}
+
+/// Required fields an option lacks for its version.
+fn missing_fields(
+    out: &mut Vec<Finding>,
+    i: usize,
+    option: &Value,
+    version: Option<u64>,
+    cloudflare: bool,
+) {
+    let required_fields: &[&str] = if version == Some(1) {
+        V1_FIELDS
+    } else {
+        V2_FIELDS
+    };
+    let mut missing: Vec<&str> = Vec::new();
+    for &f in required_fields {
+        // Cloudflare may withhold the amount until the crawler is recognised.
+        if cloudflare && f == "amount" {
+            continue;
+        }
+        if option
+            .get(f)
+            .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+        {
+            missing.push(f);
+        }
+    }
+    if !missing.is_empty() {
+        let hint = if version == Some(2) && option.get("maxAmountRequired").is_some() {
+            " (v2 renamed `maxAmountRequired` to `amount`)"
+        } else {
+            ""
+        };
+        out.push(finding(
+            "x402_missing_field",
+            Severity::Error,
+            format!(
+                "accepts[{i}] lacks required x402 v{} field(s): {}{hint}.",
+                version.unwrap_or(2),
+                missing.join(", ")
+            ),
+            &format!("Add {} to every accepts[] entry.", missing.join(", ")),
+        ));
+    }
+}
+
+/// Amounts sent as decimals or JSON numbers.
+fn amount_findings(out: &mut Vec<Finding>, i: usize, option: &Value) {
+    for key in ["amount", "maxAmountRequired"] {
+        let Some(v) = option.get(key) else { continue };
+        let text = match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        if text.contains('.') || text.contains(',') || text.contains(['e', 'E']) {
+            out.push(finding(
+                "x402_decimal_amount",
+                Severity::Error,
+                format!("accepts[{i}].{key} is `{text}`, a decimal; x402 amounts are integer strings in the asset's smallest unit."),
+                "Send the atomic amount as a string: for USDC (6 decimals) $0.01 is \"10000\".",
+            ));
+        } else if v.is_number() {
+            out.push(finding(
+                "x402_amount_not_string",
+                Severity::Warning,
+                format!("accepts[{i}].{key} is a JSON number; x402 amounts are strings (large values lose precision as numbers)."),
+                &format!("Quote it: \"{key}\": \"{text}\"."),
+            ));
+        }
+    }
+}
+
+/// An EVM `exact` option's EIP-712 domain: present, and the token's own.
+fn evm_findings(
+    out: &mut Vec<Finding>,
+    i: usize,
+    option: &Value,
+    network_id: Option<&str>,
+    network: Option<&chains::Network>,
+) {
+    let asset_id = option_str(option, "asset");
+    let known = match (network_id, &asset_id) {
+        (Some(n), Some(a)) => chains::asset(n, a),
+        _ => None,
+    };
+    let scheme = option_str(option, "scheme");
+    if network.is_some_and(|n| n.is_evm()) && scheme.as_deref() == Some("exact") {
+        let name = option_str(option, "extra.name");
+        let ver = option_str(option, "extra.version");
+        if name.is_none() || ver.is_none() {
+            let want = known
+                .and_then(|a| a.eip712_name.as_ref())
+                .map(|n| {
+                    format!(
+                        " (for this token: name \"{n}\"{})",
+                        known
+                            .and_then(|a| a.eip712_version.as_ref())
+                            .map(|v| format!(", version \"{v}\""))
+                            .unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            out.push(finding(
+                "x402_missing_eip712_domain",
+                Severity::Error,
+                format!("accepts[{i}] is an EVM `exact` option without `extra.name` and `extra.version`; clients need the token's EIP-712 domain to sign."),
+                &format!("Add `extra: {{\"name\": …, \"version\": …}}` with the token contract's EIP-712 domain{want}."),
+            ));
+        }
+        if let (Some(asset), Some(name)) = (known, name.as_deref()) {
+            if let Some(want) = asset.eip712_name.filter(|w| *w != name) {
+                out.push(finding(
+                    "x402_eip712_name_mismatch",
+                    Severity::Error,
+                    format!("accepts[{i}].extra.name is \"{name}\", but {} on {} signs with EIP-712 name \"{want}\"; every signature made from this challenge will be rejected.", asset.symbol, network.map_or("this network", |n| n.name)),
+                    &format!("Set extra.name to \"{want}\"."),
+                ));
+            }
+        }
+        if let (Some(asset), Some(ver)) = (known, ver.as_deref()) {
+            if let Some(want) = asset.eip712_version.filter(|w| *w != ver) {
+                out.push(finding(
+                    "x402_eip712_version_mismatch",
+                    Severity::Error,
+                    format!("accepts[{i}].extra.version is \"{ver}\", but {} on {} signs with EIP-712 version \"{want}\".", asset.symbol, network.map_or("this network", |n| n.name)),
+                    &format!("Set extra.version to \"{want}\"."),
+                ));
+            }
+        }
+    }
 }
 
 /// The comparable core of each option: network (resolved), amount, asset, recipient.

@@ -1,5 +1,6 @@
-//! Presentation helpers the extension UI uses, kept here (no browser types) so they are tested
-//! natively: they guard what becomes a link.
+//! Link and URL helpers every front end shares (the Markdown report, the console line, the
+//! extension UI), kept here with no browser types so they are tested natively: they guard what
+//! becomes a link.
 
 use crate::core::evidence::truncate;
 

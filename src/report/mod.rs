@@ -7,9 +7,11 @@
 //! only links are `http(s)` addresses from the diagnosis's own link fields (knowledge data).
 //! URLs are shown with secrets redacted.
 
-use crate::core::diagnosis::{Diagnosis, EvidenceSource, PaymentTerms, Severity, Step};
+pub mod display;
+
+use crate::core::diagnosis::{Diagnosis, EvidenceSource, Severity, Step};
 use crate::core::evidence::printable;
-use crate::core::{provenance, redact};
+use crate::core::{provenance, redact, terms_text};
 
 /// One diagnosed exchange to report.
 #[derive(Debug, Clone, Copy)]
@@ -169,7 +171,7 @@ fn labelled_link(d: &Diagnosis, label: &str, url: &str) -> String {
 fn link(label: &str, url: &str) -> String {
     // The same rule as the extension's links: absolute http(s) with a host, nothing a renderer
     // would reinterpret.
-    if crate::capture::display::safe_href(url).is_none() {
+    if display::safe_href(url).is_none() {
         return format!("{} {}", escape(label), code(url));
     }
     let mut target = String::new();
@@ -187,72 +189,6 @@ fn link(label: &str, url: &str) -> String {
         }
     }
     format!("[{}]({target})", escape(label))
-}
-
-/// Payment terms as labelled plain-text lines (shared with the CLI's text output).
-pub fn payment_lines(t: &PaymentTerms) -> Vec<(&'static str, String)> {
-    let mut lines = Vec::new();
-    let amount = match (&t.amount, &t.asset) {
-        (Some(a), Some(asset)) => Some(format!("{a} {asset}")),
-        (Some(a), None) => Some(a.clone()),
-        (None, _) => None,
-    };
-    let amount = match (amount, &t.amount_atomic) {
-        (Some(a), Some(atomic)) => Some(format!("{a} ({atomic} in the smallest unit)")),
-        (None, Some(atomic)) => Some(format!("{atomic} in the smallest unit")),
-        (a, None) => a,
-    };
-    if let Some(a) = amount {
-        lines.push(("Amount", a));
-    }
-    if t.amount.is_none() {
-        if let Some(asset) = &t.asset {
-            lines.push(("Asset", asset.clone()));
-        }
-    }
-    if let Some(id) = &t.asset_id {
-        lines.push(("Asset id", id.clone()));
-    }
-    let network = match (&t.network, &t.network_id) {
-        (Some(n), Some(id)) if n != id => Some(format!("{n} ({id})")),
-        (Some(n), _) => Some(n.clone()),
-        (None, Some(id)) => Some(id.clone()),
-        (None, None) => None,
-    };
-    if let Some(mut n) = network {
-        if t.testnet == Some(true) {
-            n.push_str(", a test network");
-        }
-        lines.push(("Network", n));
-    }
-    let fields: [(&'static str, &Option<String>); 6] = [
-        ("Scheme", &t.scheme),
-        ("Pay to", &t.pay_to),
-        ("Resource", &t.resource),
-        ("Description", &t.description),
-        ("Created", &t.created_at),
-        ("Invoice", &t.invoice),
-    ];
-    for (label, value) in fields {
-        if let Some(v) = value {
-            lines.push((label, v.clone()));
-        }
-    }
-    if let Some(e) = &t.expires_at {
-        let note = if t.expired == Some(true) {
-            " (already expired)"
-        } else {
-            ""
-        };
-        lines.push(("Expires", format!("{e}{note}")));
-    }
-    if let Some(s) = t.max_timeout_seconds {
-        lines.push(("Time to pay", format!("{s} seconds")));
-    }
-    if let Some(h) = &t.payment_hash {
-        lines.push(("Payment hash", h.clone()));
-    }
-    lines
 }
 
 fn source_name(source: EvidenceSource) -> &'static str {
@@ -354,12 +290,12 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
 
     if let Some(terms) = &d.payment {
         out.push_str("### Payment terms\n\n");
-        for (label, value) in payment_lines(terms) {
+        for (label, value) in terms_text::lines(terms) {
             out.push_str(&format!("- {label}: {}\n", code(&value)));
         }
         for (i, alt) in terms.alternatives.iter().enumerate() {
             out.push_str(&format!("- Alternative {}:\n", i + 1));
-            for (label, value) in payment_lines(alt) {
+            for (label, value) in terms_text::lines(alt) {
                 out.push_str(&format!("  - {label}: {}\n", code(&value)));
             }
         }
@@ -434,134 +370,4 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::diagnosis::{Cause, Confidence, CorsVisibility, Evidence, Finding, Retry};
-
-    fn hostile() -> Diagnosis {
-        let evil = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) `tick` a|b\n# head";
-        let mut d = Diagnosis::new(Cause::InsufficientBalance, Confidence::High, 402);
-        d.provider = Some("openrouter".into());
-        d.provider_name = Some("OpenRouter".into());
-        d.summary = format!("OpenRouter: {evil}");
-        d.explanation = format!("1. {evil} see https://evil.example and www.evil.example");
-        d.evidence = vec![
-            Evidence::status(402, "Payment Required"),
-            Evidence {
-                source: EvidenceSource::Body,
-                location: "error.message".into(),
-                value: evil.into(),
-            },
-        ];
-        d.steps = vec![
-            Step::text(format!("Top up {evil}"))
-                .with_link("https://openrouter.ai/settings/credits")
-                .with_snippet("curl -H 'x: ```' https://x"),
-            Step::text("bad link").with_link("javascript:alert(1)"),
-        ];
-        d.payment = Some(PaymentTerms {
-            amount: Some("0.01".into()),
-            asset: Some("USDC".into()),
-            network: Some("Base Sepolia".into()),
-            network_id: Some("eip155:84532".into()),
-            testnet: Some(true),
-            description: Some(evil.into()),
-            alternatives: vec![PaymentTerms {
-                scheme: Some("exact".into()),
-                ..PaymentTerms::default()
-            }],
-            ..PaymentTerms::default()
-        });
-        d.retry = Some(Retry {
-            after_seconds: 90,
-            at: None,
-            source: "retry-after".into(),
-        });
-        d.findings = vec![Finding {
-            code: "x".into(),
-            severity: Severity::Warning,
-            message: evil.into(),
-            fix: "do <b>this</b>".into(),
-        }];
-        d.cors = Some(CorsVisibility {
-            page_can_read_response: false,
-            hidden_headers: vec!["payment-required".into()],
-        });
-        d.billing_url = Some("https://openrouter.ai/settings/credits".into());
-        d
-    }
-
-    /// The Markdown with code spans and fenced blocks removed: what a renderer interprets.
-    fn outside_code(md: &str) -> String {
-        let mut out = String::new();
-        let mut rest = md;
-        while let Some(start) = rest.find('`') {
-            out.push_str(&rest[..start]);
-            let run = rest[start..].len() - rest[start..].trim_start_matches('`').len();
-            let fence = &rest[start..start + run];
-            let after = &rest[start + run..];
-            match after.find(fence) {
-                Some(end) => rest = &after[end + run..],
-                None => return out,
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    #[test]
-    fn hostile_content_is_inert() {
-        let d = hostile();
-        let md = markdown(&[(
-            3,
-            "POST".to_string(),
-            "https://api.example/v1?api_key=supersecret123&x=1".to_string(),
-            d,
-        )]);
-        let prose = outside_code(&md).replace("\\[", "").replace("\\]", "");
-        for bad in ["<", ">", "](javascript", "]("] {
-            let allowed = bad == "](" && prose.matches("](").count() == 2;
-            assert!(allowed || !prose.contains(bad), "{bad} in {prose}");
-        }
-        assert!(!md.contains("supersecret123"), "{md}");
-        assert!(md.contains("\\[x\\](javascript:alert(1))"), "{md}");
-        assert!(md.contains("https\\://evil.example"), "{md}");
-        assert!(md.contains("www\\.evil.example"), "{md}");
-        // Our own link survives; the bad one is shown as code.
-        assert!(
-            md.contains("[link](https://openrouter.ai/settings/credits)"),
-            "{md}"
-        );
-        assert!(md.contains("bad link (link `javascript:alert(1)`)"), "{md}");
-        // Every table row keeps exactly its cells.
-        for line in md.lines().filter(|l| l.starts_with('|')) {
-            let cells = line.replace("\\|", "").matches('|').count();
-            assert!(cells == 3 || cells == 4, "{line}");
-        }
-        // The snippet's fence is longer than the backtick run inside it.
-        assert!(
-            md.contains("   ````\n   curl -H 'x: ```' https://x\n   ````\n"),
-            "{md}"
-        );
-        assert!(md.contains("## Entry 3: POST"));
-        assert!(md.contains("- Network: `Base Sepolia (eip155:84532), a test network`"));
-        assert!(md.contains("### Retry\n\nRetry after "), "{md}");
-        assert!(md.starts_with("# Why 402 report\n\n1 payment problem found.\n"));
-    }
-
-    #[test]
-    fn escape_rules() {
-        assert_eq!(escape("a_b *c* `d`"), "a\\_b \\*c\\* \\`d\\`");
-        assert_eq!(escape("- item"), "\\- item");
-        assert_eq!(escape("12. x"), "12\\. x");
-        assert_eq!(escape("a & b <c>"), "a &amp; b &lt;c&gt;");
-        assert_eq!(escape("line\nbreak\u{1b}[31m"), "line break\u{fffd}\\[31m");
-        assert_eq!(code("a ``b`` c"), "```a ``b`` c```");
-        assert_eq!(code("`x"), "`` `x ``");
-        assert_eq!(code(""), "*(empty)*");
-        assert_eq!(
-            markdown(&[]),
-            "# Why 402 report\n\nNo payment problems found.\n"
-        );
-    }
-}
+mod tests;

@@ -6,10 +6,11 @@
 //! specific signal; then structured processor errors (Stripe); then provider knowledge; then
 //! keyword heuristics, which only speak for a 402 or for phrases that clearly mean billing.
 
-use super::diagnosis::{Confidence, Diagnosis, Evidence, Finding, Omitted, Severity, Step};
-use super::exchange::Exchange;
-use super::observed::Observed;
-use crate::core::diagnosis::Cause;
+use crate::core::diagnosis::{Cause, Retry};
+use crate::core::diagnosis::{Confidence, Diagnosis, Evidence, Finding, Omitted, Severity, Step};
+use crate::core::exchange::Exchange;
+use crate::core::observed::Observed;
+use crate::decode::time::format_rfc3339;
 use crate::{decode, knowledge, protocols};
 
 /// What the diagnosis needs from the outside world.
@@ -43,7 +44,7 @@ pub fn diagnose(exchange: &Exchange, ctx: &Context) -> Option<Diagnosis> {
     let mut diagnosis = protocols::detect(&obs).or_else(|| knowledge::detect(&obs))?;
     finish(&obs, reference, &mut diagnosis);
     cap(&mut diagnosis);
-    super::redact::diagnosis(&mut diagnosis);
+    crate::core::redact::diagnosis(&mut diagnosis);
     Some(diagnosis)
 }
 
@@ -92,7 +93,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     if !d
         .evidence
         .iter()
-        .any(|e| e.source == super::diagnosis::EvidenceSource::Status)
+        .any(|e| e.source == crate::core::diagnosis::EvidenceSource::Status)
     {
         d.evidence
             .insert(0, Evidence::status(obs.status, &ex.response.status_text));
@@ -111,7 +112,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     }
 
     if d.retry.is_none() {
-        d.retry = decode::retry::from_headers(ex, reference.or(obs.now));
+        d.retry = retry(ex, reference.or(obs.now));
     }
 
     let (cors, findings) = protocols::cors::visibility(obs);
@@ -122,7 +123,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
         // Say how a body that is not clean JSON was read; a cut-off object may have lost the
         // part that would change the answer.
         d.evidence.push(Evidence::capture("body", how.describe()));
-        if how == super::reading::Reading::Truncated {
+        if how == crate::core::reading::Reading::Truncated {
             d.confidence = d.confidence.min(Confidence::Medium);
         }
     }
@@ -140,8 +141,8 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             "body",
             &format!(
                 "body larger than {} KiB: only the first {} KiB were read",
-                super::exchange::MAX_BODY_BYTES / 1024,
-                super::exchange::MAX_BODY_BYTES / 1024
+                crate::core::exchange::MAX_BODY_BYTES / 1024,
+                crate::core::exchange::MAX_BODY_BYTES / 1024
             ),
         )),
         Some(_) => {}
@@ -164,7 +165,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             d.steps.push(Step::text(text));
         }
     }
-    super::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
+    crate::core::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
     if d.explanation.is_empty() {
         d.explanation = knowledge::generic::explanation(d.cause).to_string();
     }
@@ -224,4 +225,20 @@ fn cap(d: &mut Diagnosis) {
     if o != Omitted::default() {
         d.omitted = Some(o);
     }
+}
+/// The model's retry advice from the response headers; `reference` turns the wait into an
+/// instant.
+fn retry(ex: &Exchange, reference: Option<i64>) -> Option<Retry> {
+    let headers: Vec<(&str, &str)> = ex
+        .response
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    let wait = decode::retry::from_headers(&headers, reference)?;
+    Some(Retry {
+        after_seconds: wait.seconds,
+        at: reference.map(|r| format_rfc3339(r.saturating_add(wait.seconds as i64))),
+        source: wait.source.to_string(),
+    })
 }
