@@ -9,7 +9,7 @@
 //! list's private section has too). `tests/registrable_domain.rs` checks the result against the
 //! `psl` crate for every host in the fixtures and a sample of real API hosts.
 
-use super::{items, providers};
+use super::providers;
 use crate::core::observed::host_matches;
 
 /// Second-level labels registries use under country codes (`co.uk`, `com.br`, `ne.jp`).
@@ -48,7 +48,7 @@ pub fn registrable(host: &str) -> Option<String> {
     // country code, else the top-level name.
     let mut app_suffix = 0;
     for p in providers::all() {
-        for d in items(p.app_hosts) {
+        for d in p.app_hosts {
             if host_matches(&host, d) {
                 app_suffix = app_suffix.max(d.split('.').count());
             }

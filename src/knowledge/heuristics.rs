@@ -12,7 +12,7 @@ use crate::core::evidence::excerpt_around;
 use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::Observed;
 
-use super::{generic, items};
+use super::generic;
 
 /// At most this many bytes of text are searched, so a huge body stays cheap.
 const MAX_SEARCH_BYTES: usize = 64 * 1024;
@@ -22,17 +22,16 @@ const MAX_JSON_NODES: usize = 4096;
 /// `phrases.json`, validated and rendered as this value by `build.rs`, phrases lowercased.
 static BOOK: PhraseBook = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
 
-/// Phrase lists are rendered as text (`super::items`).
 struct PhraseBook {
-    auth: &'static str,
+    auth: &'static [&'static str],
     /// In the order they are tried.
     causes: &'static [CausePhrases],
 }
 
 struct CausePhrases {
     cause: Cause,
-    strong: &'static str,
-    weak: &'static str,
+    strong: &'static [&'static str],
+    weak: &'static [&'static str],
 }
 
 /// What the heuristics found.
@@ -77,7 +76,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !is_402 {
         return None;
     }
-    if let Some(phrase) = items(BOOK.auth).find(|p| contains_phrase(&text.lower, p)) {
+    if let Some(phrase) = BOOK.auth.iter().find(|p| contains_phrase(&text.lower, p)) {
         return Some(Signal {
             cause: Cause::Unknown,
             confidence: Confidence::Low,
@@ -105,11 +104,11 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
 /// The first cause, in book order, with one of its `list` phrases in `lower`, and the phrase.
 fn first_phrase(
     lower: &str,
-    list: fn(&CausePhrases) -> &'static str,
+    list: fn(&CausePhrases) -> &'static [&'static str],
 ) -> Option<(Cause, &'static str)> {
     for c in BOOK.causes {
-        if let Some(p) = items(list(c)).find(|p| contains_phrase(lower, p)) {
-            return Some((c.cause, p));
+        if let Some(p) = list(c).iter().find(|p| contains_phrase(lower, p)) {
+            return Some((c.cause, *p));
         }
     }
     None
@@ -385,7 +384,7 @@ mod tests {
     #[test]
     fn phrase_book_parses() {
         assert!(BOOK.causes.len() >= 6);
-        assert!(items(BOOK.auth).count() >= 5);
+        assert!(BOOK.auth.len() >= 5);
     }
 
     #[test]
