@@ -91,15 +91,6 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub fn id(self) -> &'static str {
-        match self {
-            Protocol::X402 => "x402",
-            Protocol::L402 => "l402",
-            Protocol::Mpp => "mpp",
-            Protocol::PayPerCrawl => "pay_per_crawl",
-        }
-    }
-
     pub fn display(self) -> &'static str {
         match self {
             Protocol::X402 => "x402",

@@ -123,12 +123,6 @@ pub fn by_id(id: &str) -> Option<&'static Provider> {
     all().iter().find(|p| p.id == id)
 }
 
-/// The provider a response comes from: the most specific host match, else the first provider
-/// whose signature appears.
-pub fn identify(obs: &Observed) -> Option<&'static Provider> {
-    identify_with_evidence(obs).map(|f| f.provider)
-}
-
 /// How a provider was recognised.
 struct Found {
     provider: &'static Provider,
