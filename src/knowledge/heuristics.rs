@@ -360,20 +360,10 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Response};
+    use crate::core::exchange::Exchange;
 
     fn ex(status: u16, body: &str) -> Exchange {
-        Exchange {
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.to_string()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        }
+        crate::knowledge::test_exchange("", status, body)
     }
 
     fn cause(status: u16, body: &str) -> Option<Cause> {

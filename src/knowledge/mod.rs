@@ -53,3 +53,13 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
     }
     d.provider_name = Some(name);
 }
+
+/// A response to `url` with `status` and `body`, for the detectors' tests.
+#[cfg(test)]
+fn test_exchange(url: &str, status: u16, body: &str) -> crate::core::exchange::Exchange {
+    let mut e = crate::core::exchange::Exchange::default();
+    e.request.url = url.into();
+    e.response.status = status;
+    e.response.content.text = Some(body.into());
+    e
+}

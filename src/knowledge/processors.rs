@@ -144,15 +144,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 fn suspended(obs: &Observed, p: &'static Processor, host: bool) -> Option<Diagnosis> {
     let phrase = SUSPENDED.iter().find(|s| obs.body_lower.contains(*s))?;
     let name = name(p);
-    let mut d = Diagnosis::new(Cause::AccountSuspended, Confidence::Medium, obs.status);
-    d.provider = Some(p.provider.into());
-    d.provider_name = Some(name.into());
-    d.docs_url = Some(p.docs.into());
-    if host {
-        if let Some(h) = &obs.host {
-            d.evidence.push(Evidence::host(h));
-        }
-    }
+    let mut d = named(obs, p, host, Cause::AccountSuspended, Confidence::Medium);
     d.evidence.push(Evidence::body(
         "text",
         &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, phrase),
@@ -429,6 +421,18 @@ fn name(p: &Processor) -> &'static str {
     providers::by_id(p.provider).map_or(p.provider, |d| d.name)
 }
 
+/// A diagnosis naming the processor, with its host as evidence when the request went to it.
+fn named(obs: &Observed, p: &Processor, host: bool, cause: Cause, c: Confidence) -> Diagnosis {
+    let mut d = Diagnosis::new(cause, c, obs.status);
+    d.provider = Some(p.provider.into());
+    d.provider_name = Some(name(p).into());
+    d.docs_url = Some(p.docs.into());
+    if let (true, Some(h)) = (host, &obs.host) {
+        d.evidence.push(Evidence::host(h));
+    }
+    d
+}
+
 fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
     let p = f.processor;
     let name = name(p);
@@ -437,15 +441,7 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(f.cause, confidence, obs.status);
-    d.provider = Some(p.provider.into());
-    d.provider_name = Some(name.into());
-    d.docs_url = Some(p.docs.into());
-    if host {
-        if let Some(h) = &obs.host {
-            d.evidence.push(Evidence::host(h));
-        }
-    }
+    let mut d = named(obs, p, host, f.cause, confidence);
     d.evidence.push(Evidence::body(&f.path, &f.code));
     let mut explanation = if f.meaning.is_empty() {
         cat(&[name, " declined the payment with code ", &f.code, "."])
@@ -505,25 +501,12 @@ fn with_heuristics(obs: &Observed, p: &'static Processor) -> Option<Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Request, Response};
 
     fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-        let ex = Exchange {
-            request: Request {
-                url: url.into(),
-                ..Request::default()
-            },
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
-        detect(&Observed::new(&ex, None))
+        detect(&Observed::new(
+            &crate::knowledge::test_exchange(url, status, body),
+            None,
+        ))
     }
 
     #[test]

@@ -526,22 +526,11 @@ mod tests {
 
     #[test]
     fn signatures_identify_proxied_providers() {
-        use crate::core::exchange::{Content, Exchange, Request, Response};
-        let e = Exchange {
-            request: Request {
-                url: "https://proxy.example/api".into(),
-                ..Request::default()
-            },
-            response: Response {
-                status: 402,
-                content: Content {
-                    text: Some(r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
+        let e = crate::knowledge::test_exchange(
+            "https://proxy.example/api",
+            402,
+            r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#,
+        );
         let obs = Observed::new(&e, None);
         let d = detect(&obs).expect("diagnosed");
         assert_eq!(d.provider.as_deref(), Some("blockfrost"));
@@ -554,23 +543,8 @@ mod tests {
 
     #[test]
     fn app_hosts_only_speak_through_rules() {
-        use crate::core::exchange::{Content, Exchange, Request, Response};
         let on = |url: &str, body: &str| {
-            let e = Exchange {
-                request: Request {
-                    url: url.into(),
-                    ..Request::default()
-                },
-                response: Response {
-                    status: 402,
-                    content: Content {
-                        text: Some(body.into()),
-                        ..Content::default()
-                    },
-                    ..Response::default()
-                },
-                ..Exchange::default()
-            };
+            let e = crate::knowledge::test_exchange(url, 402, body);
             detect(&Observed::new(&e, None)).and_then(|d| d.provider)
         };
         // An app's own 402 on a platform domain is the app's, not the platform's.

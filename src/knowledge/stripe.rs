@@ -312,7 +312,6 @@ fn retry_text(retry: RetryAdvice) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Request, Response};
 
     /// Every card decline code Stripe documents, including the two deprecated ones.
     const CARD_CODES: [&str; 50] = [
@@ -433,22 +432,10 @@ mod tests {
     }
 
     fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-        let e = Exchange {
-            request: Request {
-                url: url.into(),
-                ..Request::default()
-            },
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
-        detect(&Observed::new(&e, None))
+        detect(&Observed::new(
+            &crate::knowledge::test_exchange(url, status, body),
+            None,
+        ))
     }
 
     #[test]
