@@ -286,12 +286,6 @@ fn is_listed(list: &[&str], name: &str) -> bool {
     list.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// Headers whose whole value is a credential: the ones named like secrets (`Authorization`,
-/// `Cookie`, `X-Api-Key`, `X-Session-Id`, …) and a few that do not say so.
-pub fn is_secret_header(name: &str) -> bool {
-    !is_terms_header(name) && (is_listed(SECRET_HEADERS, name) || is_secret_key(name))
-}
-
 /// A terms header, or an evidence location inside one (`www-authenticate request (decoded)`).
 fn is_terms_header(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
