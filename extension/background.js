@@ -172,8 +172,16 @@ async function evictOtherTab(keep) {
 }
 
 const badges = new Map(); // tabId -> text shown, to skip calls that change nothing
+const pages = new Map(); // tabId -> URL of its top-level page, from the navigation's event
 
 function setBadge(tabId, count) {
+  // A paused tab keeps "off": Firefox can deliver a navigation's webRequest event after the
+  // tab's "complete", when pause-badge.js has already painted it.
+  if (settings.isPaused(pages.get(tabId) || '')) {
+    badges.delete(tabId);
+    pauseBadge.paintOff(tabId);
+    return;
+  }
   const text = count > 0 ? String(count) : '';
   if (badges.get(tabId) === text) return;
   badges.set(tabId, text);
@@ -193,6 +201,7 @@ chrome.webRequest.onBeforeRequest.addListener(
     const tabId = details.tabId;
     if (tabId < 0) return;
     const at = Number(details.timeStamp) || Date.now();
+    pages.set(tabId, details.url);
     badges.delete(tabId); // the browser may have reset it with the navigation
     if (loaded.has(tabId)) {
       withTab(tabId, () => clear_tab(tabId, at));
@@ -300,6 +309,11 @@ function onPageCaptures(tabId, message, now, ack, pageUrl) {
   }, (ok) => ack(ok && !held));
 }
 
+// Our own pages (the devtools page, popup, options) run only our code; content scripts report
+// the page's URL as theirs, so they cannot pass for one.
+const fromExtensionPage = (sender) => typeof sender.url === 'string'
+  && sender.url.startsWith(chrome.runtime.getURL(''));
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || typeof message !== 'object' || sender.id !== chrome.runtime.id) return false;
   const now = Date.now();
@@ -307,7 +321,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (message.type === PAGE_CAPTURES && sender.tab && Number.isInteger(sender.tab.id)) {
     // The tab comes from the sender, never from the (page-influenced) message.
     onPageCaptures(sender.tab.id, message, now, ack, sender.tab.url || sender.url);
-  } else if (message.type === DEVTOOLS_ENTRY && !sender.tab && Number.isInteger(message.tab_id)) {
+  } else if (message.type === DEVTOOLS_ENTRY && fromExtensionPage(sender) && Number.isInteger(message.tab_id)) {
     const tabId = message.tab_id;
     const status = message.entry?.response?.status;
     // The tab's page is looked up only while some site is paused.
@@ -346,6 +360,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
   consoleLine.forgetTab(tabId);
   loaded.delete(tabId);
   badges.delete(tabId);
+  pages.delete(tabId);
   const w = writes.get(tabId);
   if (w && w.timer !== null) clearTimeout(w.timer);
   writes.delete(tabId);

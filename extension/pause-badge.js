@@ -8,12 +8,19 @@ const GREY = '#6b7280';
 
 let countOf = async () => 0;
 
+/** Paints tab `tabId`, whose page is paused, "off". */
+export function paintOff(tabId) {
+  return Promise.all([
+    chrome.action.setBadgeText({ tabId, text: OFF }),
+    chrome.action.setBadgeBackgroundColor({ tabId, color: GREY }),
+  ]).catch(() => {}); // the tab closed meanwhile
+}
+
 /** Paints a paused tab "off"; with `restore`, gives an unpaused tab shown "off" its count back. */
 async function paint(tabId, url, restore) {
   try {
     if (isPaused(url)) {
-      await chrome.action.setBadgeText({ tabId, text: OFF });
-      await chrome.action.setBadgeBackgroundColor({ tabId, color: GREY });
+      await paintOff(tabId);
     } else if (restore && (await chrome.action.getBadgeText({ tabId })) === OFF) {
       const n = await countOf(tabId);
       await chrome.action.setBadgeText({ tabId, text: n > 0 ? String(n) : '' });

@@ -266,6 +266,8 @@ fn is_identifier(value: &str) -> bool {
 fn is_harmless_literal(value: &str) -> bool {
     value.len() < 4
         || value == REDACTED
+        // What the shape rule leaves of a masked key (`whsec_…1234` reads as `whsec_`).
+        || KEY_PREFIXES.contains(&value)
         || ["true", "false", "null", "none", "undefined"]
             .iter()
             .any(|l| l.eq_ignore_ascii_case(value))
@@ -341,6 +343,21 @@ fn ends_url(c: char) -> bool {
         )
 }
 
+/// The length of the URL `s` starts with: up to a character that ends it (but not the `]`
+/// closing an earlier pass's `[redacted]`), without a sentence's final punctuation.
+fn url_len(s: &str) -> usize {
+    let mut len = 0;
+    loop {
+        len += s[len..].find(ends_url).unwrap_or(s.len() - len);
+        let redacted_open = &REDACTED[..REDACTED.len() - 1];
+        if s[..len].ends_with(redacted_open) && s[len..].starts_with(']') {
+            len += 1;
+            continue;
+        }
+        return s[..len].trim_end_matches(['.', ';', ':']).len();
+    }
+}
+
 /// Where the next `http://` or `https://` starts in `s`, ignoring case.
 fn find_url(s: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -362,13 +379,7 @@ pub fn text(input: &str) -> String {
     while let Some(start) = find_url(rest) {
         words(&rest[..start], &mut out);
         let tail = &rest[start..];
-        let len = tail.find(ends_url).unwrap_or(tail.len());
-        // A sentence's full stop is not part of the URL.
-        let mut len = tail[..len].trim_end_matches(['.', ';', ':']).len();
-        // A `]` ends a URL, except the one closing an earlier pass's `[redacted]`.
-        if tail[..len].ends_with(&REDACTED[..REDACTED.len() - 1]) && tail[len..].starts_with(']') {
-            len += 1;
-        }
+        let len = url_len(tail);
         out.push_str(&link(&tail[..len]));
         rest = &tail[len..];
     }
@@ -417,6 +428,13 @@ fn is_jwt(word: &str) -> bool {
     word.starts_with("eyJ") && word.len() >= 20 && word.matches('.').count() == 2
 }
 
+/// Stripe's `pi_…_secret_…` / `seti_…_secret_…` client secrets.
+fn is_client_secret(word: &str) -> bool {
+    word.split_once("_secret_").is_some_and(|(id, secret)| {
+        !id.is_empty() && secret.len() >= 4 && secret.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 fn mask_word(word: &str, before: &str) -> String {
     let before_trim = before.trim_end();
     let prev_word = before_trim
@@ -429,8 +447,10 @@ fn mask_word(word: &str, before: &str) -> String {
         .iter()
         .any(|s| s.eq_ignore_ascii_case(prev_word))
         && before.len() - before_trim.len() == 1;
-    if scheme && word.len() >= 8 && !word.trim_end_matches('=').contains('=') && looks_random(word)
-    {
+    // (Judged on the part before any `=`: base64 has `=` only at its end, and judging the
+    // whole word would treat `<token>=[redacted]` from an earlier pass differently.)
+    let head = word.split('=').next().unwrap_or(word);
+    if scheme && head.len() >= 8 && looks_random(head) {
         return REDACTED.to_string();
     }
     // The rest of a credential whose first part was just masked (`user:pass`, `mac:preimage`).
@@ -473,22 +493,29 @@ fn mask_word(word: &str, before: &str) -> String {
     }
     // `key=value` inside one word (query strings, cookies); a quoted value (`token="…"`) is the
     // next word and is caught by the separator check above.
+    // Key and value are judged apart: `model=sk-…` hides a key shape behind a plain key, and
+    // a key shaped like a credential must be masked now, or a second pass would.
     if let Some((word_key, value)) = word.split_once('=') {
+        let key = mask_shape(word_key).unwrap_or_else(|| word_key.to_string());
         if hides(word_key, value) {
-            return format!("{word_key}={REDACTED}");
+            return format!("{key}={REDACTED}");
         }
+        let value = mask_shape(value).unwrap_or_else(|| value.to_string());
+        return format!("{key}={value}");
     }
-    if is_jwt(word) || word.contains("_secret_") {
-        return REDACTED.to_string();
+    mask_shape(word).unwrap_or_else(|| word.to_string())
+}
+
+/// The word masked when it is shaped like a credential.
+fn mask_shape(word: &str) -> Option<String> {
+    if is_jwt(word) || is_client_secret(word) {
+        return Some(REDACTED.to_string());
     }
-    for prefix in KEY_PREFIXES {
-        if word.len() >= prefix.len() + 8 && word.starts_with(prefix) {
-            // Keep the prefix and the last four characters, as dashboards do.
-            let tail = &word[word.len() - 4..];
-            return format!("{prefix}…{tail}");
-        }
-    }
-    word.to_string()
+    KEY_PREFIXES
+        .iter()
+        .find(|p| word.len() >= p.len() + 8 && word.starts_with(*p))
+        // Keep the prefix and the last four characters, as dashboards do.
+        .map(|prefix| format!("{prefix}…{}", &word[word.len() - 4..]))
 }
 
 /// A query string (or a fragment shaped like one) with every value redacted except the
@@ -538,28 +565,7 @@ fn redact_url(input: &str, link: bool) -> String {
         None => (before_fragment, None),
     };
     let mut out = String::with_capacity(input.len());
-    let (scheme, rest) = match base.split_once("://") {
-        Some((s, r)) => (Some(s), r),
-        None => (None, base),
-    };
-    let rest = match scheme {
-        Some(s) => {
-            out.push_str(s);
-            out.push_str("://");
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rsplit_once('@') {
-                Some((_, host)) => {
-                    out.push_str(REDACTED);
-                    out.push('@');
-                    out.push_str(host);
-                    &rest[authority_end..]
-                }
-                None => rest,
-            }
-        }
-        None => rest,
-    };
-    words(rest, &mut out);
+    base_part(base, &mut out);
     if let Some(q) = q {
         out.push('?');
         out.push_str(&query(q, link));
@@ -574,6 +580,32 @@ fn redact_url(input: &str, link: bool) -> String {
         }
     }
     out
+}
+
+/// The URL before its query: every `//authority` in it (a URL can carry another in its path,
+/// `https://a.test/https://user:pass@b.test`) loses its userinfo and is otherwise kept; the
+/// rest goes through the word rules.
+fn base_part(base: &str, out: &mut String) {
+    let mut rest = base;
+    while let Some(i) = rest.find("//") {
+        words(&rest[..i], out);
+        out.push_str("//");
+        rest = &rest[i + 2..];
+        let end = rest.find('/').unwrap_or(rest.len());
+        match rest[..end].rsplit_once('@') {
+            Some((_, host)) => {
+                out.push_str(REDACTED);
+                out.push('@');
+                out.push_str(host);
+            }
+            None => out.push_str(&rest[..end]),
+        }
+        // The `/` that ends the authority stays, so a second pass finds the same authority.
+        let slash = usize::from(rest[end..].starts_with('/'));
+        out.push_str(&rest[end..end + slash]);
+        rest = &rest[end + slash..];
+    }
+    words(rest, out);
 }
 
 fn opt(s: &mut Option<String>, f: fn(&str) -> String) {
@@ -718,6 +750,8 @@ mod tests {
         assert!(!t.contains("AgEEbHNh") && !t.contains("4f346bae"), "{t}");
         let t = text("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl here");
         assert!(!t.contains("c2lnbmF0dXJl"), "{t}");
+        let t = text("model=sk-proj-abcdefghijklmnop1234 ok");
+        assert_eq!(t, "model=sk-…1234 ok");
         let t = text("client secret pi_3Mtw_secret_YrKJUKribcBjcG8Hv");
         assert!(!t.contains("YrKJUK"), "{t}");
     }
@@ -792,6 +826,13 @@ mod tests {
             "token=[redacted] and sk-…1234 and https://[redacted]@x.test/?a=[redacted]",
             "Bearer [redacted]",
             "see https://u:x*i?token=[redacted]",
+            "t*oken_secret_=[redacted]",
+            "rk_test_…ecre=[redacted]",
+            "L402 [redacted]\":!\"pi",
+            "rk_test_t.ojwtk=[redacted]",
+            "ees?passwts:whsec_…ppid=",
+            "see https://[redacted]@xassertion.thtp:st//[redacted]@x.tes?tes?t/a?tBke.tr=",
+            "see https://[redacted]@x.thttps://[redacted]@x.tes?tes?t/a?tBke.tr=",
         ] {
             assert_eq!(text(s), s);
         }

@@ -62,9 +62,10 @@ pub struct HarReader<R> {
     stopped: bool,
 }
 
-/// Bytes read from the underlying reader per call: few system calls, and still small next to
-/// the memory bound.
-const CHUNK_BYTES: usize = 1024 * 1024;
+/// Bytes read from the underlying reader per call: few system calls, and small enough that what
+/// a read copies in is still in the CPU cache when the scanner goes over it (256 KiB measured a
+/// little steadier than 1 MiB).
+const CHUNK_BYTES: usize = 256 * 1024;
 
 impl<R: Read> HarReader<R> {
     pub fn new(inner: R) -> HarReader<R> {

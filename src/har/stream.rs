@@ -485,6 +485,17 @@ fn next_stop_words(s: &[u8], mut j: usize) -> usize {
     }
 }
 
+/// The value of the four hex digits at `j`, if they are there.
+#[inline]
+fn hex4(s: &[u8], j: usize) -> Option<u16> {
+    let digits = s.get(j..j + 4)?;
+    let mut v = 0u16;
+    for &d in digits {
+        v = (v << 4) | (d as char).to_digit(16)? as u16;
+    }
+    Some(v)
+}
+
 /// Crosses the content of a string that is not copied, from `j`: plain bytes a word at a time,
 /// complete escapes and UTF-8 sequences in place. Stops at the closing quote, or at an escape
 /// that the chunk cuts short or that is invalid (both for the byte path), or at the end.
@@ -503,12 +514,18 @@ fn skip_string(utf8: &mut Utf8, s: &[u8], mut j: usize) -> Result<usize, (usize,
             b'"' if utf8.need == 0 => return Ok(j),
             b'\\' if utf8.need == 0 => match s.get(j + 1) {
                 Some(&c) if is_simple_escape(c) => j += 2,
-                Some(b'u')
-                    if s.get(j + 2..j + 6)
-                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
-                {
-                    j += 6
-                }
+                Some(b'u') => match hex4(s, j + 2) {
+                    // A pair, whole in this chunk.
+                    Some(0xd800..=0xdbff)
+                        if s.get(j + 6..j + 8) == Some(b"\\u")
+                            && matches!(hex4(s, j + 8), Some(0xdc00..=0xdfff)) =>
+                    {
+                        j += 12
+                    }
+                    Some(v) if !(0xd800..=0xdfff).contains(&v) => j += 6,
+                    // Cut short, or a lone surrogate: the byte path decides.
+                    _ => return Ok(j),
+                },
                 _ => return Ok(j),
             },
             _ => {
@@ -543,6 +560,10 @@ enum Lex {
         status: bool,
     },
 }
+
+/// What serde_json refuses in a `\\u` escape, said the same way for every entry.
+const LONE_SURROGATE: &str =
+    "a lone surrogate in a \\u escape (a high one must be followed by a low one)";
 
 /// Longest object key worth remembering (`entries`, `response`); longer keys are "other".
 const KEY_CAP: usize = 8;
@@ -782,10 +803,10 @@ impl Splitter {
     /// When nothing is copied, simple escapes are stepped over here too.
     #[inline]
     fn string_run(&mut self, chunk: &[u8], base: u64, mut i: usize) -> usize {
-        let Lex::String { key, .. } = self.lex else {
+        let Lex::String { key, high, .. } = self.lex else {
             return i;
         };
-        if !self.capturing && !key {
+        if !self.capturing && !key && !high {
             match skip_string(&mut self.utf8, chunk, i) {
                 Ok(stop) => i = stop,
                 Err((bad, what)) => {
@@ -814,6 +835,11 @@ impl Splitter {
         let rest = chunk.get(i..).unwrap_or_default();
         let k = memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
         let run = rest.get(..k).unwrap_or_default();
+        if k > 0 && matches!(self.lex, Lex::String { high: true, .. }) {
+            self.at = base + i as u64;
+            self.fail(LONE_SURROGATE);
+            return i;
+        }
         if let Err((bad, what)) = check_text(&mut self.utf8, run) {
             self.at = base + (i + bad) as u64;
             self.fail(what.message());
@@ -1016,6 +1042,9 @@ impl Splitter {
             return self.fail(Bad::Utf8.message());
         }
         if esc == Esc::None && b == b'"' {
+            if high {
+                return self.fail(LONE_SURROGATE);
+            }
             self.keep(b);
             self.lex = Lex::Normal;
             self.end_string(key);
@@ -1028,6 +1057,7 @@ impl Splitter {
             Esc::None if b == b'\\' => (Esc::Backslash, high),
             Esc::None => (Esc::None, false),
             Esc::Backslash => match b {
+                _ if high && b != b'u' => return self.fail(LONE_SURROGATE),
                 _ if is_simple_escape(b) => (Esc::None, false),
                 b'u' => (Esc::Hex(4, 0), high),
                 _ => {
@@ -1040,6 +1070,10 @@ impl Splitter {
                 };
                 let value = (value << 4) | d as u16;
                 if left == 1 {
+                    // A low surrogate must follow a high one, and only a low one may.
+                    if high != (0xdc00..0xe000).contains(&value) {
+                        return self.fail(LONE_SURROGATE);
+                    }
                     (Esc::None, (0xd800..0xdc00).contains(&value))
                 } else {
                     (Esc::Hex(left - 1, value), high)
@@ -1660,5 +1694,35 @@ mod tests {
         assert_eq!(given.len(), 1);
         assert_eq!(given[0].index, 5000);
         assert_eq!((given[0].start.line, given[0].start.column), (5001, 1));
+    }
+
+    /// Every one-byte change of a small HAR: what the splitter accepts, serde_json accepts too
+    /// (skipped entries are validated, not trusted), and what it refuses that serde_json takes
+    /// is a HAR shape, not JSON syntax.
+    #[test]
+    fn syntax_is_checked_like_serde_in_skipped_entries() {
+        let input = MIXED.replace("\\u00e9", "\\ud83d\\ude00");
+        let shape = [
+            "not a HAR file",
+            "is not a JSON object",
+            "appears twice",
+            "no log.entries",
+        ];
+        for at in 0..input.len() {
+            for &b in b"\"\\,:{}[]0-.eEa u\n\x01\xc3\xff" {
+                let mut bytes = input.as_bytes().to_vec();
+                bytes[at] = b;
+                let (_, err) = split_all(&bytes, 7);
+                let serde_ok = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+                match err {
+                    None => assert!(serde_ok, "accepted invalid JSON ({at}, {b:#x})"),
+                    Some(e) if serde_ok => assert!(
+                        shape.iter().any(|s| e.message.contains(s)),
+                        "refused valid JSON ({at}, {b:#x}): {e}"
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
     }
 }

@@ -203,9 +203,12 @@ describe('extension in Chromium', () => {
     const compat = await page.evaluate(() => window.compat);
     assert.deepEqual(compat, { ok: true, problems: [] });
     // The fetch and the XHR each produced a record with the body the page read.
-    const list = await records(ctx.context, tabId);
-    assert.ok(list.length >= 1 && list.every((r) => r.has_body), JSON.stringify(list.map((r) => r.id)));
-    assert.equal(await badge(ctx.context, tabId), String(list.length));
+    // The badge is set when the list is written: wait until both say the same.
+    const list = await waitFor('badge and stored list agree', async () => {
+      const got = await records(ctx.context, tabId);
+      return got.length >= 1 && (await badge(ctx.context, tabId)) === String(got.length) && got;
+    });
+    assert.ok(list.every((r) => r.has_body), JSON.stringify(list.map((r) => r.id)));
     await page.close();
   });
 

@@ -53,14 +53,15 @@ test('changes apply at once: pause everywhere, Console lines, body capture', () 
 });
 
 test('statuses: the crate default, and only unticked defaults are skipped', () => {
-  assert.deepEqual(settings.extraCandidateStatuses(), [400, 401, 403, 412, 429]);
+  assert.deepEqual(settings.extraCandidateStatuses(), [400, 401, 403, 412, 422, 429, 500, 503]);
   assert.equal(settings.skipsStatus(429), false);
   change({ statuses: [401, 409] });
   assert.deepEqual(settings.extraCandidateStatuses(), [401, 409]);
   assert.equal(settings.skipsStatus(429), true, 'unticked');
   assert.equal(settings.skipsStatus(402), false, '402 always counts');
   assert.equal(settings.skipsStatus(409), false);
-  assert.equal(settings.skipsStatus(500), false, 'not a candidate: diagnosed from headers as before');
+  assert.equal(settings.skipsStatus(500), true, 'unticked');
+  assert.equal(settings.skipsStatus(404), false, 'not a candidate: never skipped here');
   change({ statuses: undefined });
   assert.equal(settings.skipsStatus(429), false);
 });

@@ -73,9 +73,13 @@ extendedKeyUsage=serverAuth
   return { ca: file('ca.pem'), key: fs.readFileSync(file('leaf.key')), cert: fs.readFileSync(file('leaf.pem')) };
 }
 
-/** Makes the profile's NSS store and trusts the test CA in it for websites. */
+/** Makes the profile's NSS store (or replaces a previous run's CA in it) and trusts the test CA. */
 function trustCa(profile, caFile) {
-  execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password'], { stdio: 'ignore' });
+  if (fs.existsSync(path.join(profile, 'cert9.db'))) {
+    execFileSync('certutil', ['-D', '-d', `sql:${profile}`, '-n', 'why402 test CA'], { stdio: 'ignore' });
+  } else {
+    execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password'], { stdio: 'ignore' });
+  }
   execFileSync('certutil', ['-A', '-d', `sql:${profile}`, '-n', 'why402 test CA', '-t', 'C,,',
     '-i', caFile], { stdio: 'ignore' });
 }
@@ -189,12 +193,14 @@ function userJs(values) {
 }
 
 /**
- * Starts Firefox headless with a fresh profile, installs the extension as a temporary add-on
- * and returns { mn, proxy, profile, close() }. The Marionette session starts in the content
- * context on a blank tab.
+ * Starts Firefox headless with a fresh profile (or `profile`, a directory kept by the caller, to
+ * restart the browser on it), installs the extension as a temporary add-on and returns
+ * { mn, proxy, profile, close() }. The Marionette session starts in the content context on a
+ * blank tab.
  */
-export async function launchFirefox(server, { width = 1100, height = 800 } = {}) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-firefox-'));
+export async function launchFirefox(server, { width = 1100, height = 800, profile: kept } = {}) {
+  const profile = kept || fs.mkdtempSync(path.join(os.tmpdir(), 'why402-firefox-'));
+  fs.rmSync(path.join(profile, 'MarionetteActivePort'), { force: true }); // a previous run's
   const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'why402-certs-'));
   let proxy;
   try {
@@ -229,7 +235,7 @@ export async function launchFirefox(server, { width = 1100, height = 800 } = {})
     mn?.close();
     await withTimeout(10_000, 'firefox exit', exited).catch(() => child.kill('SIGKILL'));
     await proxy.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!kept) fs.rmSync(profile, { recursive: true, force: true });
   };
   try {
     const portFile = path.join(profile, 'MarionetteActivePort');
@@ -294,4 +300,43 @@ export function publishScreenshot(name) {
   const dir = path.join(ROOT, 'docs', 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(OUT, name), path.join(dir, name));
+}
+
+/**
+ * The console calls recorded for the page now shown at `pageUrl`, as the Web Console gets them:
+ * [{ level, filename, arguments, styles }], oldest first. Firefox's stdout copy of console output
+ * (devtools.console.stdout.content) does not say who called, but the content process's console
+ * API storage keeps each call's script file: the page's own calls name the page's scripts, the
+ * extension's content scripts a moz-extension:// file. Firefox stores the arguments after
+ * applying the format string (`'%s', x` is stored as `x`); `styles` lists the CSS that `%c`
+ * directives of the format applied. Read by a frame script in the tab's content process.
+ */
+export async function consoleEvents(mn, pageUrl) {
+  await mn.setContext('chrome');
+  try {
+    return await mn.run(async (url) => {
+      const browser = gBrowser.browsers.find((b) => b.currentURI.spec === url);
+      if (!browser) throw new Error(`no tab shows ${url}`);
+      const mm = browser.messageManager;
+      const name = `why402-console-${Math.random().toString(36).slice(2)}`;
+      const source = `const storage = Cc['@mozilla.org/consoleAPI-storage;1']
+          .getService(Ci.nsIConsoleAPIStorage);
+        const events = storage.getEvents(content.windowGlobalChild.innerWindowId);
+        sendAsyncMessage(${JSON.stringify(name)}, JSON.stringify(events.map((e) => ({
+          level: e.level, filename: e.filename, arguments: e.arguments, styles: e.styles || [] }))));`;
+      const text = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('console storage did not answer')), 5000);
+        const done = (m) => {
+          clearTimeout(timer);
+          mm.removeMessageListener(name, done);
+          resolve(m.data);
+        };
+        mm.addMessageListener(name, done);
+        mm.loadFrameScript(`data:,${encodeURIComponent(source)}`, false);
+      });
+      return JSON.parse(text);
+    }, pageUrl);
+  } finally {
+    await mn.setContext('content');
+  }
 }
