@@ -9,8 +9,8 @@ use std::path::Path;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-/// The cause ids of `core::diagnosis::Cause`, in its order. A new cause goes in both places;
-/// the generated code names the enum variants, so a mismatch does not compile.
+/// The cause ids of `core::diagnosis::Cause`. A new cause goes in both places; the generated
+/// code names the enum variants, so a mismatch does not compile.
 const CAUSES: [&str; 10] = [
     "payment_method_missing",
     "insufficient_balance",
@@ -25,7 +25,7 @@ const CAUSES: [&str; 10] = [
 ];
 const CONFIDENCES: [&str; 3] = ["low", "medium", "high"];
 /// `processors::Actor`: who must act on a processor's code.
-const ACTORS: [&str; 3] = ["customer", "merchant", "processor"];
+const ACTORS: [&str; 2] = ["customer", "merchant"];
 /// `stripe::RetryAdvice`.
 const RETRY: [&str; 4] = ["never", "after_fix", "later", "now"];
 
@@ -36,10 +36,7 @@ fn main() {
         generate("stripe_declines.json", "stripe_declines.rs", stripe)?;
         generate("chains.json", "chains.rs", chains)?;
         generate("phrases.json", "phrases.rs", phrases)?;
-        generate("processors.json", "processors.rs", processors)?;
-        let out_dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
-        let code = causes()?;
-        std::fs::write(Path::new(&out_dir).join("causes.rs"), code).map_err(|e| e.to_string())
+        generate("processors.json", "processors.rs", processors)
     })()
     .map_err(|e| format!("src/knowledge/{e}"))
     .and_then(|()| {
@@ -316,22 +313,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     }
 }
 
-// ---- Rendering: each file becomes Rust items of the module's own types. Lists and records of
-// strings become single text literals (items split by US, records by RS; see
-// `knowledge::Fields`): one literal compresses far better in the wasm than a table of string
-// pointers. Causes and other enums are one-digit indexes into the generated arrays.
-
-const RS: &str = "\u{1e}";
-const US: &str = "\u{1f}";
-
-/// `Cause` by the index the tables use.
-fn causes() -> Result<String, String> {
-    let all: Vec<String> = CAUSES
-        .iter()
-        .map(|c| cause(c, "causes"))
-        .collect::<Result<_, _>>()?;
-    Ok(format!("[{}]\n", all.join(", ")))
-}
+// ---- Rendering: each file becomes struct literals of the module's own types (declared in
+// src/knowledge/*.rs), so a field renamed, added or reordered there fails the build instead of
+// being read in the wrong place. Causes and other enums are written as their variants.
 
 fn providers(file: ProvidersFile) -> Result<String, String> {
     let mut ids = BTreeSet::new();
@@ -357,21 +341,24 @@ fn providers(file: ProvidersFile) -> Result<String, String> {
             }
             let t = &rule.then;
             let steps = match &t.steps {
-                Some(s) => format!("Some({})", lit(&steps(s, &at)?)),
+                Some(s) => format!("Some({})", steps(s, &at)?),
                 None => "None".into(),
             };
             let mut json = Vec::new();
             for j in &w.json {
-                // `equals` is a one-value `one_of`: the path, then every accepted value.
-                let mut fields = vec![j.path.as_str()];
-                fields.extend(j.equals.as_deref());
-                fields.extend(j.one_of.iter().map(String::as_str));
-                json.push(record(&fields, &at)?);
+                // `equals` is a one-value `one_of`.
+                let mut one_of: Vec<String> = j.equals.iter().cloned().collect();
+                one_of.extend(j.one_of.iter().cloned());
+                json.push(format!(
+                    "JsonCondition {{ path: {:?}, one_of: {} }}",
+                    j.path,
+                    strs(nonempty(&one_of, &at)?)
+                ));
             }
             rules.push(format!(
-                "Rule {{ when: Condition {{ status: &{:?}, json: {}, body_any: {}, headers: {} }}, then: Outcome {{ cause: {}, confidence: {}, summary: {}, explanation: {}, steps: {steps}, hide_provider: {} }} }}",
+                "Rule {{ when: Condition {{ status: &{:?}, json: &[{}], body_any: {}, headers: {} }}, then: Outcome {{ cause: {}, confidence: {}, summary: {}, explanation: {}, steps: {steps}, hide_provider: {} }} }}",
                 w.status,
-                lit(&json.join(RS)),
+                json.join(", "),
                 phrases_lit(&w.body_any, &at)?,
                 headers(&w.headers, &at)?,
                 cause(&t.cause, &at)?,
@@ -385,28 +372,30 @@ fn providers(file: ProvidersFile) -> Result<String, String> {
         for (key, s) in &p.steps.0 {
             let at = format!("{at}, steps.{key}");
             let key = match key.as_str() {
-                "default" => String::new(),
-                id => index(&CAUSES, id, "cause", &at)?.to_string(),
+                "default" => "None".to_string(),
+                id => format!("Some({})", cause(id, &at)?),
             };
             if s.is_empty() {
                 return Err(format!("{at}: no steps"));
             }
-            by_cause.push(format!("{key}{US}{}", steps(s, &at)?));
+            by_cause.push(format!(
+                "CauseSteps {{ cause: {key}, steps: {} }}",
+                steps(s, &at)?
+            ));
         }
         out += &format!(
-            "Provider {{ id: {:?}, name: {:?}, kind: {:?}, hosts: {}, app_hosts: {}, signatures: Signatures {{ body_any: {}, headers: {} }}, billing_url: {}, docs_url: {}, rules: &[\n{}], steps: {} }},\n",
+            "Provider {{ id: {:?}, name: {:?}, kind: {:?}, hosts: {}, app_hosts: {}, signatures: Signatures {{ body_any: {}, headers: {} }}, billing_url: {}, docs_url: {}, rules: &[\n{}], steps: &[{}] }},\n",
             p.id,
             p.name,
             p.kind,
-            lit(&record(nonempty(&p.hosts, &at)?, &at)?),
-            lit(&record(nonempty(&p.app_hosts, &at)?, &at)?),
+            strs(nonempty(&p.hosts, &at)?),
+            strs(nonempty(&p.app_hosts, &at)?),
             phrases_lit(&p.signatures.body_any, &at)?,
             headers(&p.signatures.headers, &at)?,
             opt(&p.billing_url),
             opt(&p.docs_url),
             rules.join(",\n"),
-            // Groups of steps split by GS, each led by its cause index ("" for the default).
-            lit(&by_cause.join("\u{1d}")),
+            by_cause.join(", "),
         );
     }
     Ok(out + "]\n")
@@ -417,57 +406,42 @@ fn stripe(file: StripeFile) -> Result<String, String> {
         let mut out = Vec::new();
         for (code, c) in &entries.0 {
             let at = format!("{name}.{code}");
-            let cause = match &c.cause {
-                Some(id) => index(&CAUSES, id, "cause", &at)?.to_string(),
-                None => String::new(),
-            };
             if c.customer.as_deref() == Some("") {
                 return Err(format!("{at}: empty customer"));
             }
-            out.push(record(
-                &[
-                    code,
-                    &cause,
-                    &c.meaning,
-                    &index(&RETRY, &c.retry, "retry", &at)?.to_string(),
-                    &c.merchant,
-                    c.customer.as_deref().unwrap_or_default(),
-                    flag(c.hide),
-                    flag(c.local_payment_method),
-                ],
-                &at,
-            )?);
+            out.push(format!(
+                "({code:?}, CodeInfo {{ cause: {}, meaning: {:?}, retry: {}, merchant: {:?}, customer: {}, hide: {}, local_payment_method: {} }})",
+                opt_cause(&c.cause, &at)?,
+                c.meaning,
+                variant("RetryAdvice", &RETRY, &c.retry, &at)?,
+                c.merchant,
+                opt(&c.customer),
+                c.hide,
+                c.local_payment_method,
+            ));
         }
-        Ok(lit(&out.join(RS)))
+        Ok(format!("&[\n{}]", out.join(",\n")))
     };
-    let mut advice = Vec::new();
-    for (code, text) in &file.advice.0 {
-        advice.push(record(&[code, text], &format!("advice.{code}"))?);
-    }
-    let retry: Vec<String> = RETRY
-        .iter()
-        .map(|r| variant("RetryAdvice", &RETRY, r, "retry"))
-        .collect::<Result<_, _>>()?;
+    let advice = list(&file.advice.0, |(code, text)| {
+        format!("({code:?}, {text:?})")
+    });
     Ok(format!(
-        "static TABLE: Table = Table {{ declines: {}, codes: {}, advice: {} }};\nstatic RETRY: [RetryAdvice; {}] = [{}];\n",
+        "static TABLE: Table = Table {{ declines: {}, codes: {}, advice: {advice} }};\n",
         codes("declines", &file.declines)?,
         codes("codes", &file.codes)?,
-        lit(&advice.join(RS)),
-        RETRY.len(),
-        retry.join(", "),
     ))
 }
 
 /// Processors as `Processor` values; each code (and each of its other spellings) becomes one
-/// record of code, cause index, meaning, actor index and step. The provider id must exist in
-/// providers.json, which stays the one place for a provider's name, hosts and links.
+/// `Code`. The provider id must exist in providers.json, which stays the one place for a
+/// provider's name, hosts and links.
 fn processors(file: ProcessorsFile) -> Result<String, String> {
     let providers = std::fs::read_to_string("src/knowledge/providers.json")
         .map_err(|e| format!("providers.json: {e}"))?;
     let providers: ProvidersFile =
         serde_json::from_str(&providers).map_err(|e| format!("providers.json: {e}"))?;
     let mut out = format!(
-        "static SUSPENDED: &str = {};\nstatic PROCESSORS: &[Processor] = &[\n",
+        "static SUSPENDED: &[&str] = {};\nstatic PROCESSORS: &[Processor] = &[\n",
         phrases_lit(&file.suspended_phrases, "suspended_phrases")?
     );
     let mut seen = BTreeSet::new();
@@ -484,7 +458,7 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
         }
         let mut shapes = Vec::new();
         for s in &p.shapes {
-            shapes.push(record(nonempty(s, &at)?, &at)?);
+            shapes.push(strs(nonempty(s, &at)?));
         }
         let mut codes = Vec::new();
         let mut keys = BTreeSet::new();
@@ -493,19 +467,19 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
             if c.meaning.is_empty() || c.step.as_deref() == Some("") {
                 return Err(format!("{at}: empty meaning or step"));
             }
-            let cause = match &c.cause {
-                Some(id) => index(&CAUSES, id, "cause", &at)?.to_string(),
-                None => String::new(),
-            };
-            let actor = index(&ACTORS, &c.acts, "actor", &at)?.to_string();
+            let actor = variant("Actor", &ACTORS, &c.acts, &at)?;
             for key in std::iter::once(code).chain(&c.also) {
                 // Codes are matched case-insensitively: stored lowercased, once.
                 let key = key.to_ascii_lowercase();
                 if key.is_empty() || !keys.insert(key.clone()) {
                     return Err(format!("{at}: empty or duplicate code `{key}`"));
                 }
-                let step = c.step.as_deref().unwrap_or_default();
-                codes.push(record(&[&key, &cause, &c.meaning, &actor, step], &at)?);
+                codes.push(format!(
+                    "Code {{ code: {key:?}, cause: {}, meaning: {:?}, actor: {actor}, step: {} }}",
+                    opt_cause(&c.cause, &at)?,
+                    c.meaning,
+                    opt(&c.step),
+                ));
             }
         }
         for code in &p.declines {
@@ -513,16 +487,18 @@ fn processors(file: ProcessorsFile) -> Result<String, String> {
             if key.is_empty() || !keys.insert(key.clone()) {
                 return Err(format!("{at}, declines: empty or duplicate code `{key}`"));
             }
-            codes.push(record(&[key.as_str(), "", "", "0", ""], &at)?);
+            codes.push(format!(
+                "Code {{ code: {key:?}, cause: None, meaning: \"\", actor: Actor::Customer, step: None }}"
+            ));
         }
         out += &format!(
-            "Processor {{ provider: {:?}, docs: {:?}, shapes: {}, codes_at: {}, messages_at: {}, codes: {} }},\n",
+            "Processor {{ provider: {:?}, docs: {:?}, shapes: &[{}], codes_at: {}, messages_at: {}, codes: &[\n{}] }},\n",
             p.provider,
             p.docs,
-            lit(&shapes.join(RS)),
-            lit(&record(nonempty(&p.codes_at, &at)?, &at)?),
-            lit(&record(nonempty(&p.messages_at, &at)?, &at)?),
-            lit(&codes.join(RS)),
+            shapes.join(", "),
+            strs(nonempty(&p.codes_at, &at)?),
+            strs(nonempty(&p.messages_at, &at)?),
+            codes.join(",\n"),
         );
     }
     Ok(out + "];\n")
@@ -597,24 +573,12 @@ fn list<T>(items: &[T], item: impl Fn(&T) -> String) -> String {
     )
 }
 
-fn lit(s: &str) -> String {
-    format!("{s:?}")
+/// A `&[&str]` literal.
+fn strs<S: AsRef<str>>(items: &[S]) -> String {
+    list(items, |s| format!("{:?}", s.as_ref()))
 }
 
-/// Fields joined by US; a field holding a separator would break the record.
-fn record<S: AsRef<str>>(fields: &[S], at: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for f in fields {
-        let f = f.as_ref();
-        if f.contains(|c| ('\u{1c}'..='\u{1f}').contains(&c)) {
-            return Err(format!("{at}: control character in `{f}`"));
-        }
-        out.push(f);
-    }
-    Ok(out.join(US))
-}
-
-/// List items must not be empty: "" is how the empty list is written.
+/// List items must not be empty (an empty phrase would match everything).
 fn nonempty<'a>(items: &'a [String], at: &str) -> Result<&'a [String], String> {
     if items.iter().any(String::is_empty) {
         return Err(format!("{at}: empty list item"));
@@ -628,7 +592,7 @@ fn phrases_lit(items: &[String], at: &str) -> Result<String, String> {
         .iter()
         .map(|s| s.to_lowercase())
         .collect();
-    Ok(lit(&record(&lower, at)?))
+    Ok(strs(&lower))
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -638,66 +602,61 @@ fn opt(s: &Option<String>) -> String {
     }
 }
 
-fn flag(b: bool) -> &'static str {
-    if b {
-        "1"
-    } else {
-        ""
-    }
+/// `Some(Cause::…)`, or `None`.
+fn opt_cause(id: &Option<String>, at: &str) -> Result<String, String> {
+    Ok(match id {
+        Some(id) => format!("Some({})", cause(id, at)?),
+        None => "None".into(),
+    })
 }
 
-/// Steps as records of text, link and snippet ("" for none).
+/// Steps as a `&[StepText]` literal.
 fn steps(steps: &[StepDef], at: &str) -> Result<String, String> {
-    let mut out = Vec::new();
     for s in steps {
         if s.text.is_empty() || s.link.as_deref() == Some("") || s.snippet.as_deref() == Some("") {
             return Err(format!("{at}: empty step text, link or snippet"));
         }
-        out.push(record(
-            &[
-                s.text.as_str(),
-                s.link.as_deref().unwrap_or_default(),
-                s.snippet.as_deref().unwrap_or_default(),
-            ],
-            at,
-        )?);
     }
-    Ok(out.join(RS))
+    Ok(list(steps, |s| {
+        format!(
+            "StepText {{ text: {:?}, link: {}, snippet: {} }}",
+            s.text,
+            opt(&s.link),
+            opt(&s.snippet)
+        )
+    }))
 }
 
-/// Headers as records of name and wanted value ("" for any).
+/// Headers as a `&[HeaderCondition]` literal.
 fn headers(headers: &[HeaderDef], at: &str) -> Result<String, String> {
-    let mut out = Vec::new();
-    for h in headers {
-        if h.name.is_empty() || h.equals.as_deref() == Some("") {
-            return Err(format!("{at}: empty header name or value"));
-        }
-        out.push(record(
-            &[h.name.as_str(), h.equals.as_deref().unwrap_or_default()],
-            at,
-        )?);
+    if headers
+        .iter()
+        .any(|h| h.name.is_empty() || h.equals.as_deref() == Some(""))
+    {
+        return Err(format!("{at}: empty header name or value"));
     }
-    Ok(lit(&out.join(RS)))
+    Ok(list(headers, |h| {
+        format!(
+            "HeaderCondition {{ name: {:?}, equals: {} }}",
+            h.name,
+            opt(&h.equals)
+        )
+    }))
 }
 
 fn cause(id: &str, at: &str) -> Result<String, String> {
     variant("Cause", &CAUSES, id, at)
 }
 
-/// The position of `id` in `known`, written as one digit; else an error listing the known ids.
-fn index(known: &[&str], id: &str, what: &str, at: &str) -> Result<usize, String> {
-    match known.iter().position(|k| *k == id) {
-        Some(n) if n < 10 => Ok(n),
-        _ => Err(format!(
-            "{at}: unknown {what} `{id}` (known: {})",
-            known.join(", ")
-        )),
-    }
-}
-
 /// `Enum::Variant` for a snake_case id from `known`, else an error listing the known ids.
 fn variant(ty: &str, known: &[&str], id: &str, at: &str) -> Result<String, String> {
-    index(known, id, &ty.to_lowercase(), at)?;
+    if !known.contains(&id) {
+        return Err(format!(
+            "{at}: unknown {} `{id}` (known: {})",
+            ty.to_lowercase(),
+            known.join(", ")
+        ));
+    }
     let camel: String = id
         .split('_')
         .map(|w| {

@@ -28,6 +28,7 @@ import init, {
   tab_count,
 } from './pkg/why402.js';
 import * as settings from './settings.js';
+import { CLEAR_ALL, DEVTOOLS_ENTRY, PAGE_CAPTURES, TAB_KEY_PREFIX, tabKey } from './messages.js';
 import * as consoleLine from './console-line.js';
 import * as pauseBadge from './pause-badge.js';
 
@@ -42,7 +43,6 @@ const MAX_CAPTURED_HEADERS = 100;
 // Handlers also wait for the stored settings (pause, statuses, body capture) to be in memory.
 const ready = Promise.all([init(), settings.loaded]);
 const WRITE_MS = 100;
-const tabKey = (tabId) => `tab:${tabId}`;
 
 // tabId -> promise that its stored list is in the wasm.
 const loaded = new Map();
@@ -152,7 +152,7 @@ async function evictOtherTab(keep) {
   let victim = null;
   let victimNewest = Infinity;
   for (const [key, list] of Object.entries(all)) {
-    if (!key.startsWith('tab:') || key === keep) continue;
+    if (!key.startsWith(TAB_KEY_PREFIX) || key === keep) continue;
     const newest = Array.isArray(list) && list.length > 0 ? Number(list[list.length - 1].time_ms) || 0 : 0;
     if (newest < victimNewest) {
       victim = key;
@@ -162,7 +162,7 @@ async function evictOtherTab(keep) {
   if (victim === null) return false;
   console.warn('why402: session storage is full; dropping the records of', victim);
   await chrome.storage.session.remove(victim);
-  const tabId = Number(victim.slice('tab:'.length));
+  const tabId = Number(victim.slice(TAB_KEY_PREFIX.length));
   if (Number.isInteger(tabId)) {
     forget_tab(tabId);
     loaded.delete(tabId);
@@ -318,10 +318,10 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!message || typeof message !== 'object' || sender.id !== chrome.runtime.id) return false;
   const now = Date.now();
   const ack = (ok) => sendResponse({ ok });
-  if (message.type === 'page-captures' && sender.tab && Number.isInteger(sender.tab.id)) {
+  if (message.type === PAGE_CAPTURES && sender.tab && Number.isInteger(sender.tab.id)) {
     // The tab comes from the sender, never from the (page-influenced) message.
     onPageCaptures(sender.tab.id, message, now, ack, sender.tab.url || sender.url);
-  } else if (message.type === 'devtools-entry' && fromExtensionPage(sender) && Number.isInteger(message.tab_id)) {
+  } else if (message.type === DEVTOOLS_ENTRY && fromExtensionPage(sender) && Number.isInteger(message.tab_id)) {
     const tabId = message.tab_id;
     const status = message.entry?.response?.status;
     // The tab's page is looked up only while some site is paused.
@@ -329,7 +329,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
       if (!settings.bodyCaptureOn() || settings.skipsStatus(status) || settings.isPaused(url)) ack(true);
       else withTab(tabId, () => observe_entry(tabId, message.entry, 'devtools', now) === 1, ack);
     });
-  } else if (message.type === 'clear-all' && sender.url === chrome.runtime.getURL('options.html')) {
+  } else if (message.type === CLEAR_ALL && sender.url === chrome.runtime.getURL('options.html')) {
     clearAll().then(() => ack(true), () => ack(false));
   } else {
     return false;
@@ -340,8 +340,8 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 // The options page's "Clear all records": every tab's list, in memory and stored, and its badge.
 async function clearAll() {
   await ready;
-  const stored = Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('tab:'));
-  const tabs = new Set([...loaded.keys(), ...stored.map((k) => Number(k.slice('tab:'.length)))]);
+  const stored = Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith(TAB_KEY_PREFIX));
+  const tabs = new Set([...loaded.keys(), ...stored.map((k) => Number(k.slice(TAB_KEY_PREFIX.length)))]);
   for (const tabId of tabs) {
     if (!Number.isInteger(tabId)) continue;
     // The tab stays "loaded" with an empty list, so a pending load cannot bring records back.

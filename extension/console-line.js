@@ -8,6 +8,7 @@
 // 402 prints one line, already with the body's diagnosis.
 import { console_line } from './pkg/why402.js';
 import { consoleLinesOn } from './settings.js';
+import { CONSOLE_LINE } from './messages.js';
 
 const SETTLE_MS = 400;
 const SEND_TRIES = 4; // a 402 document: its content scripts may not be listening yet
@@ -26,7 +27,7 @@ const keyOf = (tabId, id) => `${tabId} ${id}`;
 const causeOf = (record) => record.diagnosis?.cause ?? null;
 
 function send(tabId, line, tries) {
-  chrome.tabs.sendMessage(tabId, { type: 'why402-console', line }, { frameId: 0 }).catch(() => {
+  chrome.tabs.sendMessage(tabId, { type: CONSOLE_LINE, line }, { frameId: 0 }).catch(() => {
     if (tries > 1) setTimeout(() => send(tabId, line, tries - 1), RETRY_MS);
   });
 }

@@ -2,6 +2,7 @@
 // Every change is saved at once; the service worker picks it up through storage.onChanged, so
 // nothing needs reloading. The default statuses come from the crate (generated into settings.js).
 import { defaultStatuses } from './settings.js';
+import { CLEAR_ALL } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -110,7 +111,7 @@ async function main() {
     $('site').value = '';
   });
   $('clear').addEventListener('click', async () => {
-    const answer = await chrome.runtime.sendMessage({ type: 'clear-all' });
+    const answer = await chrome.runtime.sendMessage({ type: CLEAR_ALL });
     say(answer && answer.ok ? 'All records cleared.' : 'Could not clear the records.');
   });
 }

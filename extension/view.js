@@ -1,6 +1,8 @@
 // Glue shared by the popup and the DevTools panel: which tab, and the tab's stored records,
 // shown now and again on every change. No diagnosis logic here: the wasm UI renders.
 
+import { tabKey } from './messages.js';
+
 /** The tab named by `?tab=N` (tests, a detached window), else `fallback()`. */
 export async function tabId(fallback) {
   const param = new URLSearchParams(location.search).get('tab');
@@ -15,7 +17,7 @@ export async function tabId(fallback) {
  * compiles while the records are read.
  */
 export async function watchRecords(tab, ready, show) {
-  const key = `tab:${tab}`;
+  const key = tabKey(tab);
   const list = (value) => (Array.isArray(value) ? value : []);
   let changed = false; // a change seen before the first read came back is newer than it
   chrome.storage.onChanged.addListener((changes, area) => {

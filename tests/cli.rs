@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
 
+mod support;
+use support::outside_code;
+
 const BIN: &str = env!("CARGO_BIN_EXE_why402");
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sample.har");
 
@@ -339,24 +342,6 @@ fn skipped_entries_are_counted_and_checked() {
 }
 
 const HOSTILE_BODY: &str = r#"{"error": {"code": 402, "message": "Insufficient credits <img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>alert(2)</script> | col | `tick`"}}"#;
-
-/// Strips code spans and fenced blocks: what a Markdown renderer would interpret.
-fn outside_code(md: &str) -> String {
-    let mut out = String::new();
-    let mut rest = md;
-    while let Some(start) = rest.find('`') {
-        out.push_str(&rest[..start]);
-        let run = rest[start..].len() - rest[start..].trim_start_matches('`').len();
-        let fence = &rest[start..start + run];
-        let after = &rest[start + run..];
-        match after.find(fence) {
-            Some(end) => rest = &after[end + run..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Pass after merge: needs a diagnosis (any 402 gets one) to have something to render.
 #[test]

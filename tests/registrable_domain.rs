@@ -69,9 +69,8 @@ fn hosts() -> Vec<String> {
 fn known(host: &str) -> bool {
     providers::all().iter().any(|p| {
         p.hosts
-            .split('\u{1f}')
-            .filter(|d| !d.is_empty())
-            .any(|d| host == d || host.ends_with(&format!(".{d}")))
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
     })
 }
 

@@ -1,8 +1,8 @@
 //! Robustness: a bounded, deterministic mutation loop over every fixture entry (truncated and
 //! corrupted bodies, huge and deeply nested bodies, junk headers) asserting that the diagnosis
-//! never panics and stays fast; plus the big generated cases JSON fixtures cannot hold.
-
-use std::time::{Duration, Instant};
+//! never panics; plus the big generated cases JSON fixtures cannot hold. Speed is not timed
+//! (a loaded machine would fail it, an idle one pass anything): the bounds are checked by what
+//! the diagnosis shows it read, e.g. a phrase past the read cap is not found.
 
 use serde_json::Value;
 use why402::{diagnose, Cause, Context, Exchange, Header};
@@ -12,8 +12,8 @@ const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/fixture_files
 
 /// Mutations per fixture entry.
 const ROUNDS: usize = 24;
-/// One diagnosis must finish within this, even unoptimised.
-const MAX_ONE: Duration = Duration::from_secs(2);
+/// Fewer fixture files than this means the list went missing, not that the suite shrank.
+const MIN_FILES: usize = 15;
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);
@@ -36,13 +36,26 @@ impl Rng {
     }
 }
 
+/// Every fixture entry; a file or entry that does not parse fails the test (it would otherwise
+/// be skipped without a word), as does a file with no cases.
 fn entries() -> Vec<Exchange> {
-    FILES
-        .iter()
-        .filter_map(|(_, text)| serde_json::from_str::<Vec<Value>>(text).ok())
-        .flatten()
-        .filter_map(|case| Exchange::from_json(&case["entry"]).ok())
-        .collect()
+    assert!(
+        FILES.len() >= MIN_FILES,
+        "only {} fixture files",
+        FILES.len()
+    );
+    let mut all = Vec::new();
+    for (name, text) in FILES {
+        let cases: Vec<Value> =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!cases.is_empty(), "{name}: no cases");
+        for case in cases {
+            let entry = Exchange::from_json(&case["entry"])
+                .unwrap_or_else(|e| panic!("{name}#{}: {e}", case["id"]));
+            all.push(entry);
+        }
+    }
+    all
 }
 
 fn body_of(e: &Exchange) -> String {
@@ -128,23 +141,26 @@ fn mutate(base: &Exchange, rng: &mut Rng) -> Exchange {
     e
 }
 
-fn timed(e: &Exchange) {
-    let start = Instant::now();
-    let _ = diagnose(e, &Context::default());
-    let took = start.elapsed();
-    assert!(took < MAX_ONE, "diagnosis took {took:?}");
-}
-
 #[test]
-fn mutated_fixtures_never_panic_and_stay_fast() {
+fn mutated_fixtures_never_panic() {
     let entries = entries();
     let mut rng = Rng(0x402_402_402);
+    let mut ran = 0;
     for base in &entries {
-        timed(base);
+        let _ = diagnose(base, &Context::default());
+        ran += 1;
         for _ in 0..ROUNDS {
-            timed(&mutate(base, &mut rng));
+            let _ = diagnose(&mutate(base, &mut rng), &Context::default());
+            ran += 1;
         }
     }
+    // Every case of every file, not a few that happened to parse.
+    let cases: usize = FILES
+        .iter()
+        .map(|(_, text)| serde_json::from_str::<Vec<Value>>(text).map_or(0, |c| c.len()))
+        .sum();
+    assert!(cases >= 250, "only {cases} fixture cases");
+    assert_eq!(ran, cases * (ROUNDS + 1));
 }
 
 fn exchange(url: &str, status: u16, body: String) -> Exchange {
@@ -160,9 +176,7 @@ fn one_megabyte_body_is_read_in_part_and_still_classified() {
     let body = format!("Insufficient credits. {}", "padding ".repeat(130_000));
     assert!(body.len() > 1_000_000);
     let e = exchange("https://api.unknown.example/x", 402, body);
-    let start = Instant::now();
     let d = diagnose(&e, &Context::default()).expect("a 402 is always diagnosed");
-    assert!(start.elapsed() < MAX_ONE);
     assert_eq!(d.cause, Cause::InsufficientBalance);
     assert!(d.evidence.iter().any(|ev| ev.value.contains("KiB")));
 }
@@ -192,9 +206,12 @@ fn deep_nesting_and_html_floods() {
         "<script>var a='<';</script><div><".repeat(10_000)
     );
     let e = exchange("https://api.unknown.example/x", 402, html);
-    let start = Instant::now();
-    let _ = diagnose(&e, &Context::default());
-    assert!(start.elapsed() < MAX_ONE);
+    // The phrase sits past the part that is read: not finding it shows the flood was not
+    // scanned to the end.
+    assert_eq!(
+        diagnose(&e, &Context::default()).map(|d| d.cause),
+        Some(Cause::Unknown)
+    );
 }
 
 #[test]

@@ -10,6 +10,9 @@
   const MAX_TEXT = 64 * 1024;
   const MAX_LINES = 200;
   const SINGLE = new Set(['cause', 'retry']);
+  // Message names from messages.js (a classic script cannot import it; the shapes are its
+  // typedefs). tests/e2e/messages.test.mjs checks these match.
+  const CONSOLE_LINE = 'why402-console';
 
   /**
    * The wasm's text (`ConsoleLine::to_text`): the summary line, then `key<TAB>value` lines.
@@ -30,8 +33,9 @@
     return { summary, details };
   }
 
+  // `message`: a ConsoleLineMessage (messages.js), checked before use.
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== chrome.runtime.id || !message || message.type !== 'why402-console') {
+    if (sender.id !== chrome.runtime.id || !message || message.type !== CONSOLE_LINE) {
       return false;
     }
     if (typeof message.line === 'string') {

@@ -20,6 +20,13 @@
   const MAX_CAPTURED_HEADERS = 100;
   // @end generated
 
+  // Message names from messages.js (a classic script cannot import it; the shapes are its
+  // typedefs). tests/e2e/messages.test.mjs checks these match.
+  const HELLO_EVENT = 'why402-hello';
+  const RELAY_READY_EVENT = 'why402-relay-ready';
+  const PORT_ENTRY = 'entry';
+  const PORT_FAILURE = 'failure';
+
   // ---- captured now, before any page script can replace them -----------------------------
   const W = window;
   const apply = Reflect.apply;
@@ -161,15 +168,16 @@
   let port = null;
   const offer = () => {
     const channel = new Channel();
-    const hello = new MsgEvent('why402-hello', { __proto__: null, ports: [channel.port2], cancelable: true });
+    const hello = new MsgEvent(HELLO_EVENT, { __proto__: null, ports: [channel.port2], cancelable: true });
     if (!call(dispatch, document, [hello])) port = channel.port1;
     return port !== null;
   };
   const onRelayReady = () => {
-    if (offer()) call(removeListener, document, ['why402-relay-ready', onRelayReady]);
+    if (offer()) call(removeListener, document, [RELAY_READY_EVENT, onRelayReady]);
   };
-  if (!offer()) call(addListener, document, ['why402-relay-ready', onRelayReady]);
+  if (!offer()) call(addListener, document, [RELAY_READY_EVENT, onRelayReady]);
 
+  /** @param {import('../messages.js').PortMessage} message */
   function post(message) {
     try {
       if (port !== null) call(portPost, port, [message]);
@@ -225,7 +233,7 @@
     }
     post({
       __proto__: null,
-      kind: 'entry',
+      kind: PORT_ENTRY,
       entry: {
         __proto__: null,
         request: { __proto__: null, method, url, headers: [] },
@@ -292,7 +300,7 @@
       response = await promise;
     } catch (err) {
       if (info.url !== null) {
-        post({ __proto__: null, kind: 'failure', method: info.method, url: info.url, error: 'fetch rejected' });
+        post({ __proto__: null, kind: PORT_FAILURE, method: info.method, url: info.url, error: 'fetch rejected' });
       }
       return;
     }
@@ -336,7 +344,7 @@
         // A network error (or a cross-origin response the page may not read).
         const url = info.url === null ? null : absolute(info.url);
         if (url !== null) {
-          post({ __proto__: null, kind: 'failure', method: info.method, url, error: 'XMLHttpRequest error' });
+          post({ __proto__: null, kind: PORT_FAILURE, method: info.method, url, error: 'XMLHttpRequest error' });
         }
         return;
       }

@@ -16,6 +16,14 @@
   const MAX_CAPTURED_HEADERS = 100;
   // @end generated
 
+  // Message names from messages.js (a classic script cannot import it; the shapes are its
+  // typedefs). tests/e2e/messages.test.mjs checks these match.
+  const HELLO_EVENT = 'why402-hello';
+  const RELAY_READY_EVENT = 'why402-relay-ready';
+  const PORT_ENTRY = 'entry';
+  const PORT_FAILURE = 'failure';
+  const PAGE_CAPTURES = 'page-captures';
+
   // The background keeps the newest 100 records per tab: older captures of a burst are
   // replaced by newer ones here already.
   const MAX_QUEUED = 128;
@@ -62,7 +70,7 @@
     for (let attempt = 0; attempt < RETRIES; attempt += 1) {
       if (attempt > 0) replayed = entries.map(seenByBrowser);
       try {
-        const reply = await chrome.runtime.sendMessage({ type: 'page-captures', entries, replayed, failures });
+        const reply = await chrome.runtime.sendMessage({ type: PAGE_CAPTURES, entries, replayed, failures });
         if (reply && reply.ok) break;
       } catch (err) {
         if (/context invalidated/i.test(String(err))) {
@@ -134,12 +142,13 @@
     return { method: f.method.toUpperCase(), url: f.url, error: isString(f.error, 200) ? f.error : 'failed' };
   }
 
+  /** @param {import('../messages.js').PortMessage} data (unchecked: the page can forge it) */
   function onPageMessage(data) {
     if (!data || typeof data !== 'object') return;
-    if (data.kind === 'entry') {
+    if (data.kind === PORT_ENTRY) {
       const entry = validEntry(data.entry);
       if (entry) enqueue({ entry, bytes: messageBytes(entry) });
-    } else if (data.kind === 'failure') {
+    } else if (data.kind === PORT_FAILURE) {
       const failure = validFailure(data);
       if (failure) enqueue({ failure, bytes: 0 });
     }
@@ -151,11 +160,11 @@
     if (connected || !event.ports || !event.ports[0]) return;
     connected = true;
     event.preventDefault(); // tells the hook the port was taken
-    document.removeEventListener('why402-hello', onHello);
+    document.removeEventListener(HELLO_EVENT, onHello);
     event.ports[0].onmessage = (msg) => onPageMessage(msg.data);
   };
-  document.addEventListener('why402-hello', onHello);
-  document.dispatchEvent(new Event('why402-relay-ready'));
+  document.addEventListener(HELLO_EVENT, onHello);
+  document.dispatchEvent(new Event(RELAY_READY_EVENT));
 
   function captureDocument() {
     try {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Why the request failed, in the project's taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// No card or billing set up for the account or feature.
@@ -91,15 +91,6 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub fn id(self) -> &'static str {
-        match self {
-            Protocol::X402 => "x402",
-            Protocol::L402 => "l402",
-            Protocol::Mpp => "mpp",
-            Protocol::PayPerCrawl => "pay_per_crawl",
-        }
-    }
-
     pub fn display(self) -> &'static str {
         match self {
             Protocol::X402 => "x402",
@@ -242,7 +233,7 @@ pub struct Retry {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,

@@ -130,25 +130,47 @@ pub fn balanced(text: &str) -> Option<&str> {
     None
 }
 
+/// Where a scan stands relative to single- and double-quoted strings (with `\` escapes).
+#[derive(Default)]
+struct Quotes {
+    open: Option<u8>,
+    escaped: bool,
+}
+
+impl Quotes {
+    /// Takes the next byte; true when it belongs to a string (its quotes included), so the
+    /// caller looks only at the bytes between strings.
+    fn in_string(&mut self, b: u8) -> bool {
+        match self.open {
+            Some(q) => {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == q {
+                    self.open = None;
+                }
+                true
+            }
+            None if b == b'"' || b == b'\'' => {
+                self.open = Some(b);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The byte index just past the bracket that closes the one `s` starts with, aware of single-
 /// and double-quoted strings and escapes. `None` when `s` ends first.
 fn balanced_end(s: &str) -> Option<usize> {
     let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for (i, b) in s.bytes().enumerate() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == q {
-                quote = None;
-            }
+        if quotes.in_string(b) {
             continue;
         }
         match b {
-            b'"' | b'\'' => quote = Some(b),
             b'{' | b'[' => depth += 1,
             b'}' | b']' => {
                 depth = depth.checked_sub(1)?;
@@ -166,25 +188,16 @@ fn balanced_end(s: &str) -> Option<usize> {
 /// after dropping a dangling key or partial value. `None` when nothing useful remains.
 fn close_truncated(s: &str) -> Option<String> {
     let mut stack = Vec::new();
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     // The last position where cutting leaves complete members: after a `,` `{` or `[` outside
     // strings, or after a closed value.
     let mut safe = 0;
     let mut safe_stack_len = 0;
     for (i, b) in s.bytes().enumerate() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == q {
-                quote = None;
-            }
+        if quotes.in_string(b) {
             continue;
         }
         match b {
-            b'"' | b'\'' => quote = Some(b),
             b'{' => stack.push(b'}'),
             b'[' => stack.push(b']'),
             b'}' | b']' => {

@@ -1,15 +1,29 @@
-//! BOLT11 Lightning invoice decoding, by hand: bech32 checksum (BIP-173 polymod, without the
-//! 90-character limit since invoices with route hints run past 1023), the human-readable part
-//! (network and amount) and the tagged fields the diagnosis shows. The signature is not checked
-//! and the payee is not recovered from it: nothing in a diagnosis needs that, and the secp256k1
-//! code would not fit the wasm budget.
+//! BOLT11 Lightning invoice decoding: the `bech32` crate checks the string and its checksum
+//! (with [`Bolt11Checksum`], since invoices with route hints run past bech32's 1,023-character
+//! code length); the human-readable part (network and amount) and the tagged fields the
+//! diagnosis shows are read here. The signature is not checked and the payee is not recovered
+//! from it: nothing in a diagnosis needs that.
 //!
 //! A broken invoice is evidence, so every failure is an [`Error`] value, never a panic.
 
 use super::quote::quoted;
 
-/// The bech32 alphabet: a character's index is its 5-bit value.
-const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+use bech32::primitives::decode::{CharError, CheckedHrpstring, CheckedHrpstringError};
+use bech32::primitives::decode::{ChecksumError, UncheckedHrpstringError};
+use bech32::{Checksum, Fe32};
+
+/// Bech32's checksum (BIP-173) without its length limit: BOLT11 invoices may be longer than the
+/// 1,023 characters the code guarantees to catch errors in, and BOLT11 accepts that (LDK and
+/// lnd do the same). Our own cap is [`MAX_INVOICE_CHARS`].
+enum Bolt11Checksum {}
+
+impl Checksum for Bolt11Checksum {
+    type MidstateRepr = u32;
+    const CODE_LENGTH: usize = usize::MAX;
+    const CHECKSUM_LENGTH: usize = 6;
+    const GENERATOR_SH: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    const TARGET_RESIDUE: u32 = 1;
+}
 
 /// Longer strings are refused before any work (LDK's own cap is 7089).
 pub const MAX_INVOICE_CHARS: usize = 8192;
@@ -19,7 +33,6 @@ pub const DEFAULT_EXPIRY_SECS: u64 = 3600;
 
 const TIMESTAMP_GROUPS: usize = 7;
 const SIGNATURE_GROUPS: usize = 104;
-const CHECKSUM_GROUPS: usize = 6;
 
 /// The chain an invoice is for, from its HRP currency prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,32 +158,6 @@ impl Invoice {
     }
 }
 
-fn polymod(values: impl Iterator<Item = u8>) -> u32 {
-    const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-    let mut chk: u32 = 1;
-    for v in values {
-        let top = chk >> 25;
-        chk = ((chk & 0x1ff_ffff) << 5) ^ u32::from(v);
-        for (i, g) in GEN.iter().enumerate() {
-            if (top >> i) & 1 == 1 {
-                chk ^= g;
-            }
-        }
-    }
-    chk
-}
-
-fn hrp_expand(hrp: &str) -> impl Iterator<Item = u8> + '_ {
-    hrp.bytes()
-        .map(|c| c >> 5)
-        .chain(std::iter::once(0))
-        .chain(hrp.bytes().map(|c| c & 31))
-}
-
-fn checksum_ok(hrp: &str, data: &[u8]) -> bool {
-    polymod(hrp_expand(hrp).chain(data.iter().copied())) == 1
-}
-
 /// Regroups 5-bit values into bytes, dropping the incomplete tail (BOLT11 pads with zeros).
 fn to_bytes(groups: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(groups.len() * 5 / 8);
@@ -262,27 +249,26 @@ pub fn decode(input: &str) -> Result<Invoice, Error> {
         return Err(Error::MixedCase);
     }
     let s = s.to_ascii_lowercase();
-    let (hrp, data_part) = s.rsplit_once('1').ok_or(Error::NoSeparator)?;
-    if let Some(c) = hrp.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(Error::InvalidChar(c));
-    }
-    let mut data = Vec::with_capacity(data_part.len());
-    for c in data_part.chars() {
-        let v = u8::try_from(c)
-            .ok()
-            .and_then(|b| CHARSET.iter().position(|&x| x == b))
-            .ok_or(Error::InvalidChar(c))?;
-        data.push(v as u8);
-    }
-    if data.len() < CHECKSUM_GROUPS {
-        return Err(Error::Truncated);
-    }
-    if !checksum_ok(hrp, &data) {
-        return Err(Error::BadChecksum);
-    }
+    let (hrp_text, _) = s.rsplit_once('1').ok_or(Error::NoSeparator)?;
+    let checked = CheckedHrpstring::new::<Bolt11Checksum>(&s).map_err(|e| match e {
+        CheckedHrpstringError::Parse(UncheckedHrpstringError::Char(c)) => match c {
+            CharError::MissingSeparator => Error::NoSeparator,
+            CharError::InvalidChar(c) => Error::InvalidChar(c),
+            CharError::MixedCase => Error::MixedCase,
+            _ => Error::Truncated,
+        },
+        CheckedHrpstringError::Parse(_) => Error::BadHrp(hrp_text.into()),
+        CheckedHrpstringError::Checksum(ChecksumError::InvalidResidue) => Error::BadChecksum,
+        _ => Error::Truncated,
+    })?;
+    let hrp = hrp_text;
+    let data: Vec<u8> = checked
+        .fe32_iter::<std::iter::Empty<u8>>()
+        .map(Fe32::to_u8)
+        .collect();
     let (network, amount_msat) = parse_hrp(hrp)?;
 
-    let payload = &data[..data.len() - CHECKSUM_GROUPS];
+    let payload = &data[..];
     if payload.len() < TIMESTAMP_GROUPS + SIGNATURE_GROUPS {
         return Err(Error::Truncated);
     }
@@ -347,13 +333,13 @@ pub fn decode(input: &str) -> Result<Invoice, Error> {
 /// tests of the decoder and of the detectors that use it.
 #[cfg(test)]
 pub(crate) fn encode_unsigned(hrp: &str, data: &[u8]) -> String {
-    let pm = polymod(hrp_expand(hrp).chain(data.iter().copied()).chain([0u8; 6])) ^ 1;
-    let checksum = (0..6).map(|i| ((pm >> (5 * (5 - i))) & 31) as u8);
-    let mut out = format!("{hrp}1");
-    for v in data.iter().copied().chain(checksum) {
-        out.push(CHARSET[usize::from(v & 31)] as char);
-    }
-    out
+    use bech32::primitives::iter::Fe32IterExt;
+    let hrp = bech32::Hrp::parse(hrp).expect("test HRP");
+    data.iter()
+        .map(|&v| Fe32::try_from(v & 31).expect("5-bit value"))
+        .with_checksum::<Bolt11Checksum>(&hrp)
+        .chars()
+        .collect()
 }
 
 #[cfg(test)]
@@ -435,6 +421,19 @@ mod tests {
         for junk in ["1", "ln1", "lnbc1", "☃1qqqqqq", "lnbc1☃", "11111111"] {
             assert!(decode(junk).is_err());
         }
+    }
+
+    #[test]
+    fn invoices_longer_than_bech32s_code_length_decode() {
+        // A long description, as route hints make real invoices longer than 1,023 characters.
+        let mut data = vec![0u8; 7];
+        data.extend([13, 1, 31]);
+        data.extend([8u8; 63]);
+        data.extend(std::iter::repeat_n(0u8, 1500));
+        data.extend([0u8; 104]);
+        let invoice = encode_unsigned("lnbc", &data);
+        assert!(invoice.len() > 1023);
+        assert!(decode(&invoice).unwrap().description.is_some());
     }
 
     #[test]

@@ -1,9 +1,6 @@
-//! Dates as they appear in HTTP (RFC 9110 HTTP-date in its three forms) and in JSON
-//! (RFC 3339), to and from Unix seconds. Hand-written to keep the wasm small.
-
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+//! Dates as they appear in HTTP (RFC 9110 HTTP-date in its three forms, read by the `httpdate`
+//! crate) and in JSON (RFC 3339, read and written here: no small crate does only that), to and
+//! from Unix seconds.
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -50,66 +47,13 @@ fn digits(s: &str, n: usize) -> Option<u32> {
     s.parse().ok()
 }
 
-fn month(name: &str) -> Option<u32> {
-    let lower = name.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == lower)
-        .map(|i| i as u32 + 1)
-}
-
-/// `HH:MM:SS`, one or two digits each (asctime pads the hour with a space, not a zero).
-fn hms(s: &str) -> Option<(u32, u32, u32)> {
-    let mut it = s.split(':').map(|p| match p.len() {
-        1 | 2 => digits(p, p.len()),
-        _ => None,
-    });
-    let h = it.next()??;
-    let m = it.next()??;
-    let sec = it.next()??;
-    if it.next().is_some() {
-        return None;
-    }
-    Some((h, m, sec))
-}
-
 /// Parses an HTTP-date: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
-/// (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`).
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`), from 1970 to 9999
+/// and with the right weekday.
 pub fn parse_http_date(input: &str) -> Option<i64> {
-    let s = input.trim();
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    match parts.as_slice() {
-        // IMF-fixdate
-        [_, d, mo, y, t, zone] if zone.eq_ignore_ascii_case("GMT") || *zone == "UTC" => {
-            let (h, mi, sec) = hms(t)?;
-            unix(y.parse().ok()?, month(mo)?, d.parse().ok()?, h, mi, sec)
-        }
-        // RFC 850: 06-Nov-94
-        [_, dmy, t, zone] if zone.eq_ignore_ascii_case("GMT") => {
-            let mut it = dmy.split('-');
-            let d: u32 = it.next()?.parse().ok()?;
-            let mo = month(it.next()?)?;
-            let y2: i64 = it.next()?.parse().ok()?;
-            // Two-digit years: RFC 9110 says to read 50+ years ahead as the past.
-            let y = if y2 < 100 {
-                if y2 >= 70 {
-                    1900 + y2
-                } else {
-                    2000 + y2
-                }
-            } else {
-                y2
-            };
-            let (h, mi, sec) = hms(t)?;
-            unix(y, mo, d, h, mi, sec)
-        }
-        // asctime
-        [_, mo, d, t, y] => {
-            let (h, mi, sec) = hms(t)?;
-            unix(y.parse().ok()?, month(mo)?, d.parse().ok()?, h, mi, sec)
-        }
-        _ => None,
-    }
+    let t = httpdate::parse_http_date(input.trim()).ok()?;
+    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
 }
 
 /// Parses RFC 3339 / ISO 8601 date-times: `2025-01-15T12:05:00Z`, with fractions and offsets.

@@ -11,7 +11,7 @@ use crate::core::exchange::floor_char_boundary;
 use crate::core::observed::Observed;
 use crate::core::reading::json_strings;
 
-use super::{generic, items};
+use super::generic;
 
 /// At most this many bytes of text are searched, so a huge body stays cheap.
 const MAX_SEARCH_BYTES: usize = 64 * 1024;
@@ -19,17 +19,16 @@ const MAX_SEARCH_BYTES: usize = 64 * 1024;
 /// `phrases.json`, validated and rendered as this value by `build.rs`, phrases lowercased.
 static BOOK: PhraseBook = include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
 
-/// Phrase lists are rendered as text (`super::items`).
 struct PhraseBook {
-    auth: &'static str,
+    auth: &'static [&'static str],
     /// In the order they are tried.
     causes: &'static [CausePhrases],
 }
 
 struct CausePhrases {
     cause: Cause,
-    strong: &'static str,
-    weak: &'static str,
+    strong: &'static [&'static str],
+    weak: &'static [&'static str],
 }
 
 /// What the heuristics found.
@@ -74,7 +73,7 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
     if !is_402 {
         return None;
     }
-    if let Some(phrase) = items(BOOK.auth).find(|p| contains_phrase(&text.lower, p)) {
+    if let Some(phrase) = BOOK.auth.iter().find(|p| contains_phrase(&text.lower, p)) {
         return Some(Signal {
             cause: Cause::Unknown,
             confidence: Confidence::Low,
@@ -102,11 +101,11 @@ pub fn classify(obs: &Observed) -> Option<Signal> {
 /// The first cause, in book order, with one of its `list` phrases in `lower`, and the phrase.
 fn first_phrase(
     lower: &str,
-    list: fn(&CausePhrases) -> &'static str,
+    list: fn(&CausePhrases) -> &'static [&'static str],
 ) -> Option<(Cause, &'static str)> {
     for c in BOOK.causes {
-        if let Some(p) = items(list(c)).find(|p| contains_phrase(lower, p)) {
-            return Some((c.cause, p));
+        if let Some(p) = list(c).iter().find(|p| contains_phrase(lower, p)) {
+            return Some((c.cause, *p));
         }
     }
     None
@@ -314,20 +313,10 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Response};
+    use crate::core::exchange::Exchange;
 
     fn ex(status: u16, body: &str) -> Exchange {
-        Exchange {
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.to_string()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        }
+        crate::knowledge::test_exchange("", status, body)
     }
 
     fn cause(status: u16, body: &str) -> Option<Cause> {
@@ -338,7 +327,7 @@ mod tests {
     #[test]
     fn phrase_book_parses() {
         assert!(BOOK.causes.len() >= 6);
-        assert!(items(BOOK.auth).count() >= 5);
+        assert!(BOOK.auth.len() >= 5);
     }
 
     #[test]

@@ -54,80 +54,12 @@ fn name_from_domain(obs: &Observed, d: &mut Diagnosis) {
     d.provider_name = Some(name);
 }
 
-// `build.rs` renders lists and records of strings as one text literal each: records split by
-// RS, fields (or list items) by US. One literal compresses far better in the wasm than a table
-// of string pointers.
-const RS: char = '\u{1e}';
-const US: char = '\u{1f}';
-/// Between groups of records (a provider's steps per cause).
-const GS: char = '\u{1d}';
-
-/// `Cause` by the one-digit index the rendered tables use.
-static CAUSES: [Cause; 10] = include!(concat!(env!("OUT_DIR"), "/causes.rs"));
-
-fn digit(field: &str) -> Option<usize> {
-    let b = *field.as_bytes().first()?;
-    Some(usize::from(b.wrapping_sub(b'0')))
-}
-
-/// The cause a one-digit field names ("" for none).
-fn cause_at(field: &str) -> Option<Cause> {
-    CAUSES.get(digit(field)?).copied()
-}
-
-/// The items of a rendered list ("" is the empty list).
-fn items(list: &'static str) -> impl Iterator<Item = &'static str> {
-    list.split(US).filter(|s| !s.is_empty())
-}
-
-/// The records of a rendered table.
-fn records(table: &'static str) -> impl Iterator<Item = Fields> {
-    table
-        .split(RS)
-        .filter(|r| !r.is_empty())
-        .map(|r| Fields(r.split(US)))
-}
-
-/// The fields after the key of the record whose first field is `key`.
-fn find(table: &'static str, key: &str) -> Option<Fields> {
-    for mut f in records(table) {
-        if f.text() == key {
-            return Some(f);
-        }
-    }
-    None
-}
-
-/// The fields of one record, read in order.
-struct Fields(std::str::Split<'static, char>);
-
-impl Fields {
-    fn text(&mut self) -> &'static str {
-        self.0.next().unwrap_or_default()
-    }
-
-    /// An optional field ("" for none).
-    fn opt(&mut self) -> Option<&'static str> {
-        Some(self.text()).filter(|s| !s.is_empty())
-    }
-
-    fn flag(&mut self) -> bool {
-        self.text() == "1"
-    }
-
-    /// A one-digit index ("" for none).
-    fn index(&mut self) -> Option<usize> {
-        digit(self.text())
-    }
-
-    fn cause(&mut self) -> Option<Cause> {
-        cause_at(self.text())
-    }
-}
-
-impl Iterator for Fields {
-    type Item = &'static str;
-    fn next(&mut self) -> Option<&'static str> {
-        self.0.next()
-    }
+/// A response to `url` with `status` and `body`, for the detectors' tests.
+#[cfg(test)]
+fn test_exchange(url: &str, status: u16, body: &str) -> crate::core::exchange::Exchange {
+    let mut e = crate::core::exchange::Exchange::default();
+    e.request.url = url.into();
+    e.response.status = status;
+    e.response.content.text = Some(body.into());
+    e
 }

@@ -17,34 +17,53 @@ use crate::core::evidence::cat;
 use crate::core::evidence::truncate;
 use crate::core::observed::{host_matches, parse_json, Observed};
 
-use super::{items, providers, records};
+use super::providers;
 
 // `processors.json`, validated and rendered by `build.rs`: `PROCESSORS`, and `SUSPENDED`, the
 // phrases (lowercased) that say the merchant's own account cannot take payments.
 include!(concat!(env!("OUT_DIR"), "/processors.rs"));
 
-/// One processor's vocabulary. Lists are rendered text (`super::items`, `super::records`).
+/// One processor's vocabulary.
 struct Processor {
     /// Id in providers.json.
     provider: &'static str,
     docs: &'static str,
-    /// Records of JSON paths that must all exist for an object to be this processor's error.
-    shapes: &'static str,
+    /// Lists of JSON paths that must all exist for an object to be this processor's error.
+    shapes: &'static [&'static [&'static str]],
     /// JSON paths holding codes, in order of preference.
-    codes_at: &'static str,
-    messages_at: &'static str,
-    /// Records: lowercased code, cause index ("" for payment_declined), meaning ("" when the
-    /// processor's own message says it), actor, step ("" for the customer's usual one,
-    /// `CUSTOMER_STEP`).
-    codes: &'static str,
+    codes_at: &'static [&'static str],
+    messages_at: &'static [&'static str],
+    codes: &'static [Code],
 }
 
-/// Who must act, as the steps say it (index = `ACTORS` in build.rs).
-const ACTORS: [&str; 3] = [
-    "the customer (the payer)",
-    "you, the merchant (the site's owner)",
-    "the processor",
-];
+/// One code (or another spelling of it), lowercased.
+struct Code {
+    code: &'static str,
+    /// `None` for payment_declined.
+    cause: Option<Cause>,
+    /// "" when the processor's own message says it.
+    meaning: &'static str,
+    actor: Actor,
+    /// `None` for the customer's usual one, `CUSTOMER_STEP`.
+    step: Option<&'static str>,
+}
+
+/// Who must act on a code.
+#[derive(Clone, Copy)]
+enum Actor {
+    Customer,
+    Merchant,
+}
+
+impl Actor {
+    /// As the steps say it.
+    fn says(self) -> &'static str {
+        match self {
+            Actor::Customer => "the customer (the payer)",
+            Actor::Merchant => "you, the merchant (the site's owner)",
+        }
+    }
+}
 
 /// The step for a customer-side decline when the vocabulary has no better one.
 const CUSTOMER_STEP: &str =
@@ -123,17 +142,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
 
 /// The processor says the merchant account itself is suspended or restricted.
 fn suspended(obs: &Observed, p: &'static Processor, host: bool) -> Option<Diagnosis> {
-    let phrase = items(SUSPENDED).find(|s| obs.body_lower.contains(s))?;
+    let phrase = SUSPENDED.iter().find(|s| obs.body_lower.contains(*s))?;
     let name = name(p);
-    let mut d = Diagnosis::new(Cause::AccountSuspended, Confidence::Medium, obs.status);
-    d.provider = Some(p.provider.into());
-    d.provider_name = Some(name.into());
-    d.docs_url = Some(p.docs.into());
-    if host {
-        if let Some(h) = &obs.host {
-            d.evidence.push(Evidence::host(h));
-        }
-    }
+    let mut d = named(obs, p, host, Cause::AccountSuspended, Confidence::Medium);
     d.evidence.push(Evidence::body(
         "text",
         &crate::core::evidence::excerpt_around(obs.body_text(), &obs.body_lower, phrase),
@@ -145,7 +156,7 @@ fn suspended(obs: &Observed, p: &'static Processor, host: bool) -> Option<Diagno
     ]);
     d.steps = vec![Step::text(cat(&[
         "Who acts: ",
-        ACTORS[1],
+        Actor::Merchant.says(),
         ". Sign in to the ",
         name,
         " dashboard, read the notice on the account and complete what it asks (verification, documents, outstanding fees), or contact ",
@@ -160,7 +171,7 @@ fn on_host(obs: &Observed, p: &Processor) -> bool {
     let (Some(host), Some(provider)) = (obs.host.as_deref(), providers::by_id(p.provider)) else {
         return false;
     };
-    items(provider.hosts).any(|d| host_matches(host, d))
+    provider.hosts.iter().any(|d| host_matches(host, d))
 }
 
 /// The objects that may be a processor's error, each with the path prefix it was found at.
@@ -303,8 +314,8 @@ fn values_at<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v Value)>) {
 }
 
 fn has_shape(p: &Processor, v: &Value) -> bool {
-    records(p.shapes).any(|paths| {
-        paths.into_iter().all(|path| {
+    p.shapes.iter().any(|paths| {
+        paths.iter().all(|path| {
             let mut found = Vec::new();
             values_at(v, path, &mut found);
             found.iter().any(|(_, v)| !v.is_null())
@@ -323,7 +334,7 @@ fn scalar(v: &Value) -> Option<String> {
 
 /// The first field in `codes_at` whose value is a code of this processor.
 fn lookup(p: &'static Processor, prefix: &str, v: &Value) -> Option<Found> {
-    for path in items(p.codes_at) {
+    for path in p.codes_at {
         let mut values = Vec::new();
         values_at(v, path, &mut values);
         for (at, value) in values {
@@ -345,16 +356,11 @@ fn entry(
     message: &dyn Fn() -> Option<(String, String)>,
 ) -> Option<Found> {
     let key = code.to_ascii_lowercase();
-    let mut f = records(p.codes).find_map(|mut r| (r.text() == key).then_some(r))?;
-    let cause = f.cause().unwrap_or(Cause::PaymentDeclined);
-    let meaning = f.text();
-    let actor = ACTORS
-        .get(f.index().unwrap_or(0))
-        .copied()
-        .unwrap_or(ACTORS[0]);
-    let step = Some(f.text())
-        .filter(|s| !s.is_empty())
-        .unwrap_or(CUSTOMER_STEP);
+    let c = p.codes.iter().find(|c| c.code == key)?;
+    let cause = c.cause.unwrap_or(Cause::PaymentDeclined);
+    let meaning = c.meaning;
+    let actor = c.actor.says();
+    let step = c.step.unwrap_or(CUSTOMER_STEP);
     Some(Found {
         processor: p,
         path,
@@ -373,10 +379,15 @@ fn entry(
 fn lookup_text(p: &'static Processor, text: &str, host: bool) -> Option<Found> {
     let last = |path: &'static str| path.rsplit('.').next().unwrap_or(path);
     let quoted_key = |k: &str| text.contains(&cat(&["\"", k, "\":"]));
-    if !host && !records(p.shapes).any(|mut paths| paths.all(|path| quoted_key(last(path)))) {
+    if !host
+        && !p
+            .shapes
+            .iter()
+            .any(|paths| paths.iter().all(|path| quoted_key(last(path))))
+    {
         return None;
     }
-    for path in items(p.codes_at) {
+    for path in p.codes_at {
         let Some(code) = text_field(text, last(path), false) else {
             continue;
         };
@@ -394,7 +405,7 @@ fn lookup_text(p: &'static Processor, text: &str, host: bool) -> Option<Found> {
 
 /// The processor's own message, from the first message field that holds text.
 fn message(p: &Processor, prefix: &str, v: &Value) -> Option<(String, String)> {
-    for path in items(p.messages_at) {
+    for path in p.messages_at {
         let mut values = Vec::new();
         values_at(v, path, &mut values);
         if let Some((at, text)) = values.into_iter().find_map(|(at, v)| {
@@ -410,6 +421,18 @@ fn name(p: &Processor) -> &'static str {
     providers::by_id(p.provider).map_or(p.provider, |d| d.name)
 }
 
+/// A diagnosis naming the processor, with its host as evidence when the request went to it.
+fn named(obs: &Observed, p: &Processor, host: bool, cause: Cause, c: Confidence) -> Diagnosis {
+    let mut d = Diagnosis::new(cause, c, obs.status);
+    d.provider = Some(p.provider.into());
+    d.provider_name = Some(name(p).into());
+    d.docs_url = Some(p.docs.into());
+    if let (true, Some(h)) = (host, &obs.host) {
+        d.evidence.push(Evidence::host(h));
+    }
+    d
+}
+
 fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
     let p = f.processor;
     let name = name(p);
@@ -418,15 +441,7 @@ fn diagnosis(obs: &Observed, f: Found, host: bool) -> Diagnosis {
     } else {
         Confidence::Medium
     };
-    let mut d = Diagnosis::new(f.cause, confidence, obs.status);
-    d.provider = Some(p.provider.into());
-    d.provider_name = Some(name.into());
-    d.docs_url = Some(p.docs.into());
-    if host {
-        if let Some(h) = &obs.host {
-            d.evidence.push(Evidence::host(h));
-        }
-    }
+    let mut d = named(obs, p, host, f.cause, confidence);
     d.evidence.push(Evidence::body(&f.path, &f.code));
     let mut explanation = if f.meaning.is_empty() {
         cat(&[name, " declined the payment with code ", &f.code, "."])
@@ -486,25 +501,12 @@ fn with_heuristics(obs: &Observed, p: &'static Processor) -> Option<Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Request, Response};
 
     fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-        let ex = Exchange {
-            request: Request {
-                url: url.into(),
-                ..Request::default()
-            },
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
-        detect(&Observed::new(&ex, None))
+        detect(&Observed::new(
+            &crate::knowledge::test_exchange(url, status, body),
+            None,
+        ))
     }
 
     #[test]

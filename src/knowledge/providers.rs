@@ -9,11 +9,9 @@ use crate::core::observed::{host_matches, json_at, json_text, Observed};
 use crate::core::reading::within;
 
 use super::heuristics::{self, contains_phrase};
-use super::{cause_at, items, records, GS, US};
 
 /// Every provider, in file order: `build.rs` validates `providers.json` and renders it as this
-/// value, with phrases already lowercased so matching never has to. Lists of strings are
-/// rendered as text (`super::items`, `super::records`).
+/// value, with phrases already lowercased so matching never has to.
 static PROVIDERS: &[Provider] = &include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 /// A provider's identity, links and rules.
@@ -24,29 +22,56 @@ pub struct Provider {
     pub name: &'static str,
     /// `llm_api`, `payment_processor`, `platform`, `data_api`, …
     pub kind: &'static str,
-    /// Domains (a list); a request host matches a domain or any subdomain of it.
-    pub hosts: &'static str,
+    /// A request host matches a domain or any subdomain of it.
+    pub hosts: &'static [&'static str],
     /// Domains where the provider's customers run their own apps (`vercel.app`): they identify
     /// the provider only when one of its rules matches, since the app's own 402s are not the
     /// platform's.
-    pub app_hosts: &'static str,
+    pub app_hosts: &'static [&'static str],
     /// How to recognise the provider when the host is unknown (proxied, custom domain).
     pub signatures: Signatures,
     pub billing_url: Option<&'static str>,
     pub docs_url: Option<&'static str>,
     /// Tried in order; the first that matches decides.
     pub rules: &'static [Rule],
-    /// Steps per cause, plus the default ones: groups split by GS, each its cause index ("" for
-    /// `default` in the file), US, then its steps (see `to_steps`).
-    pub steps: &'static str,
+    /// Steps per cause, plus the default ones (`cause: None`, `default` in the file).
+    pub steps: &'static [CauseSteps],
+}
+
+#[derive(Debug)]
+pub struct CauseSteps {
+    pub cause: Option<Cause>,
+    pub steps: &'static [StepText],
+}
+
+/// A step as the file writes it.
+#[derive(Debug)]
+pub struct StepText {
+    pub text: &'static str,
+    pub link: Option<&'static str>,
+    pub snippet: Option<&'static str>,
+}
+
+/// A header that must be present, with the wanted value (case-insensitive) if any.
+#[derive(Debug)]
+pub struct HeaderCondition {
+    pub name: &'static str,
+    pub equals: Option<&'static str>,
+}
+
+/// A JSON path that must exist, with the accepted values (case-insensitive) if any.
+#[derive(Debug)]
+pub struct JsonCondition {
+    pub path: &'static str,
+    pub one_of: &'static [&'static str],
 }
 
 #[derive(Debug)]
 pub struct Signatures {
     /// Phrases (any one) only this provider says.
-    pub body_any: &'static str,
-    /// Headers (any one) only this provider sends (see `Condition::headers`).
-    pub headers: &'static str,
+    pub body_any: &'static [&'static str],
+    /// Headers (any one) only this provider sends.
+    pub headers: &'static [HeaderCondition],
 }
 
 #[derive(Debug)]
@@ -59,14 +84,10 @@ pub struct Rule {
 #[derive(Debug)]
 pub struct Condition {
     pub status: &'static [u16],
-    /// JSON paths, one record each: the path, then the accepted values (case-insensitive). With
-    /// no values the path must only exist.
-    pub json: &'static str,
+    pub json: &'static [JsonCondition],
     /// The body contains any of these phrases (case-insensitive).
-    pub body_any: &'static str,
-    /// Headers that must be present, one record each: the name, then the wanted value
-    /// (case-insensitive; "" for any).
-    pub headers: &'static str,
+    pub body_any: &'static [&'static str],
+    pub headers: &'static [HeaderCondition],
 }
 
 #[derive(Debug)]
@@ -76,23 +97,21 @@ pub struct Outcome {
     pub summary: Option<&'static str>,
     pub explanation: Option<&'static str>,
     /// Steps for this rule only, instead of the provider's steps for the cause.
-    pub steps: Option<&'static str>,
+    pub steps: Option<&'static [StepText]>,
     /// The response says nothing about this provider's billing (e.g. a bare auth failure):
     /// answer without naming the provider, so it is not read as the provider's billing problem.
     pub hide_provider: bool,
 }
 
-/// Rendered steps: one record each of text, link and snippet ("" for none).
-fn to_steps(table: &'static str) -> Vec<Step> {
-    let mut steps = Vec::new();
-    for mut f in records(table) {
-        steps.push(Step {
-            text: f.text().into(),
-            link: f.opt().map(String::from),
-            snippet: f.opt().map(String::from),
-        });
-    }
+fn to_steps(steps: &[StepText]) -> Vec<Step> {
     steps
+        .iter()
+        .map(|s| Step {
+            text: s.text.into(),
+            link: s.link.map(String::from),
+            snippet: s.snippet.map(String::from),
+        })
+        .collect()
 }
 
 /// Every provider, in file order.
@@ -102,12 +121,6 @@ pub fn all() -> &'static [Provider] {
 
 pub fn by_id(id: &str) -> Option<&'static Provider> {
     all().iter().find(|p| p.id == id)
-}
-
-/// The provider a response comes from: the most specific host match, else the first provider
-/// whose signature appears.
-pub fn identify(obs: &Observed) -> Option<&'static Provider> {
-    identify_with_evidence(obs).map(|f| f.provider)
 }
 
 /// How a provider was recognised.
@@ -128,7 +141,7 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
             .iter()
             .flat_map(|p| {
                 let domains = if app { p.app_hosts } else { p.hosts };
-                items(domains).map(move |d| (p, d))
+                domains.iter().map(move |d| (p, *d))
             })
             .filter(|(_, d)| host_matches(host, d))
             .max_by_key(|(_, d)| d.len())
@@ -141,12 +154,19 @@ fn identify_with_evidence(obs: &Observed) -> Option<Found> {
     };
     let by_signature = || {
         all().iter().find_map(|p| {
-            let evidence =
-                match items(p.signatures.body_any).find(|s| contains_phrase(&obs.body_lower, s)) {
-                    Some(phrase) => phrase_evidence(obs, phrase),
-                    None => records(p.signatures.headers)
-                        .find_map(|mut h| header_evidence(obs, h.text(), h.opt()))?,
-                };
+            let evidence = match p
+                .signatures
+                .body_any
+                .iter()
+                .find(|s| contains_phrase(&obs.body_lower, s))
+            {
+                Some(phrase) => phrase_evidence(obs, phrase),
+                None => p
+                    .signatures
+                    .headers
+                    .iter()
+                    .find_map(|h| header_evidence(obs, h))?,
+            };
             Some(Found {
                 provider: p,
                 evidence,
@@ -193,7 +213,7 @@ fn by_named_domain(obs: &Observed) -> Option<Found> {
                     best = Some((p, d.len()));
                 }
             };
-            items(p.hosts).for_each(&mut consider);
+            p.hosts.iter().for_each(|d| consider(d));
             for url in [p.billing_url, p.docs_url].into_iter().flatten() {
                 if let Some(host) = url
                     .strip_prefix("https://")
@@ -221,7 +241,7 @@ fn by_named_domain(obs: &Observed) -> Option<Found> {
 /// The registrable domain of `host`, with every customer-app domain in `providers.json`
 /// (`vercel.app`) counted as a suffix.
 pub fn registrable(host: &str) -> Option<String> {
-    super::domain::registrable(host, all().iter().flat_map(|p| items(p.app_hosts)))
+    super::domain::registrable(host, all().iter().flat_map(|p| p.app_hosts.iter().copied()))
 }
 
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
@@ -278,7 +298,10 @@ fn named_by_body(obs: &Observed, p: &Provider, d: &mut Diagnosis) {
     let Some(relay) = obs.host.as_deref().and_then(registrable) else {
         return;
     };
-    if items(p.hosts).any(|h| host_matches(&relay, h) || host_matches(h, &relay)) {
+    if p.hosts
+        .iter()
+        .any(|h| host_matches(&relay, h) || host_matches(h, &relay))
+    {
         return;
     }
     if d.summary.is_empty() {
@@ -315,12 +338,7 @@ fn set_provider(d: &mut Diagnosis, p: &Provider, found_by: Evidence) {
 /// The provider's steps for `cause` (or its default), else the generic steps led by a link to
 /// the provider's billing page.
 fn provider_steps(p: &Provider, cause: Cause) -> Vec<Step> {
-    let for_cause = |c: Option<Cause>| {
-        p.steps.split(GS).find_map(|group| {
-            let (key, steps) = group.split_once(US)?;
-            (cause_at(key) == c).then_some(steps)
-        })
-    };
+    let for_cause = |c: Option<Cause>| p.steps.iter().find(|g| g.cause == c).map(|g| g.steps);
     if let Some(steps) = for_cause(Some(cause)).or_else(|| for_cause(None)) {
         return to_steps(steps);
     }
@@ -377,11 +395,14 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
         found?
     };
     if !c.body_any.is_empty() {
-        let phrase = items(c.body_any).find(|p| contains_phrase(&obs.body_lower, p))?;
+        let phrase = c
+            .body_any
+            .iter()
+            .find(|p| contains_phrase(&obs.body_lower, p))?;
         evidence.push(phrase_evidence(obs, phrase));
     }
-    for mut h in records(c.headers) {
-        evidence.push(header_evidence(obs, h.text(), h.opt())?);
+    for h in c.headers {
+        evidence.push(header_evidence(obs, h)?);
     }
     Some(evidence)
 }
@@ -391,18 +412,17 @@ fn matches(obs: &Observed, c: &Condition) -> Option<Vec<Evidence>> {
 fn json_evidence(
     doc: &serde_json::Value,
     at: &str,
-    conditions: &'static str,
+    conditions: &[JsonCondition],
 ) -> Option<Vec<Evidence>> {
     let mut evidence = Vec::new();
-    for mut j in records(conditions) {
-        let path = j.text();
+    for j in conditions {
+        let path = j.path;
         let text = match json_at(doc, path)? {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => return None,
             other => json_text(other),
         };
-        let mut wanted = j.peekable();
-        if wanted.peek().is_some() && !wanted.any(|w| w.eq_ignore_ascii_case(&text)) {
+        if !j.one_of.is_empty() && !j.one_of.iter().any(|w| w.eq_ignore_ascii_case(&text)) {
             return None;
         }
         evidence.push(Evidence::body(&within(at, path), &text));
@@ -410,8 +430,9 @@ fn json_evidence(
     Some(evidence)
 }
 
-/// The evidence for header `name` when it is present (with value `equals`, if given).
-fn header_evidence(obs: &Observed, name: &str, equals: Option<&str>) -> Option<Evidence> {
+/// The evidence for a header when it is present (with the wanted value, if given).
+fn header_evidence(obs: &Observed, h: &HeaderCondition) -> Option<Evidence> {
+    let (name, equals) = (h.name, h.equals);
     let value = obs.header(name)?;
     if equals.is_some_and(|want| !value.trim().eq_ignore_ascii_case(want)) {
         return None;
@@ -464,9 +485,9 @@ mod tests {
             );
             assert!(!p.name.is_empty() && !p.kind.is_empty());
             assert!(!p.hosts.is_empty() || !p.signatures.body_any.is_empty());
-            for d in items(p.hosts).chain(items(p.app_hosts)) {
+            for d in p.hosts.iter().chain(p.app_hosts) {
                 assert!(
-                    !d.contains('/') && !d.contains(':') && d == d.to_ascii_lowercase(),
+                    !d.contains('/') && !d.contains(':') && *d == d.to_ascii_lowercase(),
                     "{}: host {d}",
                     p.id
                 );
@@ -511,22 +532,11 @@ mod tests {
 
     #[test]
     fn signatures_identify_proxied_providers() {
-        use crate::core::exchange::{Content, Exchange, Request, Response};
-        let e = Exchange {
-            request: Request {
-                url: "https://proxy.example/api".into(),
-                ..Request::default()
-            },
-            response: Response {
-                status: 402,
-                content: Content {
-                    text: Some(r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
+        let e = crate::knowledge::test_exchange(
+            "https://proxy.example/api",
+            402,
+            r#"{"error":"Project Over Limit","message":"Usage is over limit.","status_code":402}"#,
+        );
         let obs = Observed::new(&e, None);
         let d = detect(&obs).expect("diagnosed");
         assert_eq!(d.provider.as_deref(), Some("blockfrost"));
@@ -539,23 +549,8 @@ mod tests {
 
     #[test]
     fn app_hosts_only_speak_through_rules() {
-        use crate::core::exchange::{Content, Exchange, Request, Response};
         let on = |url: &str, body: &str| {
-            let e = Exchange {
-                request: Request {
-                    url: url.into(),
-                    ..Request::default()
-                },
-                response: Response {
-                    status: 402,
-                    content: Content {
-                        text: Some(body.into()),
-                        ..Content::default()
-                    },
-                    ..Response::default()
-                },
-                ..Exchange::default()
-            };
+            let e = crate::knowledge::test_exchange(url, 402, body);
             detect(&Observed::new(&e, None)).and_then(|d| d.provider)
         };
         // An app's own 402 on a platform domain is the app's, not the platform's.

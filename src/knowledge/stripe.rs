@@ -10,9 +10,7 @@ use serde_json::Value;
 use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::observed::Observed;
 
-use super::{find, Fields};
-
-// `stripe_declines.json`, validated and rendered by `build.rs`: `TABLE` and `RETRY`.
+// `stripe_declines.json`, validated and rendered by `build.rs`: `TABLE`.
 include!(concat!(env!("OUT_DIR"), "/stripe_declines.rs"));
 
 /// Whether retrying the same payment can work.
@@ -45,40 +43,30 @@ pub struct CodeInfo {
     pub local_payment_method: bool,
 }
 
-/// Code to meaning, per kind of code, as rendered tables (`super::Fields`): a code's record
-/// holds its `CodeInfo` fields in order, an advice code's its step.
+/// Code to meaning, per kind of code; an advice code to its step.
 struct Table {
-    declines: &'static str,
-    codes: &'static str,
-    advice: &'static str,
+    declines: &'static [(&'static str, CodeInfo)],
+    codes: &'static [(&'static str, CodeInfo)],
+    advice: &'static [(&'static str, &'static str)],
 }
 
-fn code_info(table: &'static str, code: &str) -> Option<CodeInfo> {
-    let mut f: Fields = find(table, code)?;
-    Some(CodeInfo {
-        cause: f.cause(),
-        meaning: f.text(),
-        retry: *f.index().and_then(|i| RETRY.get(i))?,
-        merchant: f.text(),
-        customer: f.opt(),
-        hide: f.flag(),
-        local_payment_method: f.flag(),
-    })
+fn find<T>(table: &'static [(&'static str, T)], code: &str) -> Option<&'static T> {
+    table.iter().find(|(k, _)| *k == code).map(|(_, v)| v)
 }
 
 /// A `decline_code` (card or local payment method).
-pub fn decline(code: &str) -> Option<CodeInfo> {
-    code_info(TABLE.declines, code)
+pub fn decline(code: &str) -> Option<&'static CodeInfo> {
+    find(TABLE.declines, code)
 }
 
 /// An error `code` (the field next to `decline_code`).
-pub fn error_code(code: &str) -> Option<CodeInfo> {
-    code_info(TABLE.codes, code)
+pub fn error_code(code: &str) -> Option<&'static CodeInfo> {
+    find(TABLE.codes, code)
 }
 
 /// The step an `advice_code` adds.
 pub fn advice(code: &str) -> Option<&'static str> {
-    find(TABLE.advice, code).map(|mut f| f.text())
+    find(TABLE.advice, code).copied()
 }
 
 const ERROR_TYPES: [&str; 4] = [
@@ -253,8 +241,8 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
             crate::core::evidence::truncate(shown_code, 60)
         )
     };
-    d.explanation = explanation(info.as_ref(), &err);
-    d.steps = steps(info.as_ref(), &err, shown_code);
+    d.explanation = explanation(info, &err);
+    d.steps = steps(info, &err, shown_code);
     if let Some(url) = &err.doc_url {
         d.docs_url = Some(url.clone());
     }
@@ -324,7 +312,6 @@ fn retry_text(retry: RetryAdvice) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::exchange::{Content, Exchange, Request, Response};
 
     /// Every card decline code Stripe documents, including the two deprecated ones.
     const CARD_CODES: [&str; 50] = [
@@ -445,22 +432,10 @@ mod tests {
     }
 
     fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-        let e = Exchange {
-            request: Request {
-                url: url.into(),
-                ..Request::default()
-            },
-            response: Response {
-                status,
-                content: Content {
-                    text: Some(body.into()),
-                    ..Content::default()
-                },
-                ..Response::default()
-            },
-            ..Exchange::default()
-        };
-        detect(&Observed::new(&e, None))
+        detect(&Observed::new(
+            &crate::knowledge::test_exchange(url, status, body),
+            None,
+        ))
     }
 
     #[test]

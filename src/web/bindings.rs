@@ -7,7 +7,7 @@
 //!   `observe_page_failure`, `clear_tab`, `forget_tab` change the tab lists the wasm holds and
 //!   return whether the tab's list changed; `tab_records` / `tab_count` read a list back for
 //!   the (coalesced) write to `storage.session` and the badge.
-//! - popup and panel: `render_popup`, `render_panel`, `markdown_report` take stored records as
+//! - popup and panel: `render_popup`, `render_panel` take stored records as
 //!   they are and never diagnose.
 //! - build: `capture_limits_js` is what `scripts/limits.mjs` writes into the scripts.
 
@@ -195,10 +195,4 @@ pub fn render_popup(root: &Element, records: JsValue, tab_id: i32) {
 #[wasm_bindgen]
 pub fn render_panel(root: &Element, records: JsValue) {
     ui::render(Kind::Panel, root, stored_records(records));
-}
-
-/// The Markdown report of a tab's records (secrets already redacted in records).
-#[wasm_bindgen]
-pub fn markdown_report(records: JsValue) -> String {
-    crate::capture::report(&stored_records(records))
 }

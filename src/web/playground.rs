@@ -124,16 +124,6 @@ impl HarScanner {
         u32::try_from(self.splitter.entries_read()).unwrap_or(u32::MAX)
     }
 
-    /// Bytes scanned so far (for the progress bar).
-    pub fn bytes_read(&self) -> f64 {
-        self.splitter.bytes_consumed() as f64
-    }
-
-    /// Entries with a payment problem so far (including any past the kept records).
-    pub fn found(&self) -> u32 {
-        u32::try_from(self.found).unwrap_or(u32::MAX)
-    }
-
     /// Why the file cannot be read (`not a HAR file: line:column: …`), if it cannot.
     pub fn error(&self) -> Option<String> {
         self.error.clone()

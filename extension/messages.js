@@ -1,0 +1,85 @@
+// The messages the extension's parts exchange, in one place: their `type` (or `kind`, or event
+// name) strings and, as JSDoc typedefs, their shapes. Modules import it (worker, DevTools page,
+// options page, console-line sender). The content scripts are classic scripts and cannot: each
+// declares the strings it uses as constants with the same names, and
+// tests/e2e/messages.test.mjs checks those match these and that no other copy of a string is
+// written anywhere in extension/.
+
+// ---- MAIN-world page hook -> ISOLATED relay (DOM events, then a private MessagePort) ----
+
+/** Dispatched by the page hook with the port for the relay (`event.ports[0]`). */
+export const HELLO_EVENT = 'why402-hello';
+/** Dispatched by the relay when it is listening, for a hook that ran first. */
+export const RELAY_READY_EVENT = 'why402-relay-ready';
+/** `PortMessage.kind` of a response the page read. */
+export const PORT_ENTRY = 'entry';
+/** `PortMessage.kind` of a request that never got a response to the page. */
+export const PORT_FAILURE = 'failure';
+
+/**
+ * A response as the page saw it: a HAR entry with only what the hook can know.
+ * @typedef {object} CapturedEntry
+ * @property {{ method: string, url: string, headers: [] }} request
+ * @property {{ status: number, statusText: string, headers: { name: string, value: string }[],
+ *   content: { mimeType: string, text: string } }} response
+ */
+
+/**
+ * A fetch or XMLHttpRequest that failed in the page (CORS, network).
+ * @typedef {object} PageFailure
+ * @property {string} method
+ * @property {string} url
+ * @property {string} error
+ */
+
+/**
+ * On the port; the relay checks every field (the page can forge anything on it).
+ * @typedef {{ kind: 'entry', entry: CapturedEntry } | ({ kind: 'failure' } & PageFailure)} PortMessage
+ */
+
+// ---- chrome.runtime messages to the worker (answered with `WorkerReply`) ----
+
+/** From the relay: a batch of the page's captures. */
+export const PAGE_CAPTURES = 'page-captures';
+/** From the DevTools page: one HAR entry of the inspected tab. */
+export const DEVTOOLS_ENTRY = 'devtools-entry';
+/** From the options page: forget every tab's records. */
+export const CLEAR_ALL = 'clear-all';
+
+/**
+ * @typedef {object} PageCapturesMessage
+ * @property {'page-captures'} type
+ * @property {CapturedEntry[]} entries
+ * @property {boolean[]} replayed per entry: a retried batch says whether Resource Timing saw it
+ * @property {PageFailure[]} failures
+ */
+
+/**
+ * @typedef {object} DevtoolsEntryMessage
+ * @property {'devtools-entry'} type
+ * @property {number} tab_id the inspected tab
+ * @property {object} entry a HAR entry from `chrome.devtools.network`
+ */
+
+/** @typedef {{ type: 'clear-all' }} ClearAllMessage */
+
+/** @typedef {{ ok: boolean }} WorkerReply true once the worker has stored what it was sent */
+
+// ---- chrome.tabs message from the worker to the page's console script ----
+
+/** To the top frame's console script: one Console line for a new or updated record. */
+export const CONSOLE_LINE = 'why402-console';
+
+/**
+ * @typedef {object} ConsoleLineMessage
+ * @property {'why402-console'} type
+ * @property {string} line the summary, then `key\tvalue` detail lines (see console-line.js)
+ */
+
+// ---- chrome.storage.session: the worker writes, popup and panel read ----
+
+/** Key prefix of a tab's records (`tab:<id>`): an array of records as `src/capture` stores them. */
+export const TAB_KEY_PREFIX = 'tab:';
+
+/** @param {number} tabId */
+export const tabKey = (tabId) => `${TAB_KEY_PREFIX}${tabId}`;
