@@ -6,39 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { waitFor, within } from './wait.mjs';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const EXT = path.resolve(process.env.WHY402_EXT || path.join(ROOT, 'extension'));
 export const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-/** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms. */
-export async function waitFor(what, probe, { timeout = 10_000, interval = 100 } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
-}
 
-/** Rejects after `ms` so a hung browser call cannot stall the suite. */
-export function within(ms, what, promise) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+export { waitFor, within };
 
 /**
  * Launches Chromium with the extension in a fresh profile. Every host name resolves to

@@ -16,8 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { execFileSync, spawn } from 'node:child_process';
-import { Marionette, withTimeout } from './marionette.mjs';
+import { Marionette } from './marionette.mjs';
 import { scenarios } from '../server.mjs';
+import { waitFor, within } from '../wait.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 export const ROOT = path.resolve(HERE, '..', '..', '..');
@@ -31,22 +32,7 @@ export const EXT_ORIGIN = `moz-extension://${UUID}`;
 export const GECKO_ID = JSON.parse(fs.readFileSync(path.join(EXT, 'manifest.json'), 'utf8'))
   .browser_specific_settings.gecko.id;
 
-/** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms. */
-export async function waitFor(what, probe, { timeout = 10_000, interval = 100 } = {}) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
-}
+export { waitFor };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -233,7 +219,7 @@ export async function launchFirefox(server, { width = 1100, height = 800, profil
       // already gone
     }
     mn?.close();
-    await withTimeout(10_000, 'firefox exit', exited).catch(() => child.kill('SIGKILL'));
+    await within(10_000, 'firefox exit', exited).catch(() => child.kill('SIGKILL'));
     await proxy.close();
     if (!kept) fs.rmSync(profile, { recursive: true, force: true });
   };

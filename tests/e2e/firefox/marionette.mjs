@@ -5,6 +5,7 @@
 // Wire format: `<byte length>:<JSON>`. The server first sends a hello object; then every command
 // is `[0, id, "Name", params]` and its answer `[1, id, error|null, result|null]`.
 import net from 'node:net';
+import { within } from '../wait.mjs';
 
 export class Marionette {
   constructor(socket) {
@@ -27,7 +28,7 @@ export class Marionette {
   static async connect(port, { timeout = 10_000 } = {}) {
     const socket = net.connect(port, '127.0.0.1');
     const client = new Marionette(socket);
-    await withTimeout(timeout, 'marionette hello', new Promise((resolve, reject) => {
+    await within(timeout, 'marionette hello', new Promise((resolve, reject) => {
       client.helloWaiters.push(resolve);
       socket.once('error', reject);
     }));
@@ -74,7 +75,7 @@ export class Marionette {
     const id = this.nextId++;
     const text = JSON.stringify([0, id, name, params]);
     this.socket.write(`${Buffer.byteLength(text)}:${text}`);
-    return withTimeout(timeout, name, new Promise((resolve, reject) => {
+    return within(timeout, name, new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, name });
     })).finally(() => this.pending.delete(id));
   }
@@ -98,14 +99,4 @@ export class Marionette {
   close() {
     this.socket.destroy();
   }
-}
-
-export function withTimeout(ms, what, promise) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
