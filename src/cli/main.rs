@@ -10,6 +10,7 @@
 
 mod args;
 mod progress;
+mod read_ahead;
 mod render_text;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ use why402::{diagnose, Context, Diagnosis, Exchange};
 
 use args::{Cli, ColorChoice, Command, Format, OutputArgs};
 use progress::{Progress, ProgressReader};
+use read_ahead::ReadAhead;
 use render_text::Style;
 
 /// `explain` reads at most this much; the diagnosis looks at far less of a body.
@@ -194,7 +196,7 @@ fn display_name(file: &str) -> String {
 fn open(file: &str) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
     let name = display_name(file);
     if file == "-" {
-        return Ok((Box::new(io::stdin().lock()), None));
+        return Ok((Box::new(ReadAhead::new(io::stdin())), None));
     }
     let meta = std::fs::metadata(file).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
     if meta.is_dir() {
@@ -203,7 +205,7 @@ fn open(file: &str) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
         )));
     }
     let f = File::open(file).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
-    Ok((Box::new(f), Some(meta.len())))
+    Ok((Box::new(ReadAhead::new(f)), Some(meta.len())))
 }
 
 fn use_color(choice: ColorChoice) -> bool {

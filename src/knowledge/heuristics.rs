@@ -282,7 +282,9 @@ pub fn contains_phrase(hay: &str, phrase: &str) -> bool {
         .next_back()
         .is_some_and(|c| c.is_ascii_alphanumeric());
     let mut from = 0;
-    while let Some(pos) = hay[from..].find(phrase) {
+    let finder = memchr::memmem::Finder::new(phrase.as_bytes());
+    // A match of valid UTF-8 in valid UTF-8 starts and ends on character boundaries.
+    while let Some(pos) = finder.find(hay.as_bytes().get(from..).unwrap_or_default()) {
         let start = from + pos;
         let end = start + phrase.len();
         let before_ok = !first_word
