@@ -9,7 +9,8 @@
 //!   the (coalesced) write to `storage.session` and the badge.
 //! - popup and panel: `render_popup`, `render_panel` take stored records as
 //!   they are and never diagnose.
-//! - build: `capture_limits_js` is what `scripts/limits.mjs` writes into the scripts.
+//! - build: `capture_limits_js` is the module `scripts/limits.mjs` writes as
+//!   `extension/limits.js` and copies into the classic content scripts.
 
 use std::cell::RefCell;
 
@@ -162,10 +163,10 @@ pub fn tab_count(tab_id: i32) -> u32 {
     STORE.with(|s| s.try_borrow().map_or(0, |s| s.count(tab_id) as u32))
 }
 
-/// The generated constants block for the scripts (`scripts/limits.mjs`).
+/// The generated module of capture limits (`scripts/limits.mjs`).
 #[wasm_bindgen]
 pub fn capture_limits_js() -> String {
-    capture::limits::js_block()
+    capture::limits::js_module()
 }
 
 /// Stored records as they are, for display: elements that are not records of this version's
