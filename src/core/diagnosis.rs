@@ -109,6 +109,17 @@ pub enum Confidence {
     High,
 }
 
+impl Confidence {
+    /// The word for text output: the JSON name.
+    pub fn word(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// Where a piece of evidence was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
