@@ -396,6 +396,39 @@ pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
     out
 }
 
+/// Where the value of `key` starts in printed text (YAML, a JS, Python or Ruby object print,
+/// `key=value`, JSON-like text): after each occurrence of `key` that stands alone (`error` in
+/// `errorReason` or `x402error` does not count), optionally closing-quoted, and one of
+/// `separators`. At most `tries` occurrences of `key` are looked at.
+pub fn after_key<'t, 'k>(
+    text: &'t str,
+    key: &'k str,
+    separators: &'k [&'k str],
+    tries: usize,
+) -> impl Iterator<Item = &'t str> + 'k
+where
+    't: 'k,
+{
+    let mut from = 0;
+    let mut left = tries;
+    std::iter::from_fn(move || {
+        while left > 0 {
+            left -= 1;
+            let at = from + text.get(from..)?.find(key)?;
+            from = at + key.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
+            if let Some(rest) = separators.iter().find_map(|s| rest.strip_prefix(s)) {
+                return Some(rest);
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
