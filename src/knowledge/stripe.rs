@@ -93,6 +93,19 @@ struct StripeError {
 }
 
 impl StripeError {
+    /// The error's fields, each read by `field` from its key.
+    fn from_fields(field: impl Fn(&str) -> Option<String>) -> StripeError {
+        StripeError {
+            kind: field("type"),
+            code: field("code"),
+            decline_code: field("decline_code"),
+            advice_code: field("advice_code"),
+            message: field("message"),
+            doc_url: field("doc_url"),
+            request_log_url: field("request_log_url"),
+        }
+    }
+
     fn read(json: &Value) -> Option<StripeError> {
         let err = json.get("error").filter(|e| e.is_object())?;
         // Strings only: a number or object where Stripe sends a string is not Stripe's.
@@ -102,15 +115,7 @@ impl StripeError {
                 .filter(|s| !s.trim().is_empty())
                 .map(str::to_string)
         };
-        Some(StripeError {
-            kind: field("type"),
-            code: field("code"),
-            decline_code: field("decline_code"),
-            advice_code: field("advice_code"),
-            message: field("message"),
-            doc_url: field("doc_url"),
-            request_log_url: field("request_log_url"),
-        })
+        Some(StripeError::from_fields(field))
     }
 
     /// The error as a log or an SDK printed it (`decline_code: insufficient_funds`,
@@ -123,21 +128,13 @@ impl StripeError {
         let text = obs.body_text();
         let field =
             |k: &str| super::processors::text_field(text, k, k == "message").map(str::to_string);
-        Some(StripeError {
-            kind: field("type"),
-            code: field("code"),
-            decline_code: field("decline_code"),
-            advice_code: field("advice_code"),
-            message: field("message"),
-            doc_url: field("doc_url"),
-            request_log_url: field("request_log_url"),
-        })
-        .filter(|e| e.decline_code.is_some())
-        .map(|mut e| {
-            // Prints often drop `type`; Stripe sends `decline_code` with card errors.
-            e.kind.get_or_insert_with(|| "card_error".into());
-            e
-        })
+        Some(StripeError::from_fields(field))
+            .filter(|e| e.decline_code.is_some())
+            .map(|mut e| {
+                // Prints often drop `type`; Stripe sends `decline_code` with card errors.
+                e.kind.get_or_insert_with(|| "card_error".into());
+                e
+            })
     }
 
     /// True when the object is shaped like Stripe's and carries a Stripe-only trace.

@@ -153,9 +153,9 @@ fn shape_identifies_stripe_elsewhere_but_not_openai() {
 
 #[test]
 fn rate_limit_code_wins() {
-    let d = stripe_402(
-        "payment_intents",
-        r#"{"error":{"type":"card_error","code":"card_decline_rate_limit_exceeded","decline_code":"generic_decline"}}"#,
+    let body = r#"{"error":{"type":"card_error","code":"card_decline_rate_limit_exceeded","decline_code":"generic_decline"}}"#;
+    assert_eq!(
+        stripe_402("payment_intents", body).cause,
+        Cause::RateLimited
     );
-    assert_eq!(d.cause, Cause::RateLimited);
 }
