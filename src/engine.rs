@@ -175,14 +175,9 @@ fn retry_step(d: &mut Diagnosis) {
     let Some(retry) = &d.retry else {
         return;
     };
-    let when = retry
-        .at
-        .as_deref()
-        .map(|at| format!(" (at {at})"))
-        .unwrap_or_default();
     let text = format!(
-        "The server says to retry after {}{when}; retrying sooner will fail again.",
-        decode::time::human_duration(retry.after_seconds)
+        "The server says to retry after {}; retrying sooner will fail again.",
+        retry.wait(str::to_string)
     );
     if !d.steps.iter().any(|s| s.text == text) {
         d.steps.push(Step::text(text));

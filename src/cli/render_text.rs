@@ -159,14 +159,10 @@ fn payment_terms(style: Style, terms: &PaymentTerms, out: &mut String) {
 }
 
 fn retry(style: Style, r: &Retry, out: &mut String) {
-    let at =
-        r.at.as_deref()
-            .map(|a| format!(" (at {})", printable(a)))
-            .unwrap_or_default();
     out.push_str(&format!(
-        "\n  {} after {}{at}, from {}\n",
+        "\n  {} after {}, from {}\n",
         style.bold("Retry"),
-        why402::decode::time::human_duration(r.after_seconds),
+        r.wait(printable),
         printable(&r.source)
     ));
 }

@@ -244,6 +244,20 @@ pub struct Retry {
     pub source: String,
 }
 
+impl Retry {
+    /// "4 minutes (at 2026-11-25T12:04:00Z)": how long to wait and, when known, until when;
+    /// `quote` renders the instant for the output at hand.
+    pub fn wait(&self, quote: fn(&str) -> String) -> String {
+        let mut s = crate::decode::time::human_duration(self.after_seconds);
+        if let Some(at) = &self.at {
+            s.push_str(" (at ");
+            s.push_str(&quote(at));
+            s.push(')');
+        }
+        s
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {

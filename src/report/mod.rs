@@ -326,13 +326,9 @@ fn payment_terms(terms: &PaymentTerms, out: &mut String) {
 }
 
 fn retry(r: &Retry, out: &mut String) {
-    let at =
-        r.at.as_deref()
-            .map(|a| format!(" (at {})", code(a)))
-            .unwrap_or_default();
     out.push_str(&format!(
-        "### Retry\n\nRetry after {}{at}, from the {} header.\n\n",
-        escape(&crate::decode::time::human_duration(r.after_seconds)),
+        "### Retry\n\nRetry after {}, from the {} header.\n\n",
+        r.wait(code),
         code(&r.source)
     ));
 }
