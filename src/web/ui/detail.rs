@@ -50,6 +50,22 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     Ok(())
 }
 
+/// A headed part of the detail: an `h3`, then a `tag` list (`ol`, `ul`, `dl`) with `class`, which
+/// tests find by `testid`.
+fn section(
+    b: &Builder,
+    parent: &Element,
+    heading: &str,
+    tag: &str,
+    class: &str,
+    testid: &str,
+) -> R<Element> {
+    b.text(parent, "h3", "", heading)?;
+    let list = b.el(parent, tag, class)?;
+    list.set_attribute("data-testid", testid)?;
+    Ok(list)
+}
+
 /// The headline, the decisive fact, the badges (cause, provider, protocol, CORS) and the
 /// request line.
 fn header(b: &Builder, box_: &Element, r: &Record) -> R<()> {
@@ -95,9 +111,7 @@ fn first_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: &[&Finding])
     if d.steps.is_empty() && cors_fixes.is_empty() {
         return Ok(());
     }
-    b.text(box_, "h3", "", "What to do")?;
-    let ol = b.el(box_, "ol", "w-steps")?;
-    ol.set_attribute("data-testid", "steps")?;
+    let ol = section(b, box_, "What to do", "ol", "w-steps", "steps")?;
     for f in cors_fixes {
         let li = b.el(&ol, "li", "w-step-first")?;
         li.set_attribute("data-testid", "cors-fix")?;
@@ -128,9 +142,7 @@ fn later_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: usize) -> R<
     if steps.len() <= 1 {
         return Ok(());
     }
-    b.text(box_, "h3", "", "Then")?;
-    let ol = b.el(box_, "ol", "w-steps")?;
-    ol.set_attribute("data-testid", "more-steps")?;
+    let ol = section(b, box_, "Then", "ol", "w-steps", "more-steps")?;
     ol.set_attribute("start", &(cors_fixes + 2).to_string())?;
     for step in &steps[1..] {
         step_item(b, &ol, r, step, "")?;
@@ -166,9 +178,8 @@ fn findings(b: &Builder, box_: &Element, d: &Diagnosis, cors_fixes: &[&Finding])
     if findings.is_empty() {
         return Ok(());
     }
-    b.text(box_, "h3", "", "Problems in the server's response")?;
-    let ul = b.el(box_, "ul", "w-findings")?;
-    ul.set_attribute("data-testid", "findings")?;
+    let heading = "Problems in the server's response";
+    let ul = section(b, box_, heading, "ul", "w-findings", "findings")?;
     for f in findings {
         let li = b.el(&ul, "li", "")?;
         let (class, label) = match f.severity {
@@ -419,9 +430,7 @@ fn source_note(r: &Record) -> &'static str {
 }
 
 fn payment(b: &Builder, parent: &Element, t: &PaymentTerms) -> R<()> {
-    b.text(parent, "h3", "", "Payment requested")?;
-    let dl = b.el(parent, "dl", "w-terms")?;
-    dl.set_attribute("data-testid", "payment")?;
+    let dl = section(b, parent, "Payment requested", "dl", "w-terms", "payment")?;
     terms(b, &dl, t)?;
     if !t.alternatives.is_empty() {
         b.text(parent, "p", "w-alt-head", "The server also accepts:")?;
