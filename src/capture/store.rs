@@ -265,8 +265,23 @@ impl Store {
                 Some((id, s.request_id)),
             ));
         }
+        if source == Source::Page && replayed {
+            // Sent again after it was written but before the acknowledgement came back.
+            if tab.find(&key, now_ms, |r| r.has_body).is_some() {
+                return Observed::Unchanged;
+            }
+            return Observed::from(push_new(
+                tab, key, tab_id, entry, source, now_ms, serial, None,
+            ));
+        }
         if source == Source::Page {
-            return page_without_sighting(tab, key, tab_id, entry, now_ms, serial, replayed);
+            // No sighting yet: wait for it (bounded), never create a record from the page alone.
+            tab.hold(Capture {
+                key,
+                arrived_ms: now_ms,
+                entry,
+            });
+            return Observed::Held;
         }
         tab.take_pending(&key);
         Observed::from(push_new(
@@ -336,41 +351,6 @@ fn better_body(tab: &mut Tab, seq: u64, tab_id: i32, entry: Exchange, source: So
     r.page_error = old.page_error.clone();
     tab.replace(seq, r);
     Observed::Changed
-}
-
-/// A page capture that webRequest has not (yet) seen: a replay becomes a record unless one with
-/// a body exists; otherwise it waits for its sighting, never a record from the page alone.
-fn page_without_sighting(
-    tab: &mut Tab,
-    key: Key,
-    tab_id: i32,
-    entry: Exchange,
-    now_ms: u64,
-    serial: u32,
-    replayed: bool,
-) -> Observed {
-    if !replayed {
-        tab.hold(Capture {
-            key,
-            arrived_ms: now_ms,
-            entry,
-        });
-        return Observed::Held;
-    }
-    // Sent again after it was written but before the acknowledgement came back.
-    if tab.find(&key, now_ms, |r| r.has_body).is_some() {
-        return Observed::Unchanged;
-    }
-    Observed::from(push_new(
-        tab,
-        key,
-        tab_id,
-        entry,
-        Source::Page,
-        now_ms,
-        serial,
-        None,
-    ))
 }
 
 /// Diagnoses `entry` and appends it as a new record; `ids` carries webRequest's when it saw it.

@@ -138,6 +138,20 @@ pub enum EvidenceSource {
     Capture,
 }
 
+impl EvidenceSource {
+    /// Where the evidence was read, in words for a reader (the report and the extension).
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceSource::Status => "status",
+            EvidenceSource::Header => "response header",
+            EvidenceSource::RequestHeader => "request header",
+            EvidenceSource::Body => "body",
+            EvidenceSource::Url => "URL",
+            EvidenceSource::Capture => "capture",
+        }
+    }
+}
+
 /// One signal the diagnosis used. `value` is truncated and has secrets redacted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {

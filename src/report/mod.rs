@@ -9,9 +9,7 @@
 
 pub mod display;
 
-use crate::core::diagnosis::{
-    CorsVisibility, Diagnosis, EvidenceSource, PaymentTerms, Retry, Severity, Step,
-};
+use crate::core::diagnosis::{CorsVisibility, Diagnosis, PaymentTerms, Retry, Severity, Step};
 use crate::core::evidence::printable;
 use crate::core::{provenance, redact, terms_text};
 
@@ -193,17 +191,6 @@ fn link(label: &str, url: &str) -> String {
     format!("[{}]({target})", escape(label))
 }
 
-fn source_name(source: EvidenceSource) -> &'static str {
-    match source {
-        EvidenceSource::Status => "status",
-        EvidenceSource::Header => "response header",
-        EvidenceSource::RequestHeader => "request header",
-        EvidenceSource::Body => "body",
-        EvidenceSource::Url => "URL",
-        EvidenceSource::Capture => "capture",
-    }
-}
-
 fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Info => "Info",
@@ -303,7 +290,7 @@ fn evidence(d: &Diagnosis, out: &mut String) {
         };
         out.push_str(&format!(
             "| {} | {location} | {} |\n",
-            source_name(e.source),
+            e.source.label(),
             code_cell(&e.value)
         ));
     }

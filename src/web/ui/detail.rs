@@ -7,9 +7,7 @@ use wasm_bindgen::JsValue;
 use super::dom::{Builder, R};
 use super::links;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{
-    Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
-};
+use crate::core::diagnosis::{Cause, Diagnosis, Finding, PaymentTerms, Retry, Severity, Step};
 use crate::core::provenance::host;
 use crate::core::terms_text;
 use crate::decode::time::{human_duration, parse_rfc3339};
@@ -207,14 +205,7 @@ fn evidence(b: &Builder, box_: &Element, d: &Diagnosis) -> R<()> {
     ul.set_attribute("data-testid", "evidence")?;
     for e in &d.evidence {
         let li = b.el(&ul, "li", "")?;
-        let mut label = String::from(match e.source {
-            EvidenceSource::Status => "status",
-            EvidenceSource::Header => "response header",
-            EvidenceSource::RequestHeader => "request header",
-            EvidenceSource::Body => "body",
-            EvidenceSource::Url => "url",
-            EvidenceSource::Capture => "capture",
-        });
+        let mut label = String::from(e.source.label());
         if !e.location.is_empty() {
             label.push(' ');
             label.push_str(&e.location);
