@@ -71,7 +71,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     add_findings(&mut d.findings, obs, &wire);
 
     let (summary, explanation, steps) = match family {
-        Some(f) => refusal_words(obs, &wire, f, reason.as_ref(), terms, version),
+        Some(f) => refusal_words(obs, &wire, ch, f, reason.as_ref(), terms, version),
         None => {
             let (summary, explanation) = explain_challenge(terms, ch, version, cloudflare);
             (
@@ -105,6 +105,7 @@ fn on_cloudflare(t: &PaymentTerms) -> bool {
 fn refusal_words(
     obs: &Observed,
     wire: &Wire,
+    ch: Option<&Challenge>,
     family: Family,
     reason: Option<&Reason>,
     terms: Option<&PaymentTerms>,
@@ -117,8 +118,7 @@ fn refusal_words(
         .or_else(|| obs.json_str("payer"));
     let chosen_terms = terms.map(|t| chosen(t, wire.settlement.as_ref()));
     let chosen_option = chosen_terms.and_then(|ct| {
-        wire.challenge()?
-            .options()
+        ch?.options()
             .into_iter()
             .find(|o| str_field(o, "network") == ct.network_id)
     });
