@@ -179,7 +179,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     }
     let offer_notes = offer_notes(&w);
     words(&mut d, &w, &offer_notes);
-    steps(&mut d, obs, &w, offer_notes);
+    steps(&mut d, obs, &w, &offer_notes);
     Some(d)
 }
 
@@ -274,9 +274,9 @@ fn words(d: &mut Diagnosis, w: &Wire, offer_notes: &[String]) {
 
 /// The offer's problems, the error code's fix, and for an open challenge how to pay: the price
 /// header to send and the Web Bot Auth signature.
-fn steps(d: &mut Diagnosis, obs: &Observed, w: &Wire, offer_notes: Vec<String>) {
+fn steps(d: &mut Diagnosis, obs: &Observed, w: &Wire, offer_notes: &[String]) {
     for note in offer_notes {
-        d.steps.push(Step::text(note));
+        d.steps.push(Step::text(note.clone()));
     }
     if let Some(c) = w.known_error {
         d.steps.push(Step::text(c.fix).with_link(ERRORS_DOCS));
