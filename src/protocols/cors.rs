@@ -108,7 +108,8 @@ fn unreadable(
         ));
     }
     fix.push('.');
-    let finding = Finding {
+    let mut findings = Vec::new();
+    findings.push(Finding {
         code: "cors_response_hidden".into(),
         severity: Severity::Error,
         message: format!(
@@ -116,7 +117,7 @@ fn unreadable(
             obs.status
         ),
         fix,
-    };
+    });
     let mut hidden = Vec::with_capacity(present.len());
     for h in present {
         hidden.push(h.to_string());
@@ -126,7 +127,7 @@ fn unreadable(
             page_can_read_response: false,
             hidden_headers: hidden,
         }),
-        vec![finding],
+        findings,
     )
 }
 
