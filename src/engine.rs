@@ -98,19 +98,7 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
         d.evidence
             .insert(0, Evidence::status(obs.status, &ex.response.status_text));
     }
-
-    if let Some(id) = d.provider.clone() {
-        if let Some(p) = knowledge::providers::by_id(&id) {
-            d.provider_name.get_or_insert_with(|| p.name.into());
-            if d.billing_url.is_none() {
-                d.billing_url = p.billing_url.map(String::from);
-            }
-            if d.docs_url.is_none() {
-                d.docs_url = p.docs_url.map(String::from);
-            }
-        }
-    }
-
+    provider_pages(d);
     if d.retry.is_none() {
         d.retry = retry(ex, reference.or(obs.now));
     }
@@ -118,7 +106,41 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
     let (cors, findings) = protocols::cors::visibility(obs);
     d.cors = cors;
     d.findings.extend(findings);
+    body_notes(obs, d);
 
+    if d.steps.is_empty() {
+        d.steps = knowledge::generic::steps(d.cause);
+    }
+    retry_step(d);
+    crate::core::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
+    if d.explanation.is_empty() {
+        d.explanation = knowledge::generic::explanation(d.cause).to_string();
+    }
+    if d.summary.is_empty() {
+        d.summary = match &d.provider_name {
+            Some(name) => format!("{name}: {}", d.cause.plain()),
+            None => d.cause.plain().to_string(),
+        };
+    }
+}
+
+/// The provider's name and pages from the knowledge, where the detector left them unset.
+fn provider_pages(d: &mut Diagnosis) {
+    let Some(p) = d.provider.as_deref().and_then(knowledge::providers::by_id) else {
+        return;
+    };
+    d.provider_name.get_or_insert_with(|| p.name.into());
+    if d.billing_url.is_none() {
+        d.billing_url = p.billing_url.map(String::from);
+    }
+    if d.docs_url.is_none() {
+        d.docs_url = p.docs_url.map(String::from);
+    }
+}
+
+/// How the body was read, when that limits the diagnosis: not clean JSON, cut off, absent or
+/// undecodable.
+fn body_notes(obs: &Observed, d: &mut Diagnosis) {
     if let Some(how) = obs.reading {
         // Say how a body that is not clean JSON was read; a cut-off object may have lost the
         // part that would change the answer.
@@ -127,7 +149,6 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
             d.confidence = d.confidence.min(Confidence::Medium);
         }
     }
-
     match &obs.body {
         None => d.evidence.push(Evidence::capture(
             "body",
@@ -147,33 +168,19 @@ fn finish(obs: &Observed, reference: Option<i64>, d: &mut Diagnosis) {
         )),
         Some(_) => {}
     }
+}
 
-    if d.steps.is_empty() {
-        d.steps = knowledge::generic::steps(d.cause);
-    }
-    if let Some(retry) = &d.retry {
-        let when = retry
-            .at
-            .as_deref()
-            .map(|at| format!(" (at {at})"))
-            .unwrap_or_default();
-        let text = format!(
-            "The server says to retry after {}{when}; retrying sooner will fail again.",
-            decode::time::human_duration(retry.after_seconds)
-        );
-        if !d.steps.iter().any(|s| s.text == text) {
-            d.steps.push(Step::text(text));
-        }
-    }
-    crate::core::provenance::mark_response_links(d, ex, obs.body.as_ref().map(|b| b.text.as_str()));
-    if d.explanation.is_empty() {
-        d.explanation = knowledge::generic::explanation(d.cause).to_string();
-    }
-    if d.summary.is_empty() {
-        d.summary = match &d.provider_name {
-            Some(name) => format!("{name}: {}", d.cause.plain()),
-            None => d.cause.plain().to_string(),
-        };
+/// A step saying when to retry, unless one says it already.
+fn retry_step(d: &mut Diagnosis) {
+    let Some(retry) = &d.retry else {
+        return;
+    };
+    let text = format!(
+        "The server says to retry after {}; retrying sooner will fail again.",
+        retry.wait(str::to_string)
+    );
+    if !d.steps.iter().any(|s| s.text == text) {
+        d.steps.push(Step::text(text));
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod tab;
 
-use self::tab::{Capture, Sighting, Tab, MAX_PENDING, MAX_PENDING_BYTES, MAX_SIGHTINGS};
+use self::tab::{Capture, Sighting, Tab, MAX_SIGHTINGS};
 use std::collections::HashMap;
 
 use super::limits::{
@@ -241,26 +241,14 @@ impl Store {
                 }
         });
         if let Some(seq) = target {
-            let Some(old) = tab.record_mut(seq) else {
-                return Observed::Unchanged;
-            };
-            let full = combine(entry, &old.entry);
-            let Some(d) = diagnose_at(&full, old.time_ms) else {
-                return Observed::Unchanged; // the body does not confirm it: keep what was seen
-            };
-            let mut r = new_record(old.id.clone(), tab_id, old.time_ms, source, full, d);
-            r.request_id = old.request_id.clone();
-            r.page_error = old.page_error.clone();
-            tab.replace(seq, r);
-            return Observed::Changed;
+            return better_body(tab, seq, tab_id, entry, source);
         }
-        if source == Source::Page {
-            let duplicate = tab
+        if source == Source::Page
+            && tab
                 .find(&key, now_ms, |r| r.source == Source::Devtools)
-                .is_some();
-            if duplicate {
-                return Observed::Unchanged; // DevTools already gave this response's body
-            }
+                .is_some()
+        {
+            return Observed::Unchanged; // DevTools already gave this response's body
         }
         // webRequest saw this response but its headers alone showed nothing: now the body can.
         if let Some(s) = tab.take_sighting(&key, now_ms) {
@@ -288,23 +276,7 @@ impl Store {
         }
         if source == Source::Page {
             // No sighting yet: wait for it (bounded), never create a record from the page alone.
-            let bytes = |c: &Capture| {
-                c.entry
-                    .response
-                    .content
-                    .text
-                    .as_ref()
-                    .map_or(0, String::len)
-            };
-            let mut held: usize = tab.pending.iter().map(bytes).sum();
-            held += entry.response.content.text.as_ref().map_or(0, String::len);
-            while tab.pending.len() >= MAX_PENDING
-                || (held > MAX_PENDING_BYTES && !tab.pending.is_empty())
-            {
-                held -= tab.pending.front().map_or(0, bytes);
-                tab.pending.pop_front();
-            }
-            tab.pending.push_back(Capture {
+            tab.hold(Capture {
                 key,
                 arrived_ms: now_ms,
                 entry,
@@ -362,6 +334,23 @@ impl Store {
         }
         false
     }
+}
+
+/// `entry` brings a better body for the record at `seq`: the record is diagnosed again, keeping
+/// its id, time, webRequest id and page error.
+fn better_body(tab: &mut Tab, seq: u64, tab_id: i32, entry: Exchange, source: Source) -> Observed {
+    let Some(old) = tab.record_mut(seq) else {
+        return Observed::Unchanged;
+    };
+    let full = combine(entry, &old.entry);
+    let Some(d) = diagnose_at(&full, old.time_ms) else {
+        return Observed::Unchanged; // the body does not confirm it: keep what was seen
+    };
+    let mut r = new_record(old.id.clone(), tab_id, old.time_ms, source, full, d);
+    r.request_id = old.request_id.clone();
+    r.page_error = old.page_error.clone();
+    tab.replace(seq, r);
+    Observed::Changed
 }
 
 /// Diagnoses `entry` and appends it as a new record; `ids` carries webRequest's when it saw it.

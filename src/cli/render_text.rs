@@ -4,7 +4,7 @@
 use why402::core::evidence::printable;
 use why402::core::redact;
 use why402::core::terms_text;
-use why402::{Confidence, Diagnosis, EvidenceSource, Severity};
+use why402::{CorsVisibility, Diagnosis, EvidenceSource, PaymentTerms, Retry, Severity};
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +61,25 @@ fn source_label(source: EvidenceSource, location: &str) -> String {
 /// One diagnosed entry, as lines for a terminal.
 pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis) -> String {
     let mut out = String::new();
+    headline(style, index, method, url, d, &mut out);
+    evidence(style, d, &mut out);
+    if let Some(terms) = &d.payment {
+        payment_terms(style, terms, &mut out);
+    }
+    if let Some(r) = &d.retry {
+        retry(style, r, &mut out);
+    }
+    steps(style, d, &mut out);
+    findings(style, d, &mut out);
+    if let Some(c) = &d.cors {
+        cors(style, c, &mut out);
+    }
+    out.push('\n');
+    out
+}
+
+/// The request, the status and cause, provider and protocol, the summary and the explanation.
+fn headline(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis, out: &mut String) {
     let target = match (method.is_empty(), url.is_empty()) {
         (_, true) => String::new(),
         (true, false) => printable(&redact::url(url)),
@@ -71,16 +90,15 @@ pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis)
         style.bold(&format!("#{index}")),
         style.bold(&target)
     ));
-    let confidence = match d.confidence {
-        Confidence::Low => "low",
-        Confidence::Medium => "medium",
-        Confidence::High => "high",
-    };
     out.push_str(&format!(
         "  {} {}  {}\n",
         style.red(&d.status.to_string()),
         style.red(d.cause.plain()),
-        style.dim(&format!("[{}, {confidence} confidence]", d.cause.id()))
+        style.dim(&format!(
+            "[{}, {} confidence]",
+            d.cause.id(),
+            d.confidence.word()
+        ))
     ));
     let mut about = Vec::new();
     if let Some(id) = &d.provider {
@@ -99,55 +117,58 @@ pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis)
     if !d.explanation.is_empty() {
         out.push_str(&format!("\n  {}\n", indent(&d.explanation, "  ")));
     }
+}
 
-    if !d.evidence.is_empty() {
-        out.push_str(&format!("\n  {}\n", style.bold("Evidence")));
-        for e in &d.evidence {
-            out.push_str(&format!(
-                "    {}  {}\n",
-                style.dim(&source_label(e.source, &e.location)),
-                indent(&e.value, "      ")
-            ));
-        }
+fn evidence(style: Style, d: &Diagnosis, out: &mut String) {
+    if d.evidence.is_empty() {
+        return;
     }
+    out.push_str(&format!("\n  {}\n", style.bold("Evidence")));
+    for e in &d.evidence {
+        out.push_str(&format!(
+            "    {}  {}\n",
+            style.dim(&source_label(e.source, &e.location)),
+            indent(&e.value, "      ")
+        ));
+    }
+}
 
-    if let Some(terms) = &d.payment {
-        out.push_str(&format!("\n  {}\n", style.bold("Payment terms")));
-        for (label, value) in terms_text::lines(terms) {
+/// The terms' labelled lines, then each alternative's, numbered from 2 (the main one is 1).
+fn payment_terms(style: Style, terms: &PaymentTerms, out: &mut String) {
+    out.push_str(&format!("\n  {}\n", style.bold("Payment terms")));
+    for (label, value) in terms_text::lines(terms) {
+        out.push_str(&format!(
+            "    {}  {}\n",
+            style.dim(label),
+            printable(&value)
+        ));
+    }
+    for (i, alt) in terms.alternatives.iter().enumerate() {
+        out.push_str(&format!(
+            "    {}\n",
+            style.dim(&format!("or, option {}:", i + 2))
+        ));
+        for (label, value) in terms_text::lines(alt) {
             out.push_str(&format!(
-                "    {}  {}\n",
+                "      {}  {}\n",
                 style.dim(label),
                 printable(&value)
             ));
         }
-        for (i, alt) in terms.alternatives.iter().enumerate() {
-            out.push_str(&format!(
-                "    {}\n",
-                style.dim(&format!("or, option {}:", i + 2))
-            ));
-            for (label, value) in terms_text::lines(alt) {
-                out.push_str(&format!(
-                    "      {}  {}\n",
-                    style.dim(label),
-                    printable(&value)
-                ));
-            }
-        }
     }
+}
 
-    if let Some(r) = &d.retry {
-        let at =
-            r.at.as_deref()
-                .map(|a| format!(" (at {})", printable(a)))
-                .unwrap_or_default();
-        out.push_str(&format!(
-            "\n  {} after {}{at}, from {}\n",
-            style.bold("Retry"),
-            why402::decode::time::human_duration(r.after_seconds),
-            printable(&r.source)
-        ));
-    }
+fn retry(style: Style, r: &Retry, out: &mut String) {
+    out.push_str(&format!(
+        "\n  {} after {}, from {}\n",
+        style.bold("Retry"),
+        r.wait(printable),
+        printable(&r.source)
+    ));
+}
 
+/// "How to fix": the numbered steps with their links and snippets, then the provider's pages.
+fn steps(style: Style, d: &Diagnosis, out: &mut String) {
     if !d.steps.is_empty() {
         out.push_str(&format!("\n  {}\n", style.bold("How to fix")));
         for (i, step) in d.steps.iter().enumerate() {
@@ -175,45 +196,46 @@ pub fn entry(style: Style, index: usize, method: &str, url: &str, d: &Diagnosis)
             ));
         }
     }
+}
 
-    if !d.findings.is_empty() {
-        out.push_str(&format!("\n  {}\n", style.bold("Findings")));
-        for f in &d.findings {
-            let sev = match f.severity {
-                Severity::Info => style.dim("info"),
-                Severity::Warning => style.yellow("warning"),
-                Severity::Error => style.red("error"),
-            };
-            out.push_str(&format!(
-                "    {sev} {}: {}\n      fix: {}\n",
-                printable(&f.code),
-                indent(&f.message, "      "),
-                indent(&f.fix, "      ")
-            ));
-        }
+fn findings(style: Style, d: &Diagnosis, out: &mut String) {
+    if d.findings.is_empty() {
+        return;
     }
-
-    if let Some(c) = &d.cors {
-        let mut line = if c.page_can_read_response {
-            "page JavaScript can read this response".to_string()
-        } else {
-            "page JavaScript cannot read this response (the browser reports \"Failed to fetch\")"
-                .to_string()
+    out.push_str(&format!("\n  {}\n", style.bold("Findings")));
+    for f in &d.findings {
+        let sev = match f.severity {
+            Severity::Info => style.dim("info"),
+            Severity::Warning => style.yellow("warning"),
+            Severity::Error => style.red("error"),
         };
-        if !c.hidden_headers.is_empty() {
-            let names: Vec<String> = c.hidden_headers.iter().map(|h| printable(h)).collect();
-            line.push_str(&format!("; hidden headers: {}", names.join(", ")));
-        }
-        out.push_str(&format!("\n  {} {line}\n", style.bold("CORS")));
+        out.push_str(&format!(
+            "    {sev} {}: {}\n      fix: {}\n",
+            printable(&f.code),
+            indent(&f.message, "      "),
+            indent(&f.fix, "      ")
+        ));
     }
-    out.push('\n');
-    out
+}
+
+fn cors(style: Style, c: &CorsVisibility, out: &mut String) {
+    let mut line = if c.page_can_read_response {
+        "page JavaScript can read this response".to_string()
+    } else {
+        "page JavaScript cannot read this response (the browser reports \"Failed to fetch\")"
+            .to_string()
+    };
+    if !c.hidden_headers.is_empty() {
+        let names: Vec<String> = c.hidden_headers.iter().map(|h| printable(h)).collect();
+        line.push_str(&format!("; hidden headers: {}", names.join(", ")));
+    }
+    out.push_str(&format!("\n  {} {line}\n", style.bold("CORS")));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use why402::{Cause, Evidence, Step};
+    use why402::{Cause, Confidence, Evidence, Step};
 
     #[test]
     fn escapes_cannot_reach_the_terminal() {

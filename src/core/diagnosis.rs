@@ -109,6 +109,17 @@ pub enum Confidence {
     High,
 }
 
+impl Confidence {
+    /// The word for text output: the JSON name.
+    pub fn word(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// Where a piece of evidence was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +136,20 @@ pub enum EvidenceSource {
     Url,
     /// Something about the capture itself (truncated body, no body seen).
     Capture,
+}
+
+impl EvidenceSource {
+    /// Where the evidence was read, in words for a reader (the report and the extension).
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceSource::Status => "status",
+            EvidenceSource::Header => "response header",
+            EvidenceSource::RequestHeader => "request header",
+            EvidenceSource::Body => "body",
+            EvidenceSource::Url => "URL",
+            EvidenceSource::Capture => "capture",
+        }
+    }
 }
 
 /// One signal the diagnosis used. `value` is truncated and has secrets redacted.
@@ -231,6 +256,20 @@ pub struct Retry {
     pub at: Option<String>,
     /// The header the value came from.
     pub source: String,
+}
+
+impl Retry {
+    /// "4 minutes (at 2026-11-25T12:04:00Z)": how long to wait and, when known, until when;
+    /// `quote` renders the instant for the output at hand.
+    pub fn wait(&self, quote: fn(&str) -> String) -> String {
+        let mut s = crate::decode::time::human_duration(self.after_seconds);
+        if let Some(at) = &self.at {
+            s.push_str(" (at ");
+            s.push_str(&quote(at));
+            s.push(')');
+        }
+        s
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -396,84 +396,38 @@ pub fn json_strings(value: &Value) -> Vec<(String, &str)> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn read(s: &str) -> Option<(Value, Reading)> {
-        object_in_text(s)
-    }
-
-    #[test]
-    fn json_after_a_log_prefix() {
-        let (v, how) =
-            read(r#"Error: 400 {"type":"error","error":{"type":"x"}} at generate (cli.js:1)"#)
-                .unwrap();
-        assert_eq!(how, Reading::Embedded);
-        assert_eq!(v["error"]["type"], "x");
-    }
-
-    #[test]
-    fn python_dicts() {
-        let (v, how) = read("Error code: 429 - {'error': {'message': 'You can\\'t', 'param': None, 'ok': True, 'code': 'insufficient_quota'}}").unwrap();
-        assert_eq!(how, Reading::Loose);
-        assert_eq!(v["error"]["code"], "insufficient_quota");
-        assert_eq!(v["error"]["param"], Value::Null);
-        assert_eq!(v["error"]["message"], "You can't");
-    }
-
-    #[test]
-    fn node_inspect_with_unquoted_keys_and_trailing_commas() {
-        let (v, _) = read("  data: {\n    error_message: 'Billing \"off\"',\n    results: [],\n    status: 'REQUEST_DENIED',\n  },\n").unwrap();
-        assert_eq!(v["status"], "REQUEST_DENIED");
-        assert_eq!(v["error_message"], "Billing \"off\"");
-    }
-
-    #[test]
-    fn truncated_objects_keep_their_complete_members() {
-        let (v, how) = read(
-            "401, body: {'detail': {'status': 'quota_exceeded', 'message': 'Thanks for trying",
-        )
-        .unwrap();
-        assert_eq!(how, Reading::Truncated);
-        assert_eq!(v["detail"]["status"], "quota_exceeded");
-        assert!(read("{'detail': 'cut").is_none());
-    }
-
-    #[test]
-    fn unreadable_text_gives_nothing() {
-        assert!(read("no braces here").is_none());
-        assert!(read("{ this is [Function: x] prose }").is_none());
-        assert!(read("}}}{{{").is_none());
-        assert!(read("").is_none());
-    }
-
-    #[test]
-    fn json_inside_json_strings() {
-        let outer = json!({"error": {"message": "Upstream failed: {\"error\":{\"message\":\"{\\\"code\\\":\\\"PRECONDITION_FAILED\\\"}\"}}"}});
-        let docs = nested_documents(&outer);
-        assert_eq!(docs.len(), 2);
-        assert_eq!(docs[0].location, "error.message");
-        assert_eq!(docs[1].value["code"], "PRECONDITION_FAILED");
-        assert_eq!(docs[1].location, "error.message > error.message");
-    }
-
-    #[test]
-    fn bounded_on_hostile_input() {
-        let deep = "{".repeat(100_000);
-        assert!(read(&deep).is_none());
-        let many = "{x".repeat(100_000);
-        assert!(read(&many).is_none());
-        let quotes = "{'".repeat(50_000);
-        let _ = read(&quotes);
-    }
-
-    #[test]
-    fn json_walk_is_bounded() {
-        let big = serde_json::Value::Array(vec![serde_json::Value::String("x".into()); 100_000]);
-        let found = json_strings(&big);
-        assert!(!found.is_empty() && found.len() <= MAX_JSON_NODES);
-        assert_eq!(found[0].0, "0");
-    }
+/// Where the value of `key` starts in printed text (YAML, a JS, Python or Ruby object print,
+/// `key=value`, JSON-like text): after each occurrence of `key` that stands alone (`error` in
+/// `errorReason` or `x402error` does not count), optionally closing-quoted, and one of
+/// `separators`. At most `tries` occurrences of `key` are looked at.
+pub fn after_key<'t, 'k>(
+    text: &'t str,
+    key: &'k str,
+    separators: &'k [&'k str],
+    tries: usize,
+) -> impl Iterator<Item = &'t str> + 'k
+where
+    't: 'k,
+{
+    let mut from = 0;
+    let mut left = tries;
+    std::iter::from_fn(move || {
+        while left > 0 {
+            left -= 1;
+            let at = from + text.get(from..)?.find(key)?;
+            from = at + key.len();
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
+            if let Some(rest) = separators.iter().find_map(|s| rest.strip_prefix(s)) {
+                return Some(rest);
+            }
+        }
+        None
+    })
 }
+
+#[cfg(test)]
+mod tests;

@@ -230,6 +230,38 @@ fn parse_hrp(hrp: &str) -> Result<(Network, Option<u64>), Error> {
 
 /// Decodes a BOLT11 invoice (an optional `lightning:` prefix is accepted).
 pub fn decode(input: &str) -> Result<Invoice, Error> {
+    let (hrp, data) = bech32_data(input)?;
+    let (network, amount_msat) = parse_hrp(&hrp)?;
+
+    let payload = &data[..];
+    if payload.len() < TIMESTAMP_GROUPS + SIGNATURE_GROUPS {
+        return Err(Error::Truncated);
+    }
+    let (timestamp, rest) = payload.split_at(TIMESTAMP_GROUPS);
+    let fields = &rest[..rest.len() - SIGNATURE_GROUPS];
+    let created_at = number(timestamp)
+        .and_then(|n| i64::try_from(n).ok())
+        .unwrap_or(0);
+
+    let mut inv = Invoice {
+        network,
+        amount_msat,
+        created_at,
+        expiry: DEFAULT_EXPIRY_SECS,
+        payment_hash: None,
+        payment_secret: None,
+        description: None,
+        description_hash: None,
+        min_final_cltv_expiry: None,
+        payee: None,
+    };
+    tagged_fields(fields, &mut inv)?;
+    Ok(inv)
+}
+
+/// The invoice's checksum-verified bech32 text: its human-readable part (lowercased) and its
+/// data as 5-bit groups, checksum removed.
+fn bech32_data(input: &str) -> Result<(String, Vec<u8>), Error> {
     let s = input.trim();
     let s = if s.len() > 10 && s.is_char_boundary(10) && s[..10].eq_ignore_ascii_case("lightning:")
     {
@@ -261,35 +293,15 @@ pub fn decode(input: &str) -> Result<Invoice, Error> {
         CheckedHrpstringError::Checksum(ChecksumError::InvalidResidue) => Error::BadChecksum,
         _ => Error::Truncated,
     })?;
-    let hrp = hrp_text;
     let data: Vec<u8> = checked
         .fe32_iter::<std::iter::Empty<u8>>()
         .map(Fe32::to_u8)
         .collect();
-    let (network, amount_msat) = parse_hrp(hrp)?;
+    Ok((hrp_text.to_string(), data))
+}
 
-    let payload = &data[..];
-    if payload.len() < TIMESTAMP_GROUPS + SIGNATURE_GROUPS {
-        return Err(Error::Truncated);
-    }
-    let (timestamp, rest) = payload.split_at(TIMESTAMP_GROUPS);
-    let fields = &rest[..rest.len() - SIGNATURE_GROUPS];
-    let created_at = number(timestamp)
-        .and_then(|n| i64::try_from(n).ok())
-        .unwrap_or(0);
-
-    let mut inv = Invoice {
-        network,
-        amount_msat,
-        created_at,
-        expiry: DEFAULT_EXPIRY_SECS,
-        payment_hash: None,
-        payment_secret: None,
-        description: None,
-        description_hash: None,
-        min_final_cltv_expiry: None,
-        payee: None,
-    };
+/// Reads the tagged fields (between the timestamp and the signature) into `inv`.
+fn tagged_fields(fields: &[u8], inv: &mut Invoice) -> Result<(), Error> {
     let mut expiry_seen = false;
     let mut i = 0;
     while i < fields.len() {
@@ -326,7 +338,7 @@ pub fn decode(input: &str) -> Result<Invoice, Error> {
             _ => {}
         }
     }
-    Ok(inv)
+    Ok(())
 }
 
 /// Builds a checksum-valid invoice string from an HRP and 5-bit data (no real signature), for

@@ -80,16 +80,8 @@ pub fn parse_response(
     method: Option<&str>,
     url: Option<&str>,
 ) -> Result<Exchange, RawHttpError> {
-    let mut rest = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
-    // Leading blank lines are harmless (a shell prompt's newline, a copy-paste).
-    let mut line_no = 1;
-    while let Some((line, after)) = next_line(rest) {
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            break;
-        }
-        rest = after;
-        line_no += 1;
-    }
+    let (mut rest, mut line_no) =
+        skip_blank_lines(input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input));
     if rest.is_empty() {
         return Err(error(line_no, "empty input: expected an HTTP response"));
     }
@@ -106,77 +98,131 @@ pub fn parse_response(
         })?;
         rest = after;
         line_no += 1;
-        let mut headers: Vec<Header> = Vec::new();
-        let mut ended = false;
-        while let Some((line, after)) = next_line(rest) {
-            rest = after;
-            if line.is_empty() {
-                ended = true;
-                line_no += 1;
-                break;
-            }
-            let text = String::from_utf8_lossy(line);
-            if line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-                // Obsolete line folding: continues the previous header's value.
-                let Some(last) = headers.last_mut() else {
-                    return Err(error(line_no, "a header line starts with a space"));
-                };
-                last.value.push(' ');
-                last.value.push_str(text.trim());
-            } else {
-                let Some((name, value)) = text.split_once(':') else {
-                    return Err(error(
-                        line_no,
-                        format!(
-                            "malformed header line (no ':'): {}",
-                            crate::core::evidence::truncate(
-                                &crate::core::evidence::printable(&text),
-                                60
-                            )
-                        ),
-                    ));
-                };
-                headers.push(Header::new(name.trim(), value.trim()));
-            }
-            line_no += 1;
-        }
+        let block = header_block(rest, line_no)?;
+        (rest, line_no) = (block.rest, block.line_no);
         // Another status line right after the blank line: a redirect or `100 Continue` came
         // first; the last response wins.
         let next_is_response = next_line(rest).is_some_and(|(l, _)| status_line(l).is_some());
-        if ended && next_is_response {
+        if block.ended && next_is_response {
             continue;
         }
-        let content_length_zero = headers
-            .iter()
-            .any(|h| h.name.eq_ignore_ascii_case("content-length") && h.value.trim() == "0");
-        // Nothing after the headers (`curl -sI`): no body was captured, unless it was empty.
-        let text = if rest.is_empty() && !content_length_zero {
-            None
+        return Ok(exchange(
+            method,
+            url,
+            status,
+            status_text,
+            block.headers,
+            rest,
+        ));
+    }
+}
+
+/// Leading blank lines are harmless (a shell prompt's newline, a copy-paste): the input after
+/// them, and the 1-based number of its first line.
+fn skip_blank_lines(mut rest: &[u8]) -> (&[u8], usize) {
+    let mut line_no = 1;
+    while let Some((line, after)) = next_line(rest) {
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        rest = after;
+        line_no += 1;
+    }
+    (rest, line_no)
+}
+
+/// The header lines after a status line, up to the blank line.
+struct HeaderBlock<'a> {
+    headers: Vec<Header>,
+    /// A blank line ended the block (else the input did).
+    ended: bool,
+    /// What follows the blank line, and its line number.
+    rest: &'a [u8],
+    line_no: usize,
+}
+
+fn header_block(mut rest: &[u8], mut line_no: usize) -> Result<HeaderBlock<'_>, RawHttpError> {
+    let mut headers: Vec<Header> = Vec::new();
+    let mut ended = false;
+    while let Some((line, after)) = next_line(rest) {
+        rest = after;
+        if line.is_empty() {
+            ended = true;
+            line_no += 1;
+            break;
+        }
+        let text = String::from_utf8_lossy(line);
+        if line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+            // Obsolete line folding: continues the previous header's value.
+            let Some(last) = headers.last_mut() else {
+                return Err(error(line_no, "a header line starts with a space"));
+            };
+            last.value.push(' ');
+            last.value.push_str(text.trim());
         } else {
-            Some(String::from_utf8_lossy(rest).into_owned())
-        };
-        let mime_type = headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
-            .map(|h| h.value.clone());
-        return Ok(Exchange {
-            started_date_time: None,
-            request: Request {
-                method: method.unwrap_or_default().to_string(),
-                url: url.unwrap_or_default().to_string(),
-                headers: Vec::new(),
+            let Some((name, value)) = text.split_once(':') else {
+                return Err(error(
+                    line_no,
+                    format!(
+                        "malformed header line (no ':'): {}",
+                        crate::core::evidence::truncate(
+                            &crate::core::evidence::printable(&text),
+                            60
+                        )
+                    ),
+                ));
+            };
+            headers.push(Header::new(name.trim(), value.trim()));
+        }
+        line_no += 1;
+    }
+    Ok(HeaderBlock {
+        headers,
+        ended,
+        rest,
+        line_no,
+    })
+}
+
+/// The last response as an exchange; `body` is everything after its header block.
+fn exchange(
+    method: Option<&str>,
+    url: Option<&str>,
+    status: u16,
+    status_text: String,
+    headers: Vec<Header>,
+    body: &[u8],
+) -> Exchange {
+    let content_length_zero = headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("content-length") && h.value.trim() == "0");
+    // Nothing after the headers (`curl -sI`): no body was captured, unless it was empty.
+    let text = if body.is_empty() && !content_length_zero {
+        None
+    } else {
+        Some(String::from_utf8_lossy(body).into_owned())
+    };
+    let mime_type = headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+        .map(|h| h.value.clone());
+    Exchange {
+        started_date_time: None,
+        request: Request {
+            method: method.unwrap_or_default().to_string(),
+            url: url.unwrap_or_default().to_string(),
+            headers: Vec::new(),
+        },
+        response: Response {
+            status,
+            status_text,
+            headers,
+            content: Content {
+                mime_type,
+                text,
+                encoding: None,
             },
-            response: Response {
-                status,
-                status_text,
-                headers,
-                content: Content {
-                    mime_type,
-                    text,
-                    encoding: None,
-                },
-            },
-        });
+        },
     }
 }
 

@@ -63,3 +63,14 @@ fn test_exchange(url: &str, status: u16, body: &str) -> crate::core::exchange::E
     e.response.content.text = Some(body.into());
     e
 }
+
+/// `detect` run on [`test_exchange`]`(url, status, body)`, for the detectors' tests.
+#[cfg(test)]
+fn test_detect(
+    detect: fn(&Observed) -> Option<Diagnosis>,
+    url: &str,
+    status: u16,
+    body: &str,
+) -> Option<Diagnosis> {
+    detect(&Observed::new(&test_exchange(url, status, body), None))
+}

@@ -16,6 +16,7 @@ use crate::core::diagnosis::{Cause, Confidence, Diagnosis, Evidence, Step};
 use crate::core::evidence::cat;
 use crate::core::evidence::truncate;
 use crate::core::observed::{host_matches, parse_json, Observed};
+use crate::core::reading::after_key;
 
 use super::providers;
 
@@ -240,19 +241,7 @@ fn embedded(text: &str, out: &mut Vec<(String, Value)>) {
 /// token (`code`-like fields) or the rest of the line (`whole_line`, for messages).
 pub(crate) fn text_field<'t>(text: &'t str, key: &str, whole_line: bool) -> Option<&'t str> {
     let end = crate::core::exchange::floor_char_boundary(text, MAX_TEXT);
-    let text = &text[..end];
-    let mut from = 0;
-    for _ in 0..16 {
-        let at = from + text.get(from..)?.find(key)?;
-        from = at + key.len();
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
-        let Some(rest) = ["=>", ":", "="].iter().find_map(|s| rest.strip_prefix(s)) else {
-            continue;
-        };
+    for rest in after_key(&text[..end], key, &["=>", ":", "="], 16) {
         let rest = rest.trim_start_matches([' ', '\t']);
         let value = match rest.chars().next()? {
             q @ ('"' | '\'') => {

@@ -93,6 +93,19 @@ struct StripeError {
 }
 
 impl StripeError {
+    /// The error's fields, each read by `field` from its key.
+    fn from_fields(field: impl Fn(&str) -> Option<String>) -> StripeError {
+        StripeError {
+            kind: field("type"),
+            code: field("code"),
+            decline_code: field("decline_code"),
+            advice_code: field("advice_code"),
+            message: field("message"),
+            doc_url: field("doc_url"),
+            request_log_url: field("request_log_url"),
+        }
+    }
+
     fn read(json: &Value) -> Option<StripeError> {
         let err = json.get("error").filter(|e| e.is_object())?;
         // Strings only: a number or object where Stripe sends a string is not Stripe's.
@@ -102,15 +115,7 @@ impl StripeError {
                 .filter(|s| !s.trim().is_empty())
                 .map(str::to_string)
         };
-        Some(StripeError {
-            kind: field("type"),
-            code: field("code"),
-            decline_code: field("decline_code"),
-            advice_code: field("advice_code"),
-            message: field("message"),
-            doc_url: field("doc_url"),
-            request_log_url: field("request_log_url"),
-        })
+        Some(StripeError::from_fields(field))
     }
 
     /// The error as a log or an SDK printed it (`decline_code: insufficient_funds`,
@@ -123,21 +128,13 @@ impl StripeError {
         let text = obs.body_text();
         let field =
             |k: &str| super::processors::text_field(text, k, k == "message").map(str::to_string);
-        Some(StripeError {
-            kind: field("type"),
-            code: field("code"),
-            decline_code: field("decline_code"),
-            advice_code: field("advice_code"),
-            message: field("message"),
-            doc_url: field("doc_url"),
-            request_log_url: field("request_log_url"),
-        })
-        .filter(|e| e.decline_code.is_some())
-        .map(|mut e| {
-            // Prints often drop `type`; Stripe sends `decline_code` with card errors.
-            e.kind.get_or_insert_with(|| "card_error".into());
-            e
-        })
+        Some(StripeError::from_fields(field))
+            .filter(|e| e.decline_code.is_some())
+            .map(|mut e| {
+                // Prints often drop `type`; Stripe sends `decline_code` with card errors.
+                e.kind.get_or_insert_with(|| "card_error".into());
+                e
+            })
     }
 
     /// True when the object is shaped like Stripe's and carries a Stripe-only trace.
@@ -181,25 +178,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if !(obs.status == 402 || (card_error && obs.status >= 400)) {
         return None;
     }
-
-    let code_info = err.code.as_deref().and_then(error_code);
-    let decline_info = err
-        .decline_code
-        .as_deref()
-        .or(err.code.as_deref())
-        .and_then(decline);
-    // A rate-limit code outranks the decline reason: the card is blocked from further attempts.
-    let info = match (code_info, decline_info) {
-        (Some(c), _) if c.cause == Some(Cause::RateLimited) => Some(c),
-        (_, Some(d)) => Some(d),
-        (c, None) => c,
-    };
-    let shown_code = err
-        .decline_code
-        .as_deref()
-        .or(err.code.as_deref())
-        .unwrap_or("");
-
+    let info = err.info();
     let (cause, confidence) = match &info {
         Some(i) => (i.cause.unwrap_or(Cause::PaymentDeclined), Confidence::High),
         None if card_error || err.decline_code.is_some() => {
@@ -212,6 +191,53 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     let mut d = Diagnosis::new(cause, confidence, obs.status);
     d.provider = Some("stripe".into());
     d.provider_name = Some("Stripe".into());
+    evidence(&mut d, obs, &err, on_host);
+    let shown_code = err.shown_code();
+    d.summary = if shown_code.is_empty() {
+        format!("Stripe: {}", cause.plain())
+    } else {
+        format!(
+            "Stripe: {} ({})",
+            cause.plain(),
+            crate::core::evidence::truncate(shown_code, 60)
+        )
+    };
+    d.explanation = explanation(info, &err);
+    d.steps = steps(info, &err, shown_code);
+    if let Some(url) = &err.doc_url {
+        d.docs_url = Some(url.clone());
+    }
+    Some(d)
+}
+
+impl StripeError {
+    /// What the codes mean: the decline reason, unless the error code is a rate limit, which
+    /// outranks it (the card is blocked from further attempts).
+    fn info(&self) -> Option<&'static CodeInfo> {
+        let code_info = self.code.as_deref().and_then(error_code);
+        let decline_info = self
+            .decline_code
+            .as_deref()
+            .or(self.code.as_deref())
+            .and_then(decline);
+        match (code_info, decline_info) {
+            (Some(c), _) if c.cause == Some(Cause::RateLimited) => Some(c),
+            (_, Some(d)) => Some(d),
+            (c, None) => c,
+        }
+    }
+
+    /// The code the summary names: the decline code, else the error code.
+    fn shown_code(&self) -> &str {
+        self.decline_code
+            .as_deref()
+            .or(self.code.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// The host (when it is Stripe's), the error object's fields and the request id.
+fn evidence(d: &mut Diagnosis, obs: &Observed, err: &StripeError, on_host: bool) {
     if on_host {
         if let Some(h) = &obs.host {
             d.evidence.push(Evidence::host(h));
@@ -231,22 +257,6 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if let Some(v) = obs.header("request-id") {
         d.evidence.push(Evidence::header("request-id", v));
     }
-
-    d.summary = if shown_code.is_empty() {
-        format!("Stripe: {}", cause.plain())
-    } else {
-        format!(
-            "Stripe: {} ({})",
-            cause.plain(),
-            crate::core::evidence::truncate(shown_code, 60)
-        )
-    };
-    d.explanation = explanation(info, &err);
-    d.steps = steps(info, &err, shown_code);
-    if let Some(url) = &err.doc_url {
-        d.docs_url = Some(url.clone());
-    }
-    Some(d)
 }
 
 fn explanation(info: Option<&CodeInfo>, err: &StripeError) -> String {
@@ -310,166 +320,4 @@ fn retry_text(retry: RetryAdvice) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every card decline code Stripe documents, including the two deprecated ones.
-    const CARD_CODES: [&str; 50] = [
-        "authentication_required",
-        "authentication_not_handled",
-        "approve_with_id",
-        "call_issuer",
-        "card_not_supported",
-        "card_velocity_exceeded",
-        "currency_not_supported",
-        "do_not_honor",
-        "do_not_try_again",
-        "duplicate_transaction",
-        "expired_card",
-        "fraudulent",
-        "generic_decline",
-        "incorrect_address",
-        "incorrect_cvc",
-        "incorrect_number",
-        "incorrect_pin",
-        "incorrect_zip",
-        "insufficient_funds",
-        "invalid_account",
-        "invalid_amount",
-        "invalid_cvc",
-        "invalid_expiry_month",
-        "invalid_expiry_year",
-        "invalid_number",
-        "invalid_pin",
-        "issuer_not_available",
-        "lost_card",
-        "merchant_blacklist",
-        "new_account_information_available",
-        "no_action_taken",
-        "not_permitted",
-        "offline_pin_required",
-        "online_or_offline_pin_required",
-        "pickup_card",
-        "pin_try_exceeded",
-        "processing_error",
-        "reenter_transaction",
-        "restricted_card",
-        "revocation_of_all_authorizations",
-        "revocation_of_authorization",
-        "security_violation",
-        "service_not_allowed",
-        "stolen_card",
-        "stop_payment_order",
-        "testmode_decline",
-        "transaction_not_allowed",
-        "try_again_later",
-        "withdrawal_count_limit_exceeded",
-        "mobile_device_authentication_required",
-    ];
-    const LOCAL_CODES: [&str; 12] = [
-        "partner_generic_decline",
-        "invalid_customer_account",
-        "payment_limit_exceeded",
-        "invalid_billing_agreement",
-        "invalid_business_account",
-        "partner_high_risk_customer",
-        "compliance_violation",
-        "payment_disputed",
-        "invalid_authorization",
-        "invalid_payment_information",
-        "partner_payment_not_found",
-        "expired_payment_information",
-    ];
-
-    #[test]
-    fn every_documented_decline_code_is_known() {
-        for code in CARD_CODES.iter().chain(LOCAL_CODES.iter()) {
-            let i = decline(code).unwrap_or_else(|| panic!("missing {code}"));
-            assert!(!i.meaning.is_empty() && !i.merchant.is_empty(), "{code}");
-            assert!(i.customer.is_some(), "{code}");
-        }
-        for code in LOCAL_CODES {
-            assert!(
-                decline(code).is_some_and(|i| i.local_payment_method),
-                "{code}"
-            );
-        }
-    }
-
-    #[test]
-    fn hidden_reasons_are_the_documented_ones() {
-        for code in [
-            "fraudulent",
-            "lost_card",
-            "stolen_card",
-            "merchant_blacklist",
-            "pickup_card",
-        ] {
-            assert!(decline(code).is_some_and(|i| i.hide), "{code}");
-        }
-        assert!(!decline("insufficient_funds").is_some_and(|i| i.hide));
-    }
-
-    #[test]
-    fn technical_failures_and_rate_limits() {
-        for code in [
-            "processing_error",
-            "issuer_not_available",
-            "reenter_transaction",
-        ] {
-            assert_eq!(
-                decline(code).and_then(|i| i.cause),
-                Some(Cause::PaymentProcessingError)
-            );
-        }
-        assert_eq!(
-            error_code("card_decline_rate_limit_exceeded").and_then(|i| i.cause),
-            Some(Cause::RateLimited)
-        );
-        for a in ["try_again_later", "do_not_try_again", "confirm_card_data"] {
-            assert!(advice(a).is_some());
-        }
-    }
-
-    fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-        detect(&Observed::new(
-            &crate::knowledge::test_exchange(url, status, body),
-            None,
-        ))
-    }
-
-    #[test]
-    fn hides_fraud_reason_from_the_customer() {
-        let d = run(
-            "https://api.stripe.com/v1/charges",
-            402,
-            r#"{"error":{"code":"card_declined","decline_code":"fraudulent","type":"card_error"}}"#,
-        )
-        .unwrap();
-        assert_eq!(d.cause, Cause::PaymentDeclined);
-        assert!(d.steps[1].text.starts_with("Do not tell the customer"));
-    }
-
-    #[test]
-    fn shape_identifies_stripe_elsewhere_but_not_openai() {
-        let stripe_shaped = r#"{"error":{"type":"card_error","code":"card_declined","decline_code":"do_not_honor"}}"#;
-        assert!(run("https://shop.example/pay", 402, stripe_shaped).is_some());
-        let openai = r#"{"error":{"message":"quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
-        assert!(run("https://api.openai.com/v1/x", 429, openai).is_none());
-        let anthropic = r#"{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low"}}"#;
-        assert!(run("https://api.anthropic.com/v1/messages", 400, anthropic).is_none());
-        let stripe_400 = r#"{"error":{"type":"invalid_request_error","code":"parameter_missing"}}"#;
-        assert!(run("https://api.stripe.com/v1/charges", 400, stripe_400).is_none());
-    }
-
-    #[test]
-    fn rate_limit_code_wins() {
-        let d = run(
-            "https://api.stripe.com/v1/payment_intents",
-            402,
-            r#"{"error":{"type":"card_error","code":"card_decline_rate_limit_exceeded","decline_code":"generic_decline"}}"#,
-        )
-        .unwrap();
-        assert_eq!(d.cause, Cause::RateLimited);
-    }
-}
+mod tests;

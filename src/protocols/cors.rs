@@ -76,49 +76,68 @@ pub fn visibility(obs: &Observed) -> (Option<CorsVisibility>, Vec<Finding>) {
         Some(v) => v == origin,
         None => false,
     };
-    let readable = origin_ok && (!credentials || allow_credentials);
-
-    let mut findings = Vec::new();
-    if !readable {
-        let why = match allow_origin {
-            None => "it sends no Access-Control-Allow-Origin header".to_string(),
-            Some("*") => "it answers `Access-Control-Allow-Origin: *`, which browsers refuse for a request sent with cookies".to_string(),
-            Some(v) if v != origin => format!("its Access-Control-Allow-Origin (`{}`) does not match the page's origin `{origin}`", crate::core::evidence::truncate(v, 80)),
-            Some(_) => "the request carried cookies but the response lacks `Access-Control-Allow-Credentials: true`".to_string(),
-        };
-        let mut fix = format!("Send `Access-Control-Allow-Origin: {origin}` (and `Vary: Origin`) on every response including the {}", obs.status);
-        if credentials {
-            fix.push_str(", plus `Access-Control-Allow-Credentials: true`");
-        }
-        if !present.is_empty() {
-            fix.push_str(&format!(
-                ", and `Access-Control-Expose-Headers: {}`",
-                present.join(", ")
-            ));
-        }
-        fix.push('.');
-        findings.push(Finding {
-            code: "cors_response_hidden".into(),
-            severity: Severity::Error,
-            message: format!(
-                "The page at {origin} cannot read this cross-origin response because {why}: its JavaScript sees \"TypeError: Failed to fetch\" while the network saw the {}.",
-                obs.status
-            ),
-            fix,
-        });
-        let mut hidden = Vec::with_capacity(present.len());
-        for h in present {
-            hidden.push(h.to_string());
-        }
-        return (
-            Some(CorsVisibility {
-                page_can_read_response: false,
-                hidden_headers: hidden,
-            }),
-            findings,
-        );
+    if origin_ok && (!credentials || allow_credentials) {
+        readable(obs, credentials, present)
+    } else {
+        unreadable(obs, origin, allow_origin, credentials, present)
     }
+}
 
+/// The page cannot read the response at all: why, and the headers that would fix it.
+fn unreadable(
+    obs: &Observed,
+    origin: &str,
+    allow_origin: Option<&str>,
+    credentials: bool,
+    present: Vec<&str>,
+) -> (Option<CorsVisibility>, Vec<Finding>) {
+    let why = match allow_origin {
+        None => "it sends no Access-Control-Allow-Origin header".to_string(),
+        Some("*") => "it answers `Access-Control-Allow-Origin: *`, which browsers refuse for a request sent with cookies".to_string(),
+        Some(v) if v != origin => format!("its Access-Control-Allow-Origin (`{}`) does not match the page's origin `{origin}`", crate::core::evidence::truncate(v, 80)),
+        Some(_) => "the request carried cookies but the response lacks `Access-Control-Allow-Credentials: true`".to_string(),
+    };
+    let mut fix = format!("Send `Access-Control-Allow-Origin: {origin}` (and `Vary: Origin`) on every response including the {}", obs.status);
+    if credentials {
+        fix.push_str(", plus `Access-Control-Allow-Credentials: true`");
+    }
+    if !present.is_empty() {
+        fix.push_str(&format!(
+            ", and `Access-Control-Expose-Headers: {}`",
+            present.join(", ")
+        ));
+    }
+    fix.push('.');
+    let mut findings = Vec::new();
+    findings.push(Finding {
+        code: "cors_response_hidden".into(),
+        severity: Severity::Error,
+        message: format!(
+            "The page at {origin} cannot read this cross-origin response because {why}: its JavaScript sees \"TypeError: Failed to fetch\" while the network saw the {}.",
+            obs.status
+        ),
+        fix,
+    });
+    let mut hidden = Vec::with_capacity(present.len());
+    for h in present {
+        hidden.push(h.to_string());
+    }
+    (
+        Some(CorsVisibility {
+            page_can_read_response: false,
+            hidden_headers: hidden,
+        }),
+        findings,
+    )
+}
+
+/// The page reads the response: the payment headers it cannot see (not exposed).
+fn readable(
+    obs: &Observed,
+    credentials: bool,
+    present: Vec<&str>,
+) -> (Option<CorsVisibility>, Vec<Finding>) {
+    let ex = obs.exchange;
     let mut exposed: Vec<&str> = Vec::new();
     let mut star = false;
     for line in ex.headers("access-control-expose-headers") {
@@ -138,6 +157,7 @@ pub fn visibility(obs: &Observed) -> (Option<CorsVisibility>, Vec<Finding>) {
             hidden.push(h.to_string());
         }
     }
+    let mut findings = Vec::new();
     if !hidden.is_empty() {
         let list = hidden.join(", ");
         findings.push(Finding {

@@ -283,41 +283,7 @@ fn challenge_diagnosis(
          token in WWW-Authenticate. Paying the invoice reveals a preimage; the token plus that \
          preimage is the credential that unlocks the resource."
     );
-    match (offer, decoded) {
-        (None, _) if challenge.is_some() => explanation.push_str(
-            " The challenge carries no invoice, so there is nothing to pay yet: the server's \
-             L402 setup looks incomplete.",
-        ),
-        (Some(o), None) => {
-            if let Err(e) = &o.decoded {
-                explanation.push_str(&format!(
-                    " The invoice does not decode ({}); a wallet will refuse it.",
-                    e.describe()
-                ));
-            }
-        }
-        (Some(o), Some(inv)) => {
-            if let Some(at) = &o.terms.expires_at {
-                if expired {
-                    explanation.push_str(&format!(
-                        " The invoice expired at {at}: it can no longer be paid."
-                    ));
-                } else {
-                    explanation.push_str(&format!(" The invoice is payable until {at}."));
-                }
-            }
-            if inv.amount_msat.is_none() {
-                explanation.push_str(" The invoice leaves the amount to the payer.");
-            }
-            if inv.network.is_test() {
-                explanation.push_str(&format!(
-                    " It is a {} invoice: pay it with a wallet on that network.",
-                    inv.network.display()
-                ));
-            }
-        }
-        _ => {}
-    }
+    explanation.push_str(&invoice_notes(challenge.is_some(), offer, decoded, expired));
     d.explanation = explanation;
 
     let mut steps = Vec::new();
@@ -337,6 +303,53 @@ fn challenge_diagnosis(
         .filter(|_| decoded.is_some() && !expired);
     steps.extend(pay_steps(offer, scheme_name, full_invoice));
     d.steps = steps;
+}
+
+/// What the invoice adds to the explanation: missing, undecodable, or its validity, open amount
+/// and test network. `challenged`: an L402 challenge was found.
+fn invoice_notes(
+    challenged: bool,
+    offer: Option<LightningOffer>,
+    decoded: Option<&bolt11::Invoice>,
+    expired: bool,
+) -> String {
+    let mut out = String::new();
+    match (offer, decoded) {
+        (None, _) if challenged => out.push_str(
+            " The challenge carries no invoice, so there is nothing to pay yet: the server's \
+             L402 setup looks incomplete.",
+        ),
+        (Some(o), None) => {
+            if let Err(e) = &o.decoded {
+                out.push_str(&format!(
+                    " The invoice does not decode ({}); a wallet will refuse it.",
+                    e.describe()
+                ));
+            }
+        }
+        (Some(o), Some(inv)) => {
+            if let Some(at) = &o.terms.expires_at {
+                if expired {
+                    out.push_str(&format!(
+                        " The invoice expired at {at}: it can no longer be paid."
+                    ));
+                } else {
+                    out.push_str(&format!(" The invoice is payable until {at}."));
+                }
+            }
+            if inv.amount_msat.is_none() {
+                out.push_str(" The invoice leaves the amount to the payer.");
+            }
+            if inv.network.is_test() {
+                out.push_str(&format!(
+                    " It is a {} invoice: pay it with a wallet on that network.",
+                    inv.network.display()
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Fills `d` for a refused credential; `rechallenged`: the answer carries a new challenge.

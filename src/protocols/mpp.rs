@@ -154,6 +154,18 @@ fn request_credential<'a>(obs: &Observed<'a>) -> Option<&'a str> {
     scheme.eq_ignore_ascii_case("Payment").then_some(value)
 }
 
+/// The Payment problem type of a body (`…/problems/<kind>`), if any, and what it says.
+struct Problem<'k> {
+    /// The whole `type` URL, when it is under [`PROBLEM_BASE`].
+    type_url: Option<&'k str>,
+    /// The part after [`PROBLEM_BASE`]; empty without a problem type.
+    kind: &'k str,
+    /// The known rejection `kind` names.
+    rejection: Option<&'static problems::Rejection>,
+    /// A credential was sent and refused without a known rejection.
+    refused: bool,
+}
+
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     let lines: Vec<&str> = obs.exchange.headers("www-authenticate").collect();
     let challenges = auth_challenge::parse(lines.iter().copied());
@@ -176,28 +188,9 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     if !ours || (obs.status != 402 && problem_type.is_none()) {
         return None;
     }
-
-    let kind = problem_type
-        .as_deref()
-        .and_then(|t| t.strip_prefix(PROBLEM_BASE))
-        .unwrap_or("");
-    let rejection = REJECTIONS.iter().find(|r| r.kind == kind);
-    let unknown_problem = !kind.is_empty() && kind != "payment-required" && rejection.is_none();
     let credential = request_credential(obs);
-    let refused = unknown_problem || (credential.is_some() && kind.is_empty());
-    let confidence = if !complete.is_empty() || rejection.is_some() || kind == "payment-required" {
-        Confidence::High
-    } else {
-        Confidence::Medium
-    };
-    let mut d = match rejection {
-        Some(_) => super::new_diagnosis(Cause::PaymentRejected, confidence, obs.status),
-        None if refused => {
-            super::new_diagnosis(Cause::PaymentRejected, Confidence::Medium, obs.status)
-        }
-        None => super::new_diagnosis(Cause::PaymentChallenge, confidence, obs.status),
-    };
-    d.protocol = Some(Protocol::Mpp);
+    let problem = problem(problem_type.as_deref(), credential.is_some());
+    let mut d = new_diagnosis(obs.status, &problem, !complete.is_empty());
 
     // Terms go straight into the diagnosis: the first offer is the top-level terms, every later
     // one (L402 last) an alternative.
@@ -209,21 +202,8 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         l402_challenge.and_then(|c| l402::challenge_offer(c, obs.now, &mut d.payment));
 
     let mut evidence = super::challenge_line_evidence(&lines, |c| c.is("Payment"));
-    for o in &offers {
-        if let Some(req) = &o.request {
-            evidence.push(Evidence::header(
-                "www-authenticate request (decoded)",
-                &json_text(req),
-            ));
-        }
-        if let Some(ln) = &o.lightning {
-            evidence.push(l402::invoice_evidence(
-                "www-authenticate request invoice",
-                ln,
-            ));
-        }
-    }
-    if let Some(t) = &problem_type {
+    offer_evidence(&offers, &mut evidence);
+    if let Some(t) = problem.type_url {
         evidence.push(Evidence::body("type", t));
         for key in ["title", "detail"] {
             if let Some(v) = obs.json_str(key) {
@@ -238,30 +218,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         evidence.push(Evidence::request_header("authorization", c));
     }
 
-    let findings = findings(obs, &payment, &offers, problem_type.is_some());
-    if let Some(r) = rejection {
+    let findings = findings(obs, &payment, &offers, problem.type_url.is_some());
+    if let Some(r) = problem.rejection {
         d.summary = format!("MPP: {}", r.summary);
         d.explanation = r.explanation.to_string();
         for s in r.steps {
             d.steps.push(Step::text(*s));
         }
-    } else if refused {
-        d.summary = "MPP: the payment credential was refused".into();
-        let detail = obs
-            .json_str("detail")
-            .or_else(|| obs.json_str("title"))
-            .map(|t| {
-                format!(
-                    " The server says: {}.",
-                    quoted(&truncate(&printable(&t), 160))
-                )
-            })
-            .unwrap_or_default();
-        d.explanation = format!(
-            "The server refused a Payment credential (problem type {}).{detail}",
-            quoted(if kind.is_empty() { "none given" } else { kind })
-        );
-        d.steps = vec![Step::text(USE_NEW_CHALLENGE)];
+    } else if problem.refused {
+        refusal_words(&mut d, obs, problem.kind);
     } else {
         challenge_diagnosis(&mut d, &offers, l402_invoice.is_some());
     }
@@ -275,6 +240,77 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     d.evidence = evidence;
     d.findings = findings;
     Some(d)
+}
+
+/// Reads the problem type; `credential`: the request carried a Payment credential.
+fn problem(type_url: Option<&str>, credential: bool) -> Problem<'_> {
+    let kind = type_url
+        .and_then(|t| t.strip_prefix(PROBLEM_BASE))
+        .unwrap_or("");
+    let rejection = REJECTIONS.iter().find(|r| r.kind == kind);
+    let unknown_problem = !kind.is_empty() && kind != "payment-required" && rejection.is_none();
+    Problem {
+        type_url,
+        kind,
+        rejection,
+        refused: unknown_problem || (credential && kind.is_empty()),
+    }
+}
+
+/// The cause and confidence: a rejection (known or not) or a challenge.
+fn new_diagnosis(status: u16, p: &Problem, any_complete: bool) -> Diagnosis {
+    let confidence = if any_complete || p.rejection.is_some() || p.kind == "payment-required" {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut d = match p.rejection {
+        Some(_) => super::new_diagnosis(Cause::PaymentRejected, confidence, status),
+        None if p.refused => {
+            super::new_diagnosis(Cause::PaymentRejected, Confidence::Medium, status)
+        }
+        None => super::new_diagnosis(Cause::PaymentChallenge, confidence, status),
+    };
+    d.protocol = Some(Protocol::Mpp);
+    d
+}
+
+/// Each offer's decoded `request` and Lightning invoice.
+fn offer_evidence(offers: &[Offer], evidence: &mut Vec<Evidence>) {
+    for o in offers {
+        if let Some(req) = &o.request {
+            evidence.push(Evidence::header(
+                "www-authenticate request (decoded)",
+                &json_text(req),
+            ));
+        }
+        if let Some(ln) = &o.lightning {
+            evidence.push(l402::invoice_evidence(
+                "www-authenticate request invoice",
+                ln,
+            ));
+        }
+    }
+}
+
+/// A credential refused without a problem type this module knows.
+fn refusal_words(d: &mut Diagnosis, obs: &Observed, kind: &str) {
+    d.summary = "MPP: the payment credential was refused".into();
+    let detail = obs
+        .json_str("detail")
+        .or_else(|| obs.json_str("title"))
+        .map(|t| {
+            format!(
+                " The server says: {}.",
+                quoted(&truncate(&printable(&t), 160))
+            )
+        })
+        .unwrap_or_default();
+    d.explanation = format!(
+        "The server refused a Payment credential (problem type {}).{detail}",
+        quoted(if kind.is_empty() { "none given" } else { kind })
+    );
+    d.steps = vec![Step::text(USE_NEW_CHALLENGE)];
 }
 
 /// Fills `d` for a Payment challenge; the first offer's terms are `d.payment`'s top level.
@@ -293,7 +329,6 @@ fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
         return;
     };
     let method = t.scheme.as_deref().unwrap_or("?");
-    let intent = first.challenge.param("intent").unwrap_or("charge");
     let price = terms_text::offer_price(t);
     let expired = t.expired.unwrap_or(false);
     d.summary = match (&price, expired) {
@@ -301,69 +336,13 @@ fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
         (Some(p), false) => format!("MPP: pay {p} ({method}) to continue"),
         (None, false) => format!("MPP: payment required ({method})"),
     };
-
-    let mut explanation = format!(
-        "The server asks for payment with the Payment HTTP authentication scheme (Machine \
-         Payments Protocol): method `{method}`, intent `{intent}`"
-    );
-    if let Some(p) = &price {
-        explanation.push_str(&format!(", {p}"));
-    }
-    explanation.push('.');
-    if t.amount.is_none() && t.amount_atomic.is_some() && t.asset.is_none() {
-        explanation.push_str(
-            " The currency is a token whose decimals the challenge does not state, so the \
-             amount is shown in its base units.",
-        );
-    }
-    if first.request.is_none() {
-        explanation.push_str(" Its `request` parameter does not decode as base64url JSON.");
-    }
-    if let Some(at) = &t.expires_at {
-        explanation.push_str(&if expired {
-            format!(" The challenge expired at {at}.")
-        } else {
-            format!(" The offer is valid until {at}.")
-        });
-    }
     let others = offers.len() - 1 + usize::from(also_l402);
-    if others > 0 {
-        explanation.push_str(&format!(
-            " {others} other payment option{} {} offered{}.",
-            if others == 1 { "" } else { "s" },
-            if others == 1 { "is" } else { "are" },
-            if also_l402 { " (including L402)" } else { "" }
-        ));
-    }
-    d.explanation = explanation;
-
+    d.explanation = challenge_explanation(first, t, price.as_deref(), others, also_l402);
     let mut steps = Vec::new();
     if expired {
         steps.push(Step::text(FRESH_CHALLENGE));
     }
-    let lightning_ok = matches!(first.lightning, Some(Ok(_)));
-    if method == "lightning" {
-        let mut pay = Step::text(
-            "Pay the Lightning invoice in the challenge's request with a Lightning wallet and \
-             keep the preimage it returns.",
-        );
-        if lightning_ok && !expired {
-            pay.snippet = first
-                .request
-                .as_ref()
-                .and_then(|r| json_str(r, "methodDetails.invoice"));
-        }
-        steps.push(pay);
-    } else {
-        steps.push(
-            Step::text(format!(
-                "Pay {} with a client that supports the `{method}` method of the Payment \
-                 scheme; a wallet should show the requesting origin and ask you to confirm.",
-                price.as_deref().unwrap_or("the requested amount")
-            ))
-            .with_link("https://mpp.dev"),
-        );
-    }
+    steps.push(pay_step(first, method, price.as_deref(), expired));
     let id = first
         .challenge
         .param("id")
@@ -386,6 +365,76 @@ fn challenge_diagnosis(d: &mut Diagnosis, offers: &[Offer], also_l402: bool) {
         ));
     }
     d.steps = steps;
+}
+
+/// The offer in words: method, intent and price, what could not be read, the validity, and
+/// how many `others` options there are.
+fn challenge_explanation(
+    first: &Offer,
+    t: &PaymentTerms,
+    price: Option<&str>,
+    others: usize,
+    also_l402: bool,
+) -> String {
+    let method = t.scheme.as_deref().unwrap_or("?");
+    let intent = first.challenge.param("intent").unwrap_or("charge");
+    let mut explanation = format!(
+        "The server asks for payment with the Payment HTTP authentication scheme (Machine \
+         Payments Protocol): method `{method}`, intent `{intent}`"
+    );
+    if let Some(p) = price {
+        explanation.push_str(&format!(", {p}"));
+    }
+    explanation.push('.');
+    if t.amount.is_none() && t.amount_atomic.is_some() && t.asset.is_none() {
+        explanation.push_str(
+            " The currency is a token whose decimals the challenge does not state, so the \
+             amount is shown in its base units.",
+        );
+    }
+    if first.request.is_none() {
+        explanation.push_str(" Its `request` parameter does not decode as base64url JSON.");
+    }
+    if let Some(at) = &t.expires_at {
+        explanation.push_str(&if t.expired.unwrap_or(false) {
+            format!(" The challenge expired at {at}.")
+        } else {
+            format!(" The offer is valid until {at}.")
+        });
+    }
+    if others > 0 {
+        explanation.push_str(&format!(
+            " {others} other payment option{} {} offered{}.",
+            if others == 1 { "" } else { "s" },
+            if others == 1 { "is" } else { "are" },
+            if also_l402 { " (including L402)" } else { "" }
+        ));
+    }
+    explanation
+}
+
+/// How to pay the first offer: the Lightning invoice (as a snippet while it can be paid), or
+/// a client for the offer's method.
+fn pay_step(first: &Offer, method: &str, price: Option<&str>, expired: bool) -> Step {
+    if method != "lightning" {
+        return Step::text(format!(
+            "Pay {} with a client that supports the `{method}` method of the Payment \
+             scheme; a wallet should show the requesting origin and ask you to confirm.",
+            price.unwrap_or("the requested amount")
+        ))
+        .with_link("https://mpp.dev");
+    }
+    let mut pay = Step::text(
+        "Pay the Lightning invoice in the challenge's request with a Lightning wallet and \
+         keep the preimage it returns.",
+    );
+    if matches!(first.lightning, Some(Ok(_))) && !expired {
+        pay.snippet = first
+            .request
+            .as_ref()
+            .and_then(|r| json_str(r, "methodDetails.invoice"));
+    }
+    pay
 }
 
 fn findings(

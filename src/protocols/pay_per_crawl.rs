@@ -127,28 +127,32 @@ pub fn cmp_decimal(a: &str, b: &str) -> Option<std::cmp::Ordering> {
     Some(Decimal::parse_unsigned(a)?.cmp(&Decimal::parse_unsigned(b)?))
 }
 
+/// The pay-per-crawl headers of one exchange, read once.
+struct Wire<'a> {
+    price_raw: Option<&'a str>,
+    /// `crawler-price` parsed: (currency, amount).
+    price: Option<(String, String)>,
+    error_raw: Option<&'a str>,
+    known_error: Option<&'static ErrorCode>,
+    sent_exact: Option<&'a str>,
+    sent_max: Option<&'a str>,
+}
+
 pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     let ex = obs.exchange;
     let price_raw = ex.header("crawler-price");
-    let price = price_raw.and_then(parse_price);
     let error_raw = ex.header("crawler-error").map(str::trim);
-    let sent_exact = ex.request_header("crawler-exact-price");
-    let sent_max = ex.request_header("crawler-max-price");
-    let price_involved = price_raw.is_some() || sent_exact.is_some() || sent_max.is_some();
-
-    let known_error =
-        error_raw.and_then(|e| ERROR_CODES.iter().find(|c| c.code.eq_ignore_ascii_case(e)));
-    let cause = match (known_error, price_raw) {
-        (Some(c), _) if c.needs_price && !price_involved => return None,
-        (Some(c), _) => c.cause,
-        (None, Some(_)) if obs.status == 402 => Cause::PaymentChallenge,
-        (None, _) if error_raw.is_some() && price_involved && obs.status >= 400 => {
-            Cause::PaymentRejected
-        }
-        _ => return None,
+    let w = Wire {
+        price_raw,
+        price: price_raw.and_then(parse_price),
+        error_raw,
+        known_error: error_raw
+            .and_then(|e| ERROR_CODES.iter().find(|c| c.code.eq_ignore_ascii_case(e))),
+        sent_exact: ex.request_header("crawler-exact-price"),
+        sent_max: ex.request_header("crawler-max-price"),
     };
-
-    let confidence = if price.is_some() || known_error.is_some() {
+    let cause = classify(&w, obs.status)?;
+    let confidence = if w.price.is_some() || w.known_error.is_some() {
         Confidence::High
     } else {
         Confidence::Medium
@@ -157,36 +161,15 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     d.protocol = Some(Protocol::PayPerCrawl);
     d.provider = Some("cloudflare".into());
     d.docs_url = Some(
-        if error_raw.is_some() {
+        if w.error_raw.is_some() {
             ERRORS_DOCS
         } else {
             DOCS
         }
         .into(),
     );
-
-    if let Some(p) = price_raw {
-        d.evidence.push(Evidence::header("crawler-price", p));
-    }
-    if let Some(e) = error_raw {
-        d.evidence.push(Evidence::header("crawler-error", e));
-    }
-    for name in [
-        "crawler-exact-price",
-        "crawler-max-price",
-        "signature-agent",
-    ] {
-        if let Some(v) = ex.request_header(name) {
-            d.evidence.push(Evidence::request_header(name, v));
-        }
-    }
-
-    let price_text = match (&price, price_raw) {
-        (Some((cur, amount)), _) => format!("{cur} {amount}"),
-        (None, Some(raw)) => raw.trim().to_string(),
-        (None, None) => "the page's price".to_string(),
-    };
-    if let Some((currency, amount)) = &price {
+    evidence(&mut d, obs, &w);
+    if let Some((currency, amount)) = &w.price {
         let t = super::next_terms(&mut d.payment);
         t.scheme = Some("pay-per-crawl".into());
         t.amount = Some(amount.clone());
@@ -194,86 +177,138 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         t.asset_id = Some(currency.clone());
         t.resource = Some(crate::core::redact::url(&ex.request.url));
     }
+    let offer_notes = offer_notes(&w);
+    words(&mut d, &w, &offer_notes);
+    steps(&mut d, obs, &w, &offer_notes);
+    Some(d)
+}
 
-    // What the request offered, against the price.
-    let mut offer_notes = Vec::new();
-    if let (Some(max), Some((cur, amount))) = (sent_max.and_then(parse_price), &price) {
+/// The cause, or `None` when the headers are not a pay-per-crawl answer worth reporting.
+fn classify(w: &Wire, status: u16) -> Option<Cause> {
+    let price_involved = w.price_raw.is_some() || w.sent_exact.is_some() || w.sent_max.is_some();
+    Some(match (w.known_error, w.price_raw) {
+        (Some(c), _) if c.needs_price && !price_involved => return None,
+        (Some(c), _) => c.cause,
+        (None, Some(_)) if status == 402 => Cause::PaymentChallenge,
+        (None, _) if w.error_raw.is_some() && price_involved && status >= 400 => {
+            Cause::PaymentRejected
+        }
+        _ => return None,
+    })
+}
+
+fn evidence(d: &mut Diagnosis, obs: &Observed, w: &Wire) {
+    if let Some(p) = w.price_raw {
+        d.evidence.push(Evidence::header("crawler-price", p));
+    }
+    if let Some(e) = w.error_raw {
+        d.evidence.push(Evidence::header("crawler-error", e));
+    }
+    for name in [
+        "crawler-exact-price",
+        "crawler-max-price",
+        "signature-agent",
+    ] {
+        if let Some(v) = obs.exchange.request_header(name) {
+            d.evidence.push(Evidence::request_header(name, v));
+        }
+    }
+}
+
+/// What the request offered, against the price.
+fn offer_notes(w: &Wire) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let (Some(max), Some((cur, amount))) = (w.sent_max.and_then(parse_price), &w.price) {
         if &max.0 != cur {
-            offer_notes.push(format!(
+            notes.push(format!(
                 "The request's `crawler-max-price` is in {} but the page is priced in {cur}.",
                 max.0
             ));
         } else if cmp_decimal(&max.1, amount) == Some(std::cmp::Ordering::Less) {
-            offer_notes.push(format!(
+            notes.push(format!(
                 "The request offered at most {} {} (`crawler-max-price`), less than the page's {cur} {amount}.",
                 max.0, max.1
             ));
         }
     }
-    if let (Some(exact), Some((cur, amount))) = (sent_exact.and_then(parse_price), &price) {
+    if let (Some(exact), Some((cur, amount))) = (w.sent_exact.and_then(parse_price), &w.price) {
         if &exact.0 != cur || cmp_decimal(&exact.1, amount) != Some(std::cmp::Ordering::Equal) {
-            offer_notes.push(format!(
+            notes.push(format!(
                 "The request's `crawler-exact-price` ({} {}) is not the page's price ({cur} {amount}).",
                 exact.0, exact.1
             ));
         }
     }
-    if sent_exact.is_some() && sent_max.is_some() {
-        offer_notes.push(
+    if w.sent_exact.is_some() && w.sent_max.is_some() {
+        notes.push(
             "The request sent both `crawler-exact-price` and `crawler-max-price`; send one.".into(),
         );
     }
+    notes
+}
 
-    let signed = ex
-        .request_header("signature-input")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("web-bot-auth"))
-        && ex.request_header("signature").is_some();
-
-    d.summary = match (known_error, cause) {
+/// The summary and the explanation.
+fn words(d: &mut Diagnosis, w: &Wire, offer_notes: &[String]) {
+    let price_text = match (&w.price, w.price_raw) {
+        (Some((cur, amount)), _) => format!("{cur} {amount}"),
+        (None, Some(raw)) => raw.trim().to_string(),
+        (None, None) => "the page's price".to_string(),
+    };
+    d.summary = match (w.known_error, d.cause) {
         (Some(c), _) => format!("Cloudflare pay per crawl: {} ({})", c.code, c.meaning),
         (None, Cause::PaymentChallenge) => {
             format!("Cloudflare pay per crawl: this page costs {price_text} per crawl")
         }
         _ => format!(
             "Cloudflare pay per crawl refused the request ({})",
-            error_raw.unwrap_or("")
+            w.error_raw.unwrap_or("")
         ),
     };
     d.explanation = format!(
         "The site uses Cloudflare pay per crawl, which charges verified AI crawlers per request (billed through their Cloudflare account).{}{}{}",
-        price.as_ref().map(|_| format!(" The page's price is {price_text}.")).unwrap_or_default(),
-        known_error.map(|c| format!(" Cloudflare answered `crawler-error: {}`: {}.", c.code, c.meaning)).unwrap_or_default(),
+        w.price.as_ref().map(|_| format!(" The page's price is {price_text}.")).unwrap_or_default(),
+        w.known_error.map(|c| format!(" Cloudflare answered `crawler-error: {}`: {}.", c.code, c.meaning)).unwrap_or_default(),
         if offer_notes.is_empty() { String::new() } else { format!(" {}", offer_notes.join(" ")) },
     );
+}
 
-    for note in &offer_notes {
+/// The offer's problems, the error code's fix, and for an open challenge how to pay: the price
+/// header to send and the Web Bot Auth signature.
+fn steps(d: &mut Diagnosis, obs: &Observed, w: &Wire, offer_notes: &[String]) {
+    for note in offer_notes {
         d.steps.push(Step::text(note.clone()));
     }
-    if let Some(c) = known_error {
+    if let Some(c) = w.known_error {
         d.steps.push(Step::text(c.fix).with_link(ERRORS_DOCS));
     }
-    if matches!(cause, Cause::PaymentChallenge) {
-        let exact = price
-            .as_ref()
-            .map_or_else(|| "USD 0.01".to_string(), |(c, a)| format!("{c} {a}"));
-        d.steps.push(
-            Step::text(format!(
-                "Resend the request with `crawler-exact-price: {exact}` (must equal `crawler-price`) or a `crawler-max-price` at or above it; success is a 200 with `crawler-charged`."
-            ))
-            .with_snippet(format!("crawler-exact-price: {exact}")),
-        );
-        let mut sign = Step::text(
-            "Sign the request with Web Bot Auth (RFC 9421 message signatures, Ed25519): `Signature-Agent` (a quoted https URL), `Signature-Input` with `tag=\"web-bot-auth\"` covering at least `@authority` and `signature-agent` (and the price header), and `Signature`. The crawler must be verified with Cloudflare first.",
-        )
-        .with_link("https://developers.cloudflare.com/bots/reference/bot-verification/web-bot-auth/")
-        .with_snippet("Signature-Agent: \"https://crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\" \"crawler-exact-price\");created=…;keyid=\"…\";alg=\"ed25519\";expires=…;tag=\"web-bot-auth\"\nSignature: sig1=:…:");
-        if signed {
-            sign.text = "The request carried a Web Bot Auth signature: make sure it verifies for a crawler Cloudflare has verified, and that `Signature-Input` also covers the price header you send.".into();
-            sign.snippet = None;
-        }
-        d.steps.push(sign);
+    if !matches!(d.cause, Cause::PaymentChallenge) {
+        return;
     }
-    Some(d)
+    let exact = w
+        .price
+        .as_ref()
+        .map_or_else(|| "USD 0.01".to_string(), |(c, a)| format!("{c} {a}"));
+    d.steps.push(
+        Step::text(format!(
+            "Resend the request with `crawler-exact-price: {exact}` (must equal `crawler-price`) or a `crawler-max-price` at or above it; success is a 200 with `crawler-charged`."
+        ))
+        .with_snippet(format!("crawler-exact-price: {exact}")),
+    );
+    let ex = obs.exchange;
+    let signed = ex
+        .request_header("signature-input")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("web-bot-auth"))
+        && ex.request_header("signature").is_some();
+    let mut sign = Step::text(
+        "Sign the request with Web Bot Auth (RFC 9421 message signatures, Ed25519): `Signature-Agent` (a quoted https URL), `Signature-Input` with `tag=\"web-bot-auth\"` covering at least `@authority` and `signature-agent` (and the price header), and `Signature`. The crawler must be verified with Cloudflare first.",
+    )
+    .with_link("https://developers.cloudflare.com/bots/reference/bot-verification/web-bot-auth/")
+    .with_snippet("Signature-Agent: \"https://crawler.example\"\nSignature-Input: sig1=(\"@authority\" \"signature-agent\" \"crawler-exact-price\");created=…;keyid=\"…\";alg=\"ed25519\";expires=…;tag=\"web-bot-auth\"\nSignature: sig1=:…:");
+    if signed {
+        sign.text = "The request carried a Web Bot Auth signature: make sure it verifies for a crawler Cloudflare has verified, and that `Signature-Input` also covers the price header you send.".into();
+        sign.snippet = None;
+    }
+    d.steps.push(sign);
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 pub mod display;
 
-use crate::core::diagnosis::{Diagnosis, EvidenceSource, Severity, Step};
+use crate::core::diagnosis::{CorsVisibility, Diagnosis, PaymentTerms, Retry, Severity, Step};
 use crate::core::evidence::printable;
 use crate::core::{provenance, redact, terms_text};
 
@@ -191,17 +191,6 @@ fn link(label: &str, url: &str) -> String {
     format!("[{}]({target})", escape(label))
 }
 
-fn source_name(source: EvidenceSource) -> &'static str {
-    match source {
-        EvidenceSource::Status => "status",
-        EvidenceSource::Header => "response header",
-        EvidenceSource::RequestHeader => "request header",
-        EvidenceSource::Body => "body",
-        EvidenceSource::Url => "URL",
-        EvidenceSource::Capture => "capture",
-    }
-}
-
 fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Info => "Info",
@@ -228,6 +217,29 @@ fn step_markdown(d: &Diagnosis, n: usize, step: &Step) -> String {
 pub fn markdown_entry(item: &ReportItem<'_>) -> String {
     let d = item.diagnosis;
     let mut out = String::new();
+    headline(item, &mut out);
+    facts_table(d, &mut out);
+    if !d.explanation.is_empty() {
+        out.push_str(&escape(&d.explanation));
+        out.push_str("\n\n");
+    }
+    evidence(d, &mut out);
+    if let Some(terms) = &d.payment {
+        payment_terms(terms, &mut out);
+    }
+    if let Some(r) = &d.retry {
+        retry(r, &mut out);
+    }
+    steps(d, &mut out);
+    findings(d, &mut out);
+    if let Some(c) = &d.cors {
+        cors(c, &mut out);
+    }
+    out
+}
+
+/// The section heading (request) and the summary in bold.
+fn headline(item: &ReportItem<'_>, out: &mut String) {
     let method = if item.method.is_empty() {
         String::new()
     } else {
@@ -239,8 +251,11 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
         code(&redact::url(item.url))
     };
     out.push_str(&format!("## Entry {}: {method}{url}\n\n", item.index));
-    out.push_str(&format!("**{}**\n\n", escape(&d.summary)));
+    out.push_str(&format!("**{}**\n\n", escape(&item.diagnosis.summary)));
+}
 
+/// Cause, provider, protocol, status and confidence as a two-column table.
+fn facts_table(d: &Diagnosis, out: &mut String) {
     out.push_str("| | |\n|---|---|\n");
     out.push_str(&format!(
         "| Cause | {} ({}) |\n",
@@ -259,61 +274,54 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
         out.push_str(&format!("| Protocol | {} |\n", escape(p.display())));
     }
     out.push_str(&format!("| HTTP status | {} |\n", d.status));
-    let confidence = match d.confidence {
-        crate::Confidence::Low => "low",
-        crate::Confidence::Medium => "medium",
-        crate::Confidence::High => "high",
-    };
-    out.push_str(&format!("| Confidence | {confidence} |\n\n"));
+    out.push_str(&format!("| Confidence | {} |\n\n", d.confidence.word()));
+}
 
-    if !d.explanation.is_empty() {
-        out.push_str(&escape(&d.explanation));
-        out.push_str("\n\n");
+fn evidence(d: &Diagnosis, out: &mut String) {
+    if d.evidence.is_empty() {
+        return;
     }
-
-    if !d.evidence.is_empty() {
-        out.push_str("### Evidence\n\n| Source | Where | Value |\n|---|---|---|\n");
-        for e in &d.evidence {
-            let location = if e.location.is_empty() {
-                String::new()
-            } else {
-                code_cell(&e.location)
-            };
-            out.push_str(&format!(
-                "| {} | {location} | {} |\n",
-                source_name(e.source),
-                code_cell(&e.value)
-            ));
-        }
-        out.push('\n');
-    }
-
-    if let Some(terms) = &d.payment {
-        out.push_str("### Payment terms\n\n");
-        for (label, value) in terms_text::lines(terms) {
-            out.push_str(&format!("- {label}: {}\n", code(&value)));
-        }
-        for (i, alt) in terms.alternatives.iter().enumerate() {
-            out.push_str(&format!("- Alternative {}:\n", i + 1));
-            for (label, value) in terms_text::lines(alt) {
-                out.push_str(&format!("  - {label}: {}\n", code(&value)));
-            }
-        }
-        out.push('\n');
-    }
-
-    if let Some(r) = &d.retry {
-        let at =
-            r.at.as_deref()
-                .map(|a| format!(" (at {})", code(a)))
-                .unwrap_or_default();
+    out.push_str("### Evidence\n\n| Source | Where | Value |\n|---|---|---|\n");
+    for e in &d.evidence {
+        let location = if e.location.is_empty() {
+            String::new()
+        } else {
+            code_cell(&e.location)
+        };
         out.push_str(&format!(
-            "### Retry\n\nRetry after {}{at}, from the {} header.\n\n",
-            escape(&crate::decode::time::human_duration(r.after_seconds)),
-            code(&r.source)
+            "| {} | {location} | {} |\n",
+            e.source.label(),
+            code_cell(&e.value)
         ));
     }
+    out.push('\n');
+}
 
+/// The terms' labelled lines, then each alternative's as a nested list.
+fn payment_terms(terms: &PaymentTerms, out: &mut String) {
+    out.push_str("### Payment terms\n\n");
+    for (label, value) in terms_text::lines(terms) {
+        out.push_str(&format!("- {label}: {}\n", code(&value)));
+    }
+    for (i, alt) in terms.alternatives.iter().enumerate() {
+        out.push_str(&format!("- Alternative {}:\n", i + 1));
+        for (label, value) in terms_text::lines(alt) {
+            out.push_str(&format!("  - {label}: {}\n", code(&value)));
+        }
+    }
+    out.push('\n');
+}
+
+fn retry(r: &Retry, out: &mut String) {
+    out.push_str(&format!(
+        "### Retry\n\nRetry after {}, from the {} header.\n\n",
+        r.wait(code),
+        code(&r.source)
+    ));
+}
+
+/// "How to fix": the numbered steps, then the provider's pages on one line.
+fn steps(d: &Diagnosis, out: &mut String) {
     if !d.steps.is_empty() {
         out.push_str("### How to fix\n\n");
         for (i, step) in d.steps.iter().enumerate() {
@@ -332,41 +340,43 @@ pub fn markdown_entry(item: &ReportItem<'_>) -> String {
         out.push_str(&links.join(" · "));
         out.push_str("\n\n");
     }
+}
 
-    if !d.findings.is_empty() {
-        out.push_str("### Findings\n\n");
-        for f in &d.findings {
-            out.push_str(&format!(
-                "- **{}** {}: {} Fix: {}\n",
-                severity_name(f.severity),
-                code(&f.code),
-                escape(&f.message),
-                escape(&f.fix)
-            ));
-        }
-        out.push('\n');
+fn findings(d: &Diagnosis, out: &mut String) {
+    if d.findings.is_empty() {
+        return;
     }
+    out.push_str("### Findings\n\n");
+    for f in &d.findings {
+        out.push_str(&format!(
+            "- **{}** {}: {} Fix: {}\n",
+            severity_name(f.severity),
+            code(&f.code),
+            escape(&f.message),
+            escape(&f.fix)
+        ));
+    }
+    out.push('\n');
+}
 
-    if let Some(c) = &d.cors {
-        out.push_str("### Browser visibility (CORS)\n\n");
-        if c.page_can_read_response {
-            out.push_str("Page JavaScript can read this response.");
-        } else {
-            out.push_str(
-                "Page JavaScript cannot read this response: the browser reports a network error \
-                 (\"Failed to fetch\") instead of the 402.",
-            );
-        }
-        if !c.hidden_headers.is_empty() {
-            let names: Vec<String> = c.hidden_headers.iter().map(|h| code(h)).collect();
-            out.push_str(&format!(
-                " Headers hidden from page JavaScript: {}.",
-                names.join(", ")
-            ));
-        }
-        out.push_str("\n\n");
+fn cors(c: &CorsVisibility, out: &mut String) {
+    out.push_str("### Browser visibility (CORS)\n\n");
+    if c.page_can_read_response {
+        out.push_str("Page JavaScript can read this response.");
+    } else {
+        out.push_str(
+            "Page JavaScript cannot read this response: the browser reports a network error \
+             (\"Failed to fetch\") instead of the 402.",
+        );
     }
-    out
+    if !c.hidden_headers.is_empty() {
+        let names: Vec<String> = c.hidden_headers.iter().map(|h| code(h)).collect();
+        out.push_str(&format!(
+            " Headers hidden from page JavaScript: {}.",
+            names.join(", ")
+        ));
+    }
+    out.push_str("\n\n");
 }
 
 #[cfg(test)]

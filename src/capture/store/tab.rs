@@ -49,12 +49,17 @@ pub(super) struct Tab {
 }
 
 pub(super) fn body_bytes(r: &Record) -> usize {
-    r.entry
-        .response
-        .content
-        .text
-        .as_ref()
-        .map_or(0, String::len)
+    entry_body_bytes(&r.entry)
+}
+
+fn entry_body_bytes(e: &Exchange) -> usize {
+    e.response.content.text.as_ref().map_or(0, String::len)
+}
+
+impl Capture {
+    pub(super) fn body_bytes(&self) -> usize {
+        entry_body_bytes(&self.entry)
+    }
 }
 
 impl Tab {
@@ -163,6 +168,20 @@ impl Tab {
         {
             self.sightings.pop_front();
         }
+    }
+
+    /// Queues a page capture to wait for its sighting, dropping the oldest to stay within
+    /// [`MAX_PENDING`] captures and [`MAX_PENDING_BYTES`] of bodies.
+    pub(super) fn hold(&mut self, capture: Capture) {
+        let mut held: usize = self.pending.iter().map(Capture::body_bytes).sum();
+        held += capture.body_bytes();
+        while self.pending.len() >= MAX_PENDING
+            || (held > MAX_PENDING_BYTES && !self.pending.is_empty())
+        {
+            held -= self.pending.front().map_or(0, Capture::body_bytes);
+            self.pending.pop_front();
+        }
+        self.pending.push_back(capture);
     }
 
     pub(super) fn take_pending(&mut self, key: &Key) -> Option<Capture> {

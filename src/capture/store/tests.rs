@@ -1,4 +1,4 @@
-use super::tab::body_bytes;
+use super::tab::{body_bytes, MAX_PENDING, MAX_PENDING_BYTES};
 use super::*;
 use crate::capture::merge::{MAX_BODY_BYTES_PER_TAB, MAX_RECORDS_PER_TAB};
 use crate::core::exchange::Header;
@@ -351,17 +351,7 @@ fn waiting_page_captures_are_bounded() {
         s.observe_entry(1, page(&url, 402, &big), Source::Page, T0);
     }
     let pending = &s.tabs[&1].pending;
-    let bytes: usize = pending
-        .iter()
-        .map(|c| {
-            c.entry
-                .response
-                .content
-                .text
-                .as_ref()
-                .map_or(0, String::len)
-        })
-        .sum();
+    let bytes: usize = pending.iter().map(|c| c.body_bytes()).sum();
     assert!(pending.len() <= MAX_PENDING && bytes <= MAX_PENDING_BYTES);
     // The newest stay.
     assert_eq!(

@@ -1,10 +1,7 @@
 use super::*;
 
 fn run(url: &str, status: u16, body: &str) -> Option<Diagnosis> {
-    detect(&Observed::new(
-        &crate::knowledge::test_exchange(url, status, body),
-        None,
-    ))
+    crate::knowledge::test_detect(detect, url, status, body)
 }
 
 #[test]

@@ -62,13 +62,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         all_terms(c, &mut d.payment);
     }
     let terms = d.payment.as_ref();
-    let cloudflare = terms.is_some_and(|t| {
-        std::iter::once(t).chain(&t.alternatives).any(|o| {
-            o.network_id
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"))
-        })
-    });
+    let cloudflare = terms.is_some_and(on_cloudflare);
     if cloudflare {
         d.provider = Some("cloudflare".into());
     }
@@ -77,24 +71,7 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
     add_findings(&mut d.findings, obs, &wire);
 
     let (summary, explanation, steps) = match family {
-        Some(f) => {
-            let payer = wire
-                .settlement
-                .as_ref()
-                .and_then(|s| s.str("payer"))
-                .or_else(|| obs.json_str("payer"));
-            let chosen_terms = terms.map(|t| chosen(t, wire.settlement.as_ref()));
-            let chosen_option = chosen_terms.and_then(|ct| {
-                ch?.options()
-                    .into_iter()
-                    .find(|o| str_field(o, "network") == ct.network_id)
-            });
-            let fallback_terms = settlement_terms(&wire);
-            let focus = chosen_terms.unwrap_or(&fallback_terms);
-            let (summary, explanation) = explain_refusal(f, reason.as_ref(), focus);
-            let steps = family_steps(f, focus, chosen_option, payer.as_deref(), version);
-            (summary, explanation, steps)
-        }
+        Some(f) => refusal_words(obs, &wire, ch, f, reason.as_ref(), terms, version),
         None => {
             let (summary, explanation) = explain_challenge(terms, ch, version, cloudflare);
             (
@@ -112,6 +89,44 @@ pub fn detect(obs: &Observed) -> Option<Diagnosis> {
         d.steps.insert(0, step);
     }
     Some(d)
+}
+
+/// Whether any option is Cloudflare's own x402 network (`cloudflare:402`).
+fn on_cloudflare(t: &PaymentTerms) -> bool {
+    std::iter::once(t).chain(&t.alternatives).any(|o| {
+        o.network_id
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case("cloudflare:402"))
+    })
+}
+
+/// Summary, explanation and steps for a refused payment of `family`, about the option the
+/// payer chose (else what the settlement names).
+fn refusal_words(
+    obs: &Observed,
+    wire: &Wire,
+    ch: Option<&Challenge>,
+    family: Family,
+    reason: Option<&Reason>,
+    terms: Option<&PaymentTerms>,
+    version: Option<u64>,
+) -> (String, String, Vec<Step>) {
+    let payer = wire
+        .settlement
+        .as_ref()
+        .and_then(|s| s.str("payer"))
+        .or_else(|| obs.json_str("payer"));
+    let chosen_terms = terms.map(|t| chosen(t, wire.settlement.as_ref()));
+    let chosen_option = chosen_terms.and_then(|ct| {
+        ch?.options()
+            .into_iter()
+            .find(|o| str_field(o, "network") == ct.network_id)
+    });
+    let fallback_terms = settlement_terms(wire);
+    let focus = chosen_terms.unwrap_or(&fallback_terms);
+    let (summary, explanation) = explain_refusal(family, reason, focus);
+    let steps = family_steps(family, focus, chosen_option, payer.as_deref(), version);
+    (summary, explanation, steps)
 }
 
 /// Whether the reason is really a rate limit, and which family of refusal it is (none: a

@@ -14,6 +14,7 @@ use crate::core::diagnosis::{
 };
 use crate::core::evidence::cat;
 use crate::core::observed::{json_str, Observed};
+use crate::core::reading::after_key;
 
 /// The refusal reason and where it was read.
 pub(super) struct Reason {
@@ -341,26 +342,11 @@ pub(crate) fn facilitator(obs: &Observed) -> Option<Diagnosis> {
 
 /// The value after `key` in text that is JSON-like but not JSON: `key: 'v'`, `"key": "v"`.
 pub(super) fn quoted_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
-    let mut from = 0;
-    for _ in 0..8 {
-        let at = from + text.get(from..)?.find(key)?;
-        from = at + key.len();
-        // The key must stand alone: `error` in `errorReason` or `x402error` does not count.
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
-        let Some(rest) = rest.strip_prefix(':') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let value = &rest[1..];
-        let end = value.find(quote)?;
-        return Some(&value[..end]).filter(|v| !v.is_empty() && v.len() <= 200);
-    }
-    None
+    let rest = after_key(text, key, &[":"], 8).next()?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    let end = value.find(quote)?;
+    Some(&value[..end]).filter(|v| !v.is_empty() && v.len() <= 200)
 }
 
 /// An x402 body that did not parse as JSON but still says why the payment was refused.

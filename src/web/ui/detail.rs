@@ -2,17 +2,14 @@
 
 use web_sys::Element;
 
-use wasm_bindgen::JsValue;
-
 use super::dom::{Builder, R};
 use super::links;
+use super::retry::retry_line;
 use crate::capture::{Record, Source};
-use crate::core::diagnosis::{
-    Cause, Diagnosis, EvidenceSource, Finding, PaymentTerms, Retry, Severity, Step,
-};
+use crate::core::diagnosis::{Cause, Diagnosis, Finding, PaymentTerms, Severity, Step};
 use crate::core::provenance::host;
 use crate::core::terms_text;
-use crate::decode::time::{human_duration, parse_rfc3339};
+use crate::decode::time::human_duration;
 
 /// Step text longer than this shows its first sentence, the rest behind "Details".
 const LONG_STEP_CHARS: usize = 180;
@@ -25,7 +22,52 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     box_.set_attribute("data-testid", "detail")?;
     box_.set_attribute("aria-labelledby", "w-detail-title")?;
 
-    let head = b.el(&box_, "header", "w-detail-head")?;
+    header(b, &box_, r)?;
+    if let Some(retry) = &d.retry {
+        retry_line(b, &box_, retry)?;
+    }
+    cors_warning(b, &box_, r)?;
+
+    // The CORS fix comes first when the page cannot read the answer: nothing else on the
+    // page's side can work until the server sends the headers.
+    let cors_fixes = cors_fixes(d);
+    first_steps(b, &box_, r, &cors_fixes)?;
+    if let Some(terms) = &d.payment {
+        payment(b, &box_, terms)?;
+        later_steps(b, &box_, r, cors_fixes.len())?;
+    }
+    provider_pages(b, &box_, r)?;
+    findings(b, &box_, d, &cors_fixes)?;
+    evidence(b, &box_, d)?;
+    if !d.explanation.is_empty() {
+        b.text(&box_, "h3", "", "Why")?;
+        b.rich_el(&box_, "p", "w-explain", &d.explanation)?;
+    }
+    b.text(&box_, "p", "w-source", source_note(r))?;
+    Ok(())
+}
+
+/// A headed part of the detail: an `h3`, then a `tag` list (`ol`, `ul`, `dl`) with `class`, which
+/// tests find by `testid`.
+fn section(
+    b: &Builder,
+    parent: &Element,
+    heading: &str,
+    tag: &str,
+    class: &str,
+    testid: &str,
+) -> R<Element> {
+    b.text(parent, "h3", "", heading)?;
+    let list = b.el(parent, tag, class)?;
+    list.set_attribute("data-testid", testid)?;
+    Ok(list)
+}
+
+/// The headline, the decisive fact, the badges (cause, provider, protocol, CORS) and the
+/// request line.
+fn header(b: &Builder, box_: &Element, r: &Record) -> R<()> {
+    let d = &r.diagnosis;
+    let head = b.el(box_, "header", "w-detail-head")?;
     let summary = b.rich_el(&head, "h2", "w-summary", &d.summary)?;
     summary.set_attribute("data-testid", "summary")?;
     summary.set_id("w-detail-title");
@@ -56,93 +98,105 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     b.text(&line, "span", "w-method", &r.method)?;
     b.text(&line, "span", "w-status", &r.status.to_string())?;
     b.text(&line, "span", "w-fullurl", &r.url)?;
+    Ok(())
+}
 
-    if let Some(retry) = &d.retry {
-        retry_line(b, &box_, retry)?;
+/// "What to do": the CORS fixes, then the steps — only the first one when payment terms
+/// follow (the rest come after them, see [`later_steps`]).
+fn first_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: &[&Finding]) -> R<()> {
+    let d = &r.diagnosis;
+    if d.steps.is_empty() && cors_fixes.is_empty() {
+        return Ok(());
     }
-
-    cors_warning(b, &box_, r)?;
-
-    // The CORS fix comes first when the page cannot read the answer: nothing else on the
-    // page's side can work until the server sends the headers.
-    let cors_fixes = cors_fixes(d);
-    let split = d.payment.is_some();
-    if !d.steps.is_empty() || !cors_fixes.is_empty() {
-        b.text(&box_, "h3", "", "What to do")?;
-        let ol = b.el(&box_, "ol", "w-steps")?;
-        ol.set_attribute("data-testid", "steps")?;
-        for f in &cors_fixes {
-            let li = b.el(&ol, "li", "w-step-first")?;
-            li.set_attribute("data-testid", "cors-fix")?;
-            b.text(&li, "strong", "w-who", &format!("{SERVER_OWNER}: "))?;
-            b.rich(&li, &f.fix)?;
-            // Why the browser hid it (origin mismatch, credentials, …), for the server's owner.
-            b.rich_el(&li, "span", "w-fix", &f.message)?;
-        }
-        // With payment terms, only the first step goes above them; the rest follow.
-        let first = if split { 1 } else { d.steps.len() };
-        for (i, step) in d.steps.iter().take(first).enumerate() {
-            let class = if i == 0 && cors_fixes.is_empty() {
-                "w-step-first"
-            } else {
-                ""
-            };
-            step_item(b, &ol, r, step, class)?;
-        }
+    let ol = section(b, box_, "What to do", "ol", "w-steps", "steps")?;
+    for f in cors_fixes {
+        let li = b.el(&ol, "li", "w-step-first")?;
+        li.set_attribute("data-testid", "cors-fix")?;
+        b.text(&li, "strong", "w-who", &format!("{SERVER_OWNER}: "))?;
+        b.rich(&li, &f.fix)?;
+        // Why the browser hid it (origin mismatch, credentials, …), for the server's owner.
+        b.rich_el(&li, "span", "w-fix", &f.message)?;
     }
-
-    if let Some(terms) = &d.payment {
-        payment(b, &box_, terms)?;
-        if d.steps.len() > 1 {
-            b.text(&box_, "h3", "", "Then")?;
-            let ol = b.el(&box_, "ol", "w-steps")?;
-            ol.set_attribute("data-testid", "more-steps")?;
-            ol.set_attribute("start", &(cors_fixes.len() + 2).to_string())?;
-            for step in &d.steps[1..] {
-                step_item(b, &ol, r, step, "")?;
-            }
-        }
+    let first = if d.payment.is_some() {
+        1
+    } else {
+        d.steps.len()
+    };
+    for (i, step) in d.steps.iter().take(first).enumerate() {
+        let class = if i == 0 && cors_fixes.is_empty() {
+            "w-step-first"
+        } else {
+            ""
+        };
+        step_item(b, &ol, r, step, class)?;
     }
+    Ok(())
+}
 
-    // The provider's pages, unless a step already links them.
+/// "Then": the steps after the first, below the payment terms, numbered on from above.
+fn later_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: usize) -> R<()> {
+    let steps = &r.diagnosis.steps;
+    if steps.len() <= 1 {
+        return Ok(());
+    }
+    let ol = section(b, box_, "Then", "ol", "w-steps", "more-steps")?;
+    ol.set_attribute("start", &(cors_fixes + 2).to_string())?;
+    for step in &steps[1..] {
+        step_item(b, &ol, r, step, "")?;
+    }
+    Ok(())
+}
+
+/// The provider's pages, unless a step already links them.
+fn provider_pages(b: &Builder, box_: &Element, r: &Record) -> R<()> {
+    let d = &r.diagnosis;
     let pages: Vec<&String> = [&d.billing_url, &d.docs_url]
         .into_iter()
         .flatten()
         .filter(|u| !d.steps.iter().any(|s| s.link.as_ref() == Some(*u)))
         .collect();
-    if !pages.is_empty() {
-        let links = b.el(&box_, "p", "w-links")?;
-        for u in pages {
-            links::draw(b, &links, d, u, provider)?;
-        }
+    if pages.is_empty() {
+        return Ok(());
     }
+    let links = b.el(box_, "p", "w-links")?;
+    for u in pages {
+        links::draw(b, &links, d, u, provider_label(r))?;
+    }
+    Ok(())
+}
 
+/// "Problems in the server's response": the findings not already shown as CORS fixes.
+fn findings(b: &Builder, box_: &Element, d: &Diagnosis, cors_fixes: &[&Finding]) -> R<()> {
     let findings: Vec<&Finding> = d
         .findings
         .iter()
         .filter(|f| !cors_fixes.iter().any(|c| std::ptr::eq(*c, *f)))
         .collect();
-    if !findings.is_empty() {
-        b.text(&box_, "h3", "", "Problems in the server's response")?;
-        let ul = b.el(&box_, "ul", "w-findings")?;
-        ul.set_attribute("data-testid", "findings")?;
-        for f in findings {
-            let li = b.el(&ul, "li", "")?;
-            let (class, label) = match f.severity {
-                Severity::Error => ("w-badge w-badge-err", "error"),
-                Severity::Warning => ("w-badge w-badge-warn", "warning"),
-                Severity::Info => ("w-badge", "info"),
-            };
-            b.text(&li, "span", class, label)?;
-            b.append(&li, " ")?;
-            b.rich_el(&li, "span", "", &f.message)?;
-            if !f.fix.is_empty() {
-                b.rich_el(&li, "span", "w-fix", &f.fix)?;
-            }
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let heading = "Problems in the server's response";
+    let ul = section(b, box_, heading, "ul", "w-findings", "findings")?;
+    for f in findings {
+        let li = b.el(&ul, "li", "")?;
+        let (class, label) = match f.severity {
+            Severity::Error => ("w-badge w-badge-err", "error"),
+            Severity::Warning => ("w-badge w-badge-warn", "warning"),
+            Severity::Info => ("w-badge", "info"),
+        };
+        b.text(&li, "span", class, label)?;
+        b.append(&li, " ")?;
+        b.rich_el(&li, "span", "", &f.message)?;
+        if !f.fix.is_empty() {
+            b.rich_el(&li, "span", "w-fix", &f.fix)?;
         }
     }
+    Ok(())
+}
 
-    let ev = b.el(&box_, "details", "w-ev")?;
+/// The evidence, open: where each fact was read and its (redacted) value.
+fn evidence(b: &Builder, box_: &Element, d: &Diagnosis) -> R<()> {
+    let ev = b.el(box_, "details", "w-ev")?;
     ev.set_attribute("open", "")?;
     let n = d.evidence.len();
     b.text(&ev, "summary", "", &format!("Evidence ({n})"))?;
@@ -150,14 +204,7 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     ul.set_attribute("data-testid", "evidence")?;
     for e in &d.evidence {
         let li = b.el(&ul, "li", "")?;
-        let mut label = String::from(match e.source {
-            EvidenceSource::Status => "status",
-            EvidenceSource::Header => "response header",
-            EvidenceSource::RequestHeader => "request header",
-            EvidenceSource::Body => "body",
-            EvidenceSource::Url => "url",
-            EvidenceSource::Capture => "capture",
-        });
+        let mut label = String::from(e.source.label());
         if !e.location.is_empty() {
             label.push(' ');
             label.push_str(&e.location);
@@ -165,13 +212,6 @@ pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
         b.text(&li, "span", "w-ev-where", &label)?;
         b.text(&li, "code", "", &e.value)?;
     }
-
-    if !d.explanation.is_empty() {
-        b.text(&box_, "h3", "", "Why")?;
-        b.rich_el(&box_, "p", "w-explain", &d.explanation)?;
-    }
-
-    b.text(&box_, "p", "w-source", source_note(r))?;
     Ok(())
 }
 
@@ -280,54 +320,6 @@ fn split_long(text: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// "Retry in 4 minutes (at 14:32:05 your time)", kept ticking by the root's timer.
-fn retry_line(b: &Builder, parent: &Element, retry: &Retry) -> R<()> {
-    let p = b.el(parent, "p", "w-retry")?;
-    p.set_attribute("data-testid", "retry")?;
-    let at_secs = retry.at.as_deref().and_then(parse_rfc3339);
-    match at_secs {
-        Some(at) => {
-            b.append(&p, "Retry ")?;
-            let count = b.text(&p, "span", "w-countdown", &countdown(at))?;
-            count.set_attribute("data-until", &at.to_string())?;
-            let local = js_sys::Date::new(&JsValue::from_f64(at as f64 * 1000.0));
-            let time = local.to_locale_time_string("default");
-            let mut text = String::from(" (at ");
-            text.push_str(&String::from(time));
-            text.push_str(" your time), as the ");
-            text.push_str(&retry.source);
-            text.push_str(" header says.");
-            b.append(&p, &text)?;
-        }
-        None => {
-            let text = format!(
-                "Retry after {}, as the {} header says.",
-                human_duration(retry.after_seconds),
-                retry.source
-            );
-            b.append(&p, &text)?;
-        }
-    }
-    Ok(())
-}
-
-/// "in 4 min 20 s" until `at` (seconds since the epoch), or "now".
-pub fn countdown(at: i64) -> String {
-    let now = (js_sys::Date::now() / 1000.0) as i64;
-    let left = at.saturating_sub(now);
-    if left <= 0 {
-        return "now".to_string();
-    }
-    let left = left as u64;
-    if left < 120 {
-        format!("in {left} s")
-    } else if left < 3600 {
-        format!("in {} min {} s", left / 60, left % 60)
-    } else {
-        format!("in {}", human_duration(left))
-    }
-}
-
 /// What the page itself saw, when that differs from what the extension saw.
 fn cors_warning(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     let cors = r.diagnosis.cors.as_ref();
@@ -380,9 +372,7 @@ fn source_note(r: &Record) -> &'static str {
 }
 
 fn payment(b: &Builder, parent: &Element, t: &PaymentTerms) -> R<()> {
-    b.text(parent, "h3", "", "Payment requested")?;
-    let dl = b.el(parent, "dl", "w-terms")?;
-    dl.set_attribute("data-testid", "payment")?;
+    let dl = section(b, parent, "Payment requested", "dl", "w-terms", "payment")?;
     terms(b, &dl, t)?;
     if !t.alternatives.is_empty() {
         b.text(parent, "p", "w-alt-head", "The server also accepts:")?;

@@ -5,8 +5,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-use super::detail::countdown;
 use super::list::ago;
+use super::retry::countdown;
 
 /// Moves the focus between list rows for ↑/↓/Home/End on a row; returns the id of the row
 /// now focused.

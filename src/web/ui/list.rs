@@ -3,8 +3,9 @@
 
 use web_sys::Element;
 
-use super::detail::{countdown, fact, first_action, hidden_by_cors, provider_label, show_cause};
+use super::detail::{fact, first_action, hidden_by_cors, provider_label, show_cause};
 use super::dom::{Builder, R};
+use super::retry::countdown;
 use crate::capture::Record;
 use crate::decode::time::parse_rfc3339;
 use crate::report::display::short_url;

@@ -10,6 +10,7 @@ mod links;
 mod list;
 mod panel;
 mod popup;
+mod retry;
 
 use std::cell::RefCell;
 
