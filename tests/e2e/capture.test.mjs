@@ -124,6 +124,11 @@ describe('capture pipeline in Chromium', () => {
     const list = await settled(ctx, tabId, {
       want: (l) => l.length === MAX_RECORDS_PER_TAB && l.every((r) => r.has_body && payId(r) >= 1000),
       timeout: 30_000,
+    }).catch(async (err) => {
+      const l = await records(ctx.context, tabId);
+      const ids = l.map(payId);
+      throw new Error(`${err.message}: ${l.length} records, ${l.filter((r) => r.has_body).length} with body, `
+        + `ids ${Math.min(...ids)}–${Math.max(...ids)}, ${ids.filter((i) => i < 1000).length} below 1000`);
     });
     assert.equal(list.length, MAX_RECORDS_PER_TAB);
     const ids = list.map(payId).sort((a, b) => a - b);
