@@ -40,19 +40,14 @@
   const XHR = W.XMLHttpRequest;
   const XHRp = XHR && XHR.prototype;
   const xhrOpen = XHRp && XHRp.open;
-  const xhrStatus = getter(XHRp, 'status');
-  const xhrStatusText = getter(XHRp, 'statusText');
-  const xhrResponseURL = getter(XHRp, 'responseURL');
-  const xhrResponseType = getter(XHRp, 'responseType');
-  const xhrResponseText = getter(XHRp, 'responseText');
+  // (Array methods and destructuring are safe here: no page script has run yet.)
+  const [xhrStatus, xhrStatusText, xhrResponseURL, xhrResponseType, xhrResponseText] =
+    ['status', 'statusText', 'responseURL', 'responseType', 'responseText'].map((n) => getter(XHRp, n));
   const xhrGetAllHeaders = XHRp && XHRp.getAllResponseHeaders;
   const Rp = W.Response && W.Response.prototype;
   const resClone = Rp && Rp.clone;
-  const resStatus = getter(Rp, 'status');
-  const resStatusText = getter(Rp, 'statusText');
-  const resUrl = getter(Rp, 'url');
-  const resHeaders = getter(Rp, 'headers');
-  const resBody = getter(Rp, 'body');
+  const [resStatus, resStatusText, resUrl, resHeaders, resBody] =
+    ['status', 'statusText', 'url', 'headers', 'body'].map((n) => getter(Rp, n));
   const reqUrl = getter(W.Request && W.Request.prototype, 'url');
   const reqMethod = getter(W.Request && W.Request.prototype, 'method');
   const headersForEach = W.Headers && W.Headers.prototype.forEach;

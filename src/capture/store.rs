@@ -266,8 +266,9 @@ impl Store {
             ));
         }
         if source == Source::Page && replayed {
-            // Sent again after it was written but before the acknowledgement came back.
-            if tab.find(&key, now_ms, |r| r.has_body).is_some() {
+            // Sent again after it was written but before the acknowledgement came back (and
+            // perhaps already pushed out by newer records).
+            if tab.find(&key, now_ms, |r| r.has_body).is_some() || tab.was_evicted(&key) {
                 return Observed::Unchanged;
             }
             return Observed::from(push_new(

@@ -343,6 +343,25 @@ fn a_replayed_page_capture_stands_in_for_a_lost_sighting() {
 }
 
 #[test]
+fn a_capture_sent_again_does_not_bring_back_a_record_pushed_out() {
+    let mut s = Store::new();
+    let url = |i: u32| format!("{URL}/{i}");
+    // Written once (sighting, then the page's body)...
+    s.observe_network(&net(0, &url(0), 402, T0), T0);
+    s.observe_entry(1, page(&url(0), 402, BODY), Source::Page, T0);
+    // ...then pushed out by a burst of newer failures...
+    for i in 1..=MAX_RECORDS_PER_TAB as u32 {
+        s.observe_network(&net(i, &url(i), 402, T0 + u64::from(i)), T0 + u64::from(i));
+    }
+    assert!(list(&s).iter().all(|r| r.url != url(0)));
+    // ...and the relay sends it again (its acknowledgement came late): it stays out.
+    let again = s.observe_replayed_page(1, page(&url(0), 402, BODY), T0 + 500);
+    assert!(!again.changed());
+    assert_eq!(s.count(1), MAX_RECORDS_PER_TAB);
+    assert!(list(&s).iter().all(|r| r.url != url(0)));
+}
+
+#[test]
 fn waiting_page_captures_are_bounded() {
     let mut s = Store::new();
     let big = "x".repeat(PAGE_BODY_BYTES);
