@@ -296,8 +296,9 @@ function onPageCaptures(tabId, message, now, ack, pageUrl) {
     let changed = false;
     entries.forEach((entry, i) => {
       if (!plausibleEntry(entry) || settings.skipsStatus(entry.response.status)) return;
-      const source = replayed[i] === true ? 'page-replayed' : 'page';
-      const result = observe_entry(tabId, entry, source, now);
+      // When Resource Timing saw the response (ms since the epoch), for a capture sent again.
+      const seen = typeof replayed[i] === 'number' && Number.isFinite(replayed[i]) ? replayed[i] : 0;
+      const result = observe_entry(tabId, entry, seen > 0 ? 'page-replayed' : 'page', seen, now);
       changed = result === 1 || changed;
       held = result === 2 || held;
     });
@@ -332,7 +333,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     // The tab's page is looked up only while some site is paused.
     settings.pageUrlOfTab(tabId).then((url) => {
       if (!settings.bodyCaptureOn() || settings.skipsStatus(status) || settings.isPaused(url)) ack(true);
-      else withTab(tabId, () => observe_entry(tabId, message.entry, 'devtools', now) === 1, ack);
+      else withTab(tabId, () => observe_entry(tabId, message.entry, 'devtools', 0, now) === 1, ack);
     });
   } else if (message.type === CLEAR_ALL && sender.url === chrome.runtime.getURL('options.html')) {
     clearAll().then(() => ack(true), () => ack(false));

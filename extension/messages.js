@@ -50,7 +50,8 @@ export const CLEAR_ALL = 'clear-all';
  * @typedef {object} PageCapturesMessage
  * @property {'page-captures'} type
  * @property {CapturedEntry[]} entries
- * @property {boolean[]} replayed per entry: a retried batch says whether Resource Timing saw it
+ * @property {number[]} replayed per entry of a retried batch: when Resource Timing saw that
+ *   response (ms since the epoch), or 0
  * @property {PageFailure[]} failures
  */
 

@@ -84,17 +84,21 @@
   }
 
   /**
-   * Whether the browser itself timed a response to this URL with this status, from the network
-   * (not made up by a page's service worker). Page scripts cannot add such entries.
+   * When the browser itself timed a response to this URL with this status, from the network
+   * (not made up by a page's service worker), in ms since the epoch; 0 if it did not. Page
+   * scripts cannot add such entries. The latest such response counts.
    */
   function seenByBrowser(entry) {
+    let at = 0;
     try {
       for (const t of performance.getEntriesByName(entry.request.url)) {
         const kind = t.entryType === 'resource' || t.entryType === 'navigation';
-        if (kind && t.responseStatus === entry.response.status && !(t.workerStart > 0)) return true;
+        if (kind && t.responseStatus === entry.response.status && !(t.workerStart > 0)) {
+          at = Math.max(at, Math.round(performance.timeOrigin + t.responseEnd));
+        }
       }
     } catch {}
-    return false;
+    return at;
   }
 
   const isString = (v, max) => typeof v === 'string' && v.length <= max;

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::limits::{
     is_payment_candidate, MAX_CAPTURED_HEADERS, PAGE_BODY_BYTES, PAYMENT_CANDIDATE_STATUSES,
 };
-use super::merge::{clean_error, combine, Key};
+use super::merge::{clean_error, combine, within_window, Key};
 use super::{
     diagnose_at, entry_id, has_body, new_record, sanitize_entry, upgrade, Record, Source,
     WebRequestDetails, MAX_STORED_BODY_BYTES,
@@ -197,15 +197,22 @@ impl Store {
         source: Source,
         now_ms: u64,
     ) -> Observed {
-        self.observe(tab_id, entry, source, now_ms, false)
+        self.observe(tab_id, entry, source, now_ms, None)
     }
 
     /// A page capture the relay sent again because the worker stopped before acknowledging it,
     /// which the relay matched to the browser's own Resource Timing entry for the URL (same
     /// status, from the network, not a page service worker). webRequest's sighting of it may
-    /// have been lost with the stopped worker, so when none is found it may create the record.
-    pub fn observe_replayed_page(&mut self, tab_id: i32, entry: Exchange, now_ms: u64) -> Observed {
-        self.observe(tab_id, entry, Source::Page, now_ms, true)
+    /// have been lost with the stopped worker, so when none is found it may create the record,
+    /// at `seen_ms`: when Resource Timing says the response came (ms since the epoch).
+    pub fn observe_replayed_page(
+        &mut self,
+        tab_id: i32,
+        entry: Exchange,
+        seen_ms: u64,
+        now_ms: u64,
+    ) -> Observed {
+        self.observe(tab_id, entry, Source::Page, now_ms, Some(seen_ms))
     }
 
     fn observe(
@@ -214,7 +221,7 @@ impl Store {
         entry: Exchange,
         source: Source,
         now_ms: u64,
-        replayed: bool,
+        replayed: Option<u64>,
     ) -> Observed {
         if tab_id < 0 || !is_payment_candidate(entry.response.status) {
             return Observed::Unchanged;
@@ -265,14 +272,20 @@ impl Store {
                 Some((id, s.request_id)),
             ));
         }
-        if source == Source::Page && replayed {
+        if let (Source::Page, Some(seen_ms)) = (source, replayed) {
             // Sent again after it was written but before the acknowledgement came back (and
             // perhaps already pushed out by newer records).
             if tab.find(&key, now_ms, |r| r.has_body).is_some() || tab.was_evicted(&key) {
                 return Observed::Unchanged;
             }
+            // A stand-in comes late (after the relay's retries): it takes the time the browser
+            // saw the response, and a full list of newer records does not take it in.
+            let seen_ms = seen_ms.min(now_ms);
+            if !within_window(seen_ms, now_ms) || tab.full_of_newer(seen_ms) {
+                return Observed::Unchanged;
+            }
             return Observed::from(push_new(
-                tab, key, tab_id, entry, source, now_ms, serial, None,
+                tab, key, tab_id, entry, source, seen_ms, serial, None,
             ));
         }
         if source == Source::Page {

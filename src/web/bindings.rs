@@ -85,11 +85,11 @@ pub fn observe_web_request(details: JsValue, now_ms: f64) -> bool {
 
 /// A HAR entry; `source` is `"devtools"`, `"page"` (only adds a body to a response the
 /// extension saw), `"page-replayed"` (sent again after a worker stop and matched to the
-/// browser's Resource Timing by the relay; see `Store::observe_replayed_page`) or `"import"`.
-/// Returns 1 when the tab's list changed, 2 when a page capture waits for webRequest's
-/// sighting of its response, else 0.
+/// browser's Resource Timing by the relay, which saw the response at `seen_ms`; see
+/// `Store::observe_replayed_page`) or `"import"`. Returns 1 when the tab's list changed, 2 when
+/// a page capture waits for webRequest's sighting of its response, else 0.
 #[wasm_bindgen]
-pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, now_ms: f64) -> u32 {
+pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, seen_ms: f64, now_ms: f64) -> u32 {
     let replayed = source == "page-replayed";
     let kind = if replayed {
         Some(Source::Page)
@@ -106,7 +106,7 @@ pub fn observe_entry(tab_id: i32, entry: JsValue, source: &str, now_ms: f64) -> 
     let now = ms_from_js(now_ms);
     with_store(|s| {
         if replayed {
-            s.observe_replayed_page(tab_id, entry, now)
+            s.observe_replayed_page(tab_id, entry, ms_from_js(seen_ms), now)
         } else {
             s.observe_entry(tab_id, entry, kind, now)
         }

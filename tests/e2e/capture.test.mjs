@@ -102,6 +102,7 @@ describe('capture pipeline in Chromium', () => {
   });
 
   test('a burst of 1,000 fetch + 100 XHR failures keeps the newest 100, each with its body', async () => {
+    const testStart = Date.now();
     const { page, tabId } = await open(ctx, 'burst', `
       window.done = false;
       (async () => {
@@ -128,7 +129,10 @@ describe('capture pipeline in Chromium', () => {
       const l = await records(ctx.context, tabId);
       const ids = l.map(payId);
       throw new Error(`${err.message}: ${l.length} records, ${l.filter((r) => r.has_body).length} with body, `
-        + `ids ${Math.min(...ids)}–${Math.max(...ids)}, ${ids.filter((i) => i < 1000).length} below 1000`);
+        + `ids ${Math.min(...ids)}–${Math.max(...ids)}, ${ids.filter((i) => i < 1000).length} below 1000: `
+        + l.filter((r) => payId(r) < 1000).slice(0, 5).map((r) => `${r.id}/${r.source}/${r.request_id}/${r.time_ms}`).join(' ')
+        + ` (first XHR at ${l.find((r) => payId(r) >= 1000)?.time_ms}; worker started at `
+        + `${await inWorker(ctx.context, () => performance.timeOrigin).catch(() => '?')}, test at ${testStart})`);
     });
     assert.equal(list.length, MAX_RECORDS_PER_TAB);
     const ids = list.map(payId).sort((a, b) => a - b);

@@ -189,6 +189,16 @@ impl Tab {
         }
     }
 
+    /// Whether the list is full and its oldest record is newer than `time_ms`: a record of that
+    /// time would not be among the newest kept.
+    pub(super) fn full_of_newer(&self, time_ms: u64) -> bool {
+        self.slots.len() >= MAX_RECORDS_PER_TAB
+            && self
+                .slots
+                .front()
+                .is_some_and(|s| s.record.time_ms > time_ms)
+    }
+
     /// Whether a record of this response was pushed out by newer ones (within the window).
     pub(super) fn was_evicted(&self, key: &Key) -> bool {
         self.evicted.iter().any(|(k, _)| k == key)

@@ -322,13 +322,13 @@ fn only_candidates_and_tabs_count() {
 fn a_replayed_page_capture_stands_in_for_a_lost_sighting() {
     let mut s = Store::new();
     assert!(s
-        .observe_replayed_page(1, page(URL, 402, BODY), T0)
+        .observe_replayed_page(1, page(URL, 402, BODY), T0, T0)
         .changed());
     assert_eq!(s.count(1), 1);
     assert_eq!(list(&s)[0].source, Source::Page);
     // The same again, or webRequest's replayed event, merges into it.
     assert!(!s
-        .observe_replayed_page(1, page(URL, 402, BODY), T0 + 5)
+        .observe_replayed_page(1, page(URL, 402, BODY), T0 + 5, T0 + 5)
         .changed());
     assert!(s.observe_network(&net(7, URL, 402, T0 + 10), T0 + 10));
     assert_eq!(s.count(1), 1);
@@ -337,7 +337,7 @@ fn a_replayed_page_capture_stands_in_for_a_lost_sighting() {
     let mut t = Store::new();
     t.observe_network(&net(7, URL, 402, T0), T0);
     assert!(t
-        .observe_replayed_page(1, page(URL, 402, BODY), T0)
+        .observe_replayed_page(1, page(URL, 402, BODY), T0, T0)
         .changed());
     assert_one_with_body(&t, Source::Page);
 }
@@ -355,10 +355,39 @@ fn a_capture_sent_again_does_not_bring_back_a_record_pushed_out() {
     }
     assert!(list(&s).iter().all(|r| r.url != url(0)));
     // ...and the relay sends it again (its acknowledgement came late): it stays out.
-    let again = s.observe_replayed_page(1, page(&url(0), 402, BODY), T0 + 500);
+    let again = s.observe_replayed_page(1, page(&url(0), 402, BODY), T0, T0 + 500);
     assert!(!again.changed());
     assert_eq!(s.count(1), MAX_RECORDS_PER_TAB);
     assert!(list(&s).iter().all(|r| r.url != url(0)));
+}
+
+#[test]
+fn a_late_stand_in_does_not_push_out_newer_records() {
+    // webRequest's sighting of an early response was lost; its capture comes back (replayed,
+    // matched to Resource Timing) only after a burst of newer failures filled the list.
+    let mut s = Store::new();
+    let url = |i: u32| format!("{URL}/{i}");
+    for i in 1..=MAX_RECORDS_PER_TAB as u32 {
+        s.observe_network(
+            &net(i, &url(i), 402, T0 + 10 * u64::from(i)),
+            T0 + 10 * u64::from(i),
+        );
+    }
+    let late = T0 + 5_000;
+    let early = s.observe_replayed_page(1, page(&url(0), 402, BODY), T0 + 5, late);
+    assert!(!early.changed(), "older than every record kept");
+    assert!(list(&s).iter().all(|r| r.url != url(0)));
+    // One seen after the oldest kept record still stands in, at the time the browser saw it.
+    let newer = T0 + 10 * MAX_RECORDS_PER_TAB as u64 + 1;
+    assert!(s
+        .observe_replayed_page(1, page(&url(999), 402, BODY), newer, late)
+        .changed());
+    let r = list(&s)
+        .into_iter()
+        .find(|r| r.url == url(999))
+        .map(|r| r.time_ms);
+    assert_eq!(r, Some(newer));
+    assert_eq!(s.count(1), MAX_RECORDS_PER_TAB);
 }
 
 #[test]
