@@ -316,7 +316,7 @@ describe('Console line screenshot', () => {
         legacy.DockController.DockController.instance().setDockSide('bottom');
         return true;
       })()`), { timeout: 15_000 });
-      const box = await waitFor('the line in the Console', () => cdp.evaluate(frontEnd.targetId, `(() => {
+      const findLine = () => cdp.evaluate(frontEnd.targetId, `(() => {
         ${ALL_ELEMENTS}
         const has = (cls) => all.find((el) => el.classList && el.classList.contains(cls));
         const line = has('console-warning-level');
@@ -327,7 +327,15 @@ describe('Console line screenshot', () => {
         if (item && !item.classList.contains('expanded')) item.click();
         return { top: tabs.getBoundingClientRect().top, bottom: line.getBoundingClientRect().bottom,
           width: document.body.getBoundingClientRect().width };
-      })()`), { timeout: 15_000 });
+      })()`);
+      // The front-end sometimes drops what was logged while it was still starting: the failure
+      // happens once more with the Console shown (one retry, bounded).
+      let box = await waitFor('the line in the Console', findLine, { timeout: 8_000 }).catch(() => null);
+      if (!box) {
+        await page.reload({ timeout: 15_000 });
+        await page.waitForFunction(() => window.done === true, null, { timeout: 15_000 });
+        box = await waitFor('the line in the Console (page loaded again)', findLine, { timeout: 15_000 });
+      }
       await new Promise((r) => setTimeout(r, 500)); // the details expand
       const bottom = await cdp.evaluate(frontEnd.targetId, `(() => {
         ${ALL_ELEMENTS}
