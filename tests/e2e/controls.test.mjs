@@ -42,6 +42,14 @@ async function settled(ctx, tabId, n) {
   return records(ctx.context, tabId);
 }
 
+/** Waits for the Console line(s) to arrive (they follow the record), then a little longer for
+ *  any second one that should not come. */
+async function lineArrived(lines) {
+  await waitFor('a Console line', () => lines.length >= 1, { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 500));
+  return lines;
+}
+
 async function openOptions(ctx) {
   const options = await ctx.context.newPage();
   await options.goto(`chrome-extension://${ctx.extensionId}/options.html`, { timeout: 15_000 });
@@ -76,6 +84,7 @@ describe('controls in Chromium', () => {
     });
     const list = await settled(ctx, tabId, 1);
     assert.equal(list.length, 1);
+    await lineArrived(lines);
     assert.equal(lines.length, 1, `one line: ${lines.map((l) => l.text())}`);
     const [line] = lines;
     assert.equal(line.type(), 'warning');
@@ -97,6 +106,7 @@ describe('controls in Chromium', () => {
   test('format directives and markup from a response print literally', async () => {
     const { page, tabId, lines } = await open(ctx, 'console-hostile');
     await settled(ctx, tabId, 1);
+    await lineArrived(lines);
     assert.equal(lines.length, 1);
     const [format, summary, details] = await argsOf(lines[0]);
     assert.equal(format, '%s');
@@ -192,7 +202,7 @@ describe('controls in Chromium', () => {
     const other = await open(ctx, 'x402-v1', { host: 'other-site.test' });
     assert.equal((await settled(ctx, other.tabId, 1)).length, 1, 'another site is recorded');
     assert.equal(await badge(ctx.context, other.tabId), '1');
-    assert.equal(other.lines.length, 1);
+    assert.equal((await lineArrived(other.lines)).length, 1);
 
     // Switched back: the badge leaves "off" and the site is recorded again.
     await toggle.uncheck();
