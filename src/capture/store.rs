@@ -273,15 +273,15 @@ impl Store {
             ));
         }
         if let (Source::Page, Some(seen_ms)) = (source, replayed) {
-            // Sent again after it was written but before the acknowledgement came back (and
-            // perhaps already pushed out by newer records).
-            if tab.find(&key, now_ms, |r| r.has_body).is_some() || tab.was_evicted(&key) {
+            // Sent again after it was written but before the acknowledgement came back.
+            if tab.find(&key, now_ms, |r| r.has_body).is_some() {
                 return Observed::Unchanged;
             }
             // A stand-in comes late (after the relay's retries): it takes the time the browser
-            // saw the response, and a full list of newer records does not take it in.
+            // saw the response, and a list that holds only newer records (the written copy may
+            // have been pushed out already) does not take it in.
             let seen_ms = seen_ms.min(now_ms);
-            if !within_window(seen_ms, now_ms) || tab.full_of_newer(seen_ms) {
+            if !within_window(seen_ms, now_ms) || tab.older_than_kept(seen_ms) {
                 return Observed::Unchanged;
             }
             return Observed::from(push_new(

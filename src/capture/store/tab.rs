@@ -15,10 +15,6 @@ pub(super) const MAX_PENDING_BYTES: usize = 2 * 1024 * 1024;
 /// Candidate responses webRequest saw that gave no diagnosis on their headers alone (a 400
 /// whose body may say "credit balance too low"), kept per tab for their body to arrive.
 pub(super) const MAX_SIGHTINGS: usize = 256;
-/// Records pushed out by newer ones, remembered (key and time) for the merge window: a page
-/// capture the relay sends again because its acknowledgement came late must not bring back a
-/// record the burst already pushed out of the newest [`MAX_RECORDS_PER_TAB`].
-pub(super) const MAX_EVICTED: usize = 1024;
 
 pub(super) struct Slot {
     pub(super) key: Key,
@@ -50,7 +46,8 @@ pub(super) struct Tab {
     pub(super) body_bytes: usize,
     pub(super) sightings: VecDeque<Sighting>,
     pub(super) pending: VecDeque<Capture>,
-    pub(super) evicted: VecDeque<(Key, u64)>,
+    /// Some record was pushed out by newer ones: the list holds only the newest.
+    pub(super) pushed_out: bool,
 }
 
 pub(super) fn body_bytes(r: &Record) -> usize {
@@ -114,11 +111,7 @@ impl Tab {
         let seq = self.first_seq;
         self.first_seq += 1;
         self.body_bytes -= body_bytes(&slot.record);
-        if self.evicted.len() >= MAX_EVICTED {
-            self.evicted.pop_front();
-        }
-        self.evicted
-            .push_back((slot.key.clone(), slot.record.time_ms));
+        self.pushed_out = true;
         if let Some(seqs) = self.by_key.get_mut(&slot.key) {
             seqs.retain(|&s| s != seq);
             if seqs.is_empty() {
@@ -148,16 +141,15 @@ impl Tab {
     /// Indexes rebuilt after records left from the middle (a navigation): rare, so O(n) is fine.
     pub(super) fn reindex(&mut self) {
         let slots = std::mem::take(&mut self.slots);
-        let (sightings, pending, evicted) = (
+        let (sightings, pending) = (
             std::mem::take(&mut self.sightings),
             std::mem::take(&mut self.pending),
-            std::mem::take(&mut self.evicted),
         );
         *self = Tab {
             first_seq: self.first_seq,
             sightings,
             pending,
-            evicted,
+            pushed_out: self.pushed_out,
             ..Tab::default()
         };
         for s in slots {
@@ -180,28 +172,16 @@ impl Tab {
         {
             self.sightings.pop_front();
         }
-        while self
-            .evicted
-            .front()
-            .is_some_and(|(_, t)| !within_window(*t, now_ms))
-        {
-            self.evicted.pop_front();
-        }
     }
 
-    /// Whether the list is full and its oldest record is newer than `time_ms`: a record of that
-    /// time would not be among the newest kept.
-    pub(super) fn full_of_newer(&self, time_ms: u64) -> bool {
-        self.slots.len() >= MAX_RECORDS_PER_TAB
+    /// Whether a record of `time_ms` would not be among the newest kept: the list holds only
+    /// the newest (it is full, or pushed some out) and its oldest is newer than that.
+    pub(super) fn older_than_kept(&self, time_ms: u64) -> bool {
+        (self.pushed_out || self.slots.len() >= MAX_RECORDS_PER_TAB)
             && self
                 .slots
                 .front()
                 .is_some_and(|s| s.record.time_ms > time_ms)
-    }
-
-    /// Whether a record of this response was pushed out by newer ones (within the window).
-    pub(super) fn was_evicted(&self, key: &Key) -> bool {
-        self.evicted.iter().any(|(k, _)| k == key)
     }
 
     /// Queues a page capture to wait for its sighting, dropping the oldest to stay within
