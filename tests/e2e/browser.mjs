@@ -10,7 +10,6 @@ import { waitFor, within } from './wait.mjs';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const EXT = path.resolve(process.env.WHY402_EXT || path.join(ROOT, 'extension'));
-export const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 
@@ -92,18 +91,7 @@ export function badge(context, tabId) {
   return inWorker(context, (id) => chrome.action.getBadgeText({ tabId: id }), tabId);
 }
 
-export function screenshotPath(name) {
-  fs.mkdirSync(OUT, { recursive: true });
-  return path.join(OUT, name);
-}
-
-/** Copies screenshots into docs/screenshots/ when UPDATE_SCREENSHOTS=1. */
-export function publishScreenshot(name) {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const dir = path.join(ROOT, 'docs', 'screenshots');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.join(OUT, name), path.join(dir, name));
-}
+export { screenshotPath, publishScreenshot } from './screenshots.mjs';
 
 // ---- raw CDP over WebSocket -------------------------------------------------------------
 

@@ -23,7 +23,6 @@ import { waitFor, within } from '../wait.mjs';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 export const ROOT = path.resolve(HERE, '..', '..', '..');
 export const EXT = path.resolve(process.env.WHY402_FIREFOX_EXT || path.join(ROOT, 'dist', 'firefox'));
-export const OUT = path.join(ROOT, 'tests', 'e2e', 'out');
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
 /** The extension's moz-extension:// origin is fixed through a pref. */
@@ -275,18 +274,7 @@ export async function extensionHome(mn) {
   };
 }
 
-export function screenshotPath(name) {
-  fs.mkdirSync(OUT, { recursive: true });
-  return path.join(OUT, name);
-}
-
-/** Copies a screenshot into docs/screenshots/ when UPDATE_SCREENSHOTS=1. */
-export function publishScreenshot(name) {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const dir = path.join(ROOT, 'docs', 'screenshots');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.join(OUT, name), path.join(dir, name));
-}
+export { screenshotPath, publishScreenshot } from '../screenshots.mjs';
 
 /**
  * The console calls recorded for the page now shown at `pageUrl`, as the Web Console gets them:
