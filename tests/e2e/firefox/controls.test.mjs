@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, scenarios } from '../server.mjs';
-import { launchFirefox, extensionHome, consoleEvents, waitFor, sleep, EXT_ORIGIN } from './firefox.mjs';
+import {
+  launchFirefox, extensionHome, consoleEvents, waitFor, sleep, EXT_ORIGIN, openTab, closeTabFor,
+} from './firefox.mjs';
 
 // No test may hang the suite: every browser call and wait below has its own limit too.
 const BOUNDED = { timeout: 90_000 };
@@ -18,17 +20,8 @@ const BOUNDED = { timeout: 90_000 };
 const ctx = {};
 let runs = 0;
 
-async function newTab() {
-  const { handle } = await ctx.mn.send('WebDriver:NewWindow', { type: 'tab' });
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
-  return handle;
-}
-
-async function closeTab(handle) {
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
-  await ctx.mn.send('WebDriver:CloseWindow');
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle: ctx.home.handle });
-}
+const newTab = () => openTab(ctx.mn);
+const closeTab = (handle) => closeTabFor(ctx.mn, handle, ctx.home.handle);
 
 /** Runs `fn` in the page of tab `handle` (Marionette's content context). */
 async function inTab(handle, fn, ...args) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { startServer, scenarios } from '../server.mjs';
 import {
   launchFirefox, extensionHome, waitFor, sleep, EXT_ORIGIN, GECKO_ID, screenshotPath,
-  publishScreenshot,
+  publishScreenshot, openTab, closeTabFor,
 } from './firefox.mjs';
 
 const byName = new Map(scenarios.map((s) => [s.name, s]));
@@ -20,17 +20,8 @@ const BOUNDED = { timeout: 60_000 };
 const ctx = {};
 let runs = 0;
 
-async function newTab() {
-  const { handle } = await ctx.mn.send('WebDriver:NewWindow', { type: 'tab' });
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
-  return handle;
-}
-
-async function closeTab(handle) {
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle });
-  await ctx.mn.send('WebDriver:CloseWindow');
-  await ctx.mn.send('WebDriver:SwitchToWindow', { handle: ctx.home.handle });
-}
+const newTab = () => openTab(ctx.mn);
+const closeTab = (handle) => closeTabFor(ctx.mn, handle, ctx.home.handle);
 
 const currentUrl = async () => (await ctx.mn.send('WebDriver:GetCurrentURL')).value;
 

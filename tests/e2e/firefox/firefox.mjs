@@ -276,6 +276,20 @@ export async function extensionHome(mn) {
 
 export { screenshotPath, publishScreenshot } from '../screenshots.mjs';
 
+/** Opens a tab in Marionette session `mn` and switches to it; gives its handle. */
+export async function openTab(mn) {
+  const { handle } = await mn.send('WebDriver:NewWindow', { type: 'tab' });
+  await mn.send('WebDriver:SwitchToWindow', { handle });
+  return handle;
+}
+
+/** Closes tab `handle` and switches back to tab `back`. */
+export async function closeTabFor(mn, handle, back) {
+  await mn.send('WebDriver:SwitchToWindow', { handle });
+  await mn.send('WebDriver:CloseWindow');
+  await mn.send('WebDriver:SwitchToWindow', { handle: back });
+}
+
 /**
  * The console calls recorded for the page now shown at `pageUrl`, as the Web Console gets them:
  * [{ level, filename, arguments, styles }], oldest first. Firefox's stdout copy of console output
