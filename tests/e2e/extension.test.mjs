@@ -10,6 +10,7 @@ import {
   launch, waitFor, within, tabIdOf, records, badge, screenshotPath,
   publishScreenshot, connectCdp, inWorker,
 } from './browser.mjs';
+import { fillSessionStorage, keysLeft } from './session-storage.mjs';
 
 const byName = new Map(scenarios.map((s) => [s.name, s]));
 const expectOf = (name) => byName.get(name).expect;
@@ -247,29 +248,13 @@ describe('extension in Chromium', () => {
 
   test('a full session storage gives way to the newest record', async () => {
     // Lists of other (stale) tabs fill storage.session until nothing more fits.
-    const filler = await inWorker(ctx.context, async () => {
-      const keys = [];
-      let size = 1024 * 1024;
-      for (let i = 0; i < 64 && size >= 64; i += 1) {
-        const key = `tab:${990000 + i}`;
-        try {
-          await chrome.storage.session.set({ [key]: [{ time_ms: 1000 + i, pad: 'x'.repeat(size) }] });
-          keys.push(key);
-        } catch {
-          size = Math.floor(size / 2);
-        }
-      }
-      return keys;
-    });
+    const filler = await inWorker(ctx.context, fillSessionStorage);
     assert.ok(filler.length >= 9, `storage filled (${filler.length} lists)`);
     try {
       const { page, tabId, list } = await runScenario(ctx, 'x402-v1');
       assert.equal(list.length, 1, 'the new record was stored');
       assert.equal(await badge(ctx.context, tabId), '1');
-      const left = await inWorker(ctx.context, async (keys) => {
-        const all = await chrome.storage.session.get(keys);
-        return keys.filter((k) => k in all);
-      }, filler);
+      const left = await inWorker(ctx.context, keysLeft, filler);
       assert.ok(!left.includes(filler[0]), 'the stalest list went first');
       assert.ok(left.includes(filler[filler.length - 1]), 'only as many lists as needed went');
       await page.close();

@@ -10,6 +10,7 @@ import {
   launchFirefox, extensionHome, waitFor, sleep, EXT_ORIGIN, GECKO_ID, screenshotPath,
   publishScreenshot, openTab, closeTabFor,
 } from './firefox.mjs';
+import { fillSessionStorage, keysLeft } from '../session-storage.mjs';
 
 const byName = new Map(scenarios.map((s) => [s.name, s]));
 const expectOf = (name) => byName.get(name).expect;
@@ -308,29 +309,13 @@ describe('extension in Firefox ESR', () => {
   test('a full session storage gives way to the newest record', BOUNDED, async () => {
     // Lists of other (stale) tabs fill storage.session (Firefox enforces its quota) until
     // nothing more fits.
-    const filler = await ctx.home.inExtension(async () => {
-      const keys = [];
-      let size = 1024 * 1024;
-      for (let i = 0; i < 64 && size >= 64; i += 1) {
-        const key = `tab:${990000 + i}`;
-        try {
-          await browser.storage.session.set({ [key]: [{ time_ms: 1000 + i, pad: 'x'.repeat(size) }] });
-          keys.push(key);
-        } catch {
-          size = Math.floor(size / 2);
-        }
-      }
-      return keys;
-    });
+    const filler = await ctx.home.inExtension(fillSessionStorage);
     assert.ok(filler.length >= 9, `storage filled (${filler.length} lists)`);
     try {
       const { handle, tabId, list } = await runScenario('x402-v1');
       assert.equal(list.length, 1, 'the new record was stored');
       assert.equal(await ctx.home.badge(tabId), '1');
-      const left = await ctx.home.inExtension(async (keys) => {
-        const all = await browser.storage.session.get(keys);
-        return keys.filter((k) => k in all);
-      }, filler);
+      const left = await ctx.home.inExtension(keysLeft, filler);
       assert.ok(!left.includes(filler[0]), 'the stalest list went first');
       assert.ok(left.includes(filler[filler.length - 1]), 'only as many lists as needed went');
       await closeTab(handle);
