@@ -28,7 +28,9 @@ import init, {
   tab_count,
 } from './pkg/why402.js';
 import * as settings from './settings.js';
-import { CLEAR_ALL, DEVTOOLS_ENTRY, PAGE_CAPTURES, TAB_KEY_PREFIX, tabKey } from './messages.js';
+import {
+  CLEAR_ALL, DEVTOOLS_ENTRY, PAGE_CAPTURES, TAB_KEY_PREFIX, tabKey, encodeTabList, decodeTabList,
+} from './messages.js';
 import * as consoleLine from './console-line.js';
 import * as pauseBadge from './pause-badge.js';
 import { CANDIDATE_STATUS, PAGE_BODY_BYTES, MAX_CAPTURED_HEADERS } from './limits.js';
@@ -51,7 +53,7 @@ function withTab(tabId, change, ack) {
     tabReady = ready
       .then(() => chrome.storage.session.get(tabKey(tabId)))
       .then((got) => {
-        if (load_tab(tabId, got[tabKey(tabId)])) scheduleWrite(tabId);
+        if (load_tab(tabId, decodeTabList(got[tabKey(tabId)]))) scheduleWrite(tabId);
       })
       .catch((err) => console.error('why402: loading tab', tabId, err));
     loaded.set(tabId, tabReady);
@@ -102,7 +104,7 @@ async function flush(tabId, w) {
   setBadge(tabId, tab_count(tabId));
   try {
     const records = tab_records(tabId);
-    if (Array.isArray(records) && records.length > 0) await writeTab(tabId, records);
+    if (Array.isArray(records) && records.length > 0) await writeTab(tabId, encodeTabList(records));
     else await chrome.storage.session.remove(tabKey(tabId));
     consoleLine.announce(tabId, records); // one Console line per new record (or changed cause)
   } catch (err) {
@@ -125,12 +127,12 @@ async function flush(tabId, w) {
 // the tab being written.
 const MAX_EVICTIONS = 20;
 
-async function writeTab(tabId, records) {
+async function writeTab(tabId, stored) {
   const key = tabKey(tabId);
   // Bounded: each retry first removes one other tab's list.
   for (let evicted = 0; ; evicted += 1) {
     try {
-      await chrome.storage.session.set({ [key]: records });
+      await chrome.storage.session.set({ [key]: stored });
       return;
     } catch (err) {
       if (!/quota/i.test(String(err)) || evicted >= MAX_EVICTIONS || !(await evictOtherTab(key))) {
@@ -144,9 +146,10 @@ async function evictOtherTab(keep) {
   const all = await chrome.storage.session.get(null);
   let victim = null;
   let victimNewest = Infinity;
-  for (const [key, list] of Object.entries(all)) {
+  for (const [key, stored] of Object.entries(all)) {
     if (!key.startsWith(TAB_KEY_PREFIX) || key === keep) continue;
-    const newest = Array.isArray(list) && list.length > 0 ? Number(list[list.length - 1].time_ms) || 0 : 0;
+    const list = decodeTabList(stored);
+    const newest = list.length > 0 ? Number(list[list.length - 1].time_ms) || 0 : 0;
     if (newest < victimNewest) {
       victim = key;
       victimNewest = newest;

@@ -79,8 +79,30 @@ export const CONSOLE_LINE = 'why402-console';
 
 // ---- chrome.storage.session: the worker writes, popup and panel read ----
 
-/** Key prefix of a tab's records (`tab:<id>`): an array of records as `src/capture` stores them. */
+/**
+ * Key prefix of a tab's records (`tab:<id>`): the array of records as `src/capture` stores
+ * them, written as one JSON string (see `encodeTabList`).
+ */
 export const TAB_KEY_PREFIX = 'tab:';
 
 /** @param {number} tabId */
 export const tabKey = (tabId) => `${TAB_KEY_PREFIX}${tabId}`;
+
+// Chromium converts a stored object value by value on every set and get: 100 records (177 KB)
+// took 18 ms to write and 14 ms to read, against 3 ms each as one string plus under 1 ms for
+// JSON.stringify/parse (#8: the popup reads the list before it can show anything). The wasm
+// still gets and gives structured values; the string exists only in storage.
+
+/** A tab's records (an array) as stored. */
+export const encodeTabList = (records) => JSON.stringify(records);
+
+/** The records of a stored list; [] when there is none (or it is not one). */
+export function decodeTabList(stored) {
+  if (typeof stored !== 'string') return [];
+  try {
+    const list = JSON.parse(stored);
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,7 +1,7 @@
 // Glue shared by the popup and the DevTools panel: which tab, and the tab's stored records,
 // shown now and again on every change. No diagnosis logic here: the wasm UI renders.
 
-import { tabKey } from './messages.js';
+import { tabKey, decodeTabList } from './messages.js';
 
 /** The tab named by `?tab=N` (tests, a detached window), else `fallback()`. */
 export async function tabId(fallback) {
@@ -18,17 +18,18 @@ export async function tabId(fallback) {
  */
 export async function watchRecords(tab, ready, show) {
   const key = tabKey(tab);
-  const list = (value) => (Array.isArray(value) ? value : []);
   let changed = false; // a change seen before the first read came back is newer than it
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== 'session' || !(key in changes)) return;
     changed = true;
-    ready.then(() => show(list(changes[key].newValue)));
+    const records = decodeTabList(changes[key].newValue);
+    ready.then(() => show(records));
   });
-  const stored = chrome.storage.session.get(key);
+  // Read and parsed while the wasm compiles.
+  const stored = chrome.storage.session.get(key).then((got) => decodeTabList(got[key]));
   await ready;
-  const got = await stored;
-  if (!changed) show(list(got[key]));
+  const records = await stored;
+  if (!changed) show(records);
 }
 
 /** Runs `main`, logging (not throwing) a failure under `what`. */

@@ -1,7 +1,8 @@
 // `make bench-extension`: what the extension costs, in one run of headless Chromium (Debian's),
-// against a local server. Four browsers run side by side: no extension, an empty MV3 extension,
-// one whose only code is a one-line webRequest.onHeadersReceived listener (the two floors), and
-// Why 402. Each round measures every browser in turn (alternating the order). The table gives
+// against a local server. Browsers run side by side: no extension; the floors (an empty MV3
+// extension; one that holds the webRequest permission and registers nothing, which already puts
+// every request through Chromium's webRequest proxy; one whose only code is a one-line
+// webRequest.onHeadersReceived listener, without and with "extraHeaders"); and Why 402. Each round measures every browser in turn (alternating the order). The table gives
 // medians, and ratios to "no extension" taken round by round (paired: a slow moment of the
 // machine slows both sides of a ratio alike) with their median and range. Page loads are timed
 // inside the page (navigation start → all subresources done), without the driver's round trips.
@@ -26,7 +27,7 @@ function floorExtension(name, background) {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
   const manifest = { manifest_version: 3, name, version: '1.0', host_permissions: ['<all_urls>'],
-    permissions: background ? ['webRequest'] : [] };
+    permissions: background !== null ? ['webRequest'] : [] };
   if (background) {
     manifest.background = { service_worker: 'bg.js' };
     fs.writeFileSync(path.join(dir, 'bg.js'), background);
@@ -38,9 +39,13 @@ function floorExtension(name, background) {
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
-const EMPTY = floorExtension('empty', null);
-const LISTENER = floorExtension('listener',
-  "chrome.webRequest.onHeadersReceived.addListener(() => {}, { urls: ['<all_urls>'] }, ['responseHeaders', 'extraHeaders']);");
+const listener = (spec) => `chrome.webRequest.onHeadersReceived.addListener(() => {}, { urls: ['<all_urls>'] }, ${spec});`;
+const FLOORS = [
+  ['empty MV3', floorExtension('empty', null)],
+  ['webRequest permission', floorExtension('permission', '// registers nothing')],
+  ['listener', floorExtension('listener', listener("['responseHeaders']"))],
+  ['listener + extraHeaders', floorExtension('extra', listener("['responseHeaders', 'extraHeaders']"))],
+];
 
 // ---- the server ----------------------------------------------------------------------------
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -85,7 +90,8 @@ async function launch(name, ext) {
   // An unpacked extension's id: SHA-256 of its path, first 32 hex digits written with a-p.
   const id = ext && [...crypto.createHash('sha256').update(ext).digest('hex').slice(0, 32)]
     .map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
-  if (ext && ext !== EMPTY) {
+  if (ext && fs.existsSync(path.join(ext, 'manifest.json'))
+    && JSON.parse(fs.readFileSync(path.join(ext, 'manifest.json'), 'utf8')).background) {
     context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   }
   return { name, context, id };
@@ -98,13 +104,16 @@ fs.cpSync(EXT, OURS, { recursive: true });
 fs.writeFileSync(path.join(OURS, 'bench-empty.html'),
   '<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="ui.css"><main id="root">empty</main>');
 
-const browsers = [
-  await launch('none', null),
-  await launch('empty MV3', EMPTY),
-  await launch('1-line listener', LISTENER),
-  await launch('Why 402', OURS),
-];
-const ours = browsers[3];
+const browsers = [await launch('none', null)];
+for (const [name, dir] of FLOORS) browsers.push(await launch(name, dir));
+const ours = await launch('Why 402', OURS);
+browsers.push(ours);
+// Experiments: BENCH_VARIANTS="label=/path/to/extension;…" adds browsers to the page-load and
+// fetch rows (e.g. a copy of extension/ with one lever changed).
+for (const spec of (process.env.BENCH_VARIANTS || '').split(';').filter(Boolean)) {
+  const [label, dir] = spec.split('=');
+  browsers.push(await launch(label, path.resolve(dir)));
+}
 
 async function timed(b, url, ready) {
   const pg = await b.context.newPage();
@@ -127,7 +136,7 @@ async function tabState(tabId) {
   const w = await worker();
   return w.evaluate(async (id) => ({
     badge: await chrome.action.getBadgeText({ tabId: id }),
-    n: ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] || []).length,
+    n: JSON.parse((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] || '[]').length,
   }), tabId);
 }
 async function stopWorker(helper) {
@@ -269,16 +278,19 @@ const cell = (by, b) => {
   return xs.length ? fmt(median(xs)) : '';
 };
 console.log(`\nWhy 402 extension benchmark: ${ROUNDS} rounds, headless ${CHROMIUM}; medians, and ratios taken round by round: median (min–max)`);
-console.log('| measurement | none | empty MV3 | 1-line listener | Why 402 | Why 402 / none |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+const floors = FLOORS.map(([name]) => name);
+const variants = browsers.slice(floors.length + 2).map((b) => b.name);
+const extra = [...floors, ...variants];
+console.log(`| measurement | none | Why 402 | Why 402 / none |${extra.map((v) => ` ${v} |`).join('')}`);
+console.log(`| --- | --- | --- | --- |${extra.map(() => ' --- |').join('')}`);
 const EMPTY_PAGE = 'empty page, same stylesheet';
 for (const [what, by] of Object.entries(results)) {
   if (what.startsWith('popup')) {
-    console.log(`| ${what} | | ${cell(by, EMPTY_PAGE)} (empty page) | | ${cell(by, 'Why 402')} | ${paired(by, 'Why 402', EMPTY_PAGE)} the empty page |`);
+    console.log(`| ${what} | ${cell(by, EMPTY_PAGE)} (empty page) | ${cell(by, 'Why 402')} | ${paired(by, 'Why 402', EMPTY_PAGE)} the empty page |${extra.map(() => ' |').join('')}`);
     continue;
   }
   const floor = (b) => (by[b] ? `${cell(by, b)} (${paired(by, b, 'none')})` : '');
-  console.log(`| ${what} | ${cell(by, 'none')} | ${floor('empty MV3')} | ${floor('1-line listener')} | ${cell(by, 'Why 402')} | ${paired(by, 'Why 402', 'none')} |`);
+  console.log(`| ${what} | ${cell(by, 'none')} | ${cell(by, 'Why 402')} | ${paired(by, 'Why 402', 'none')} |${extra.map((v) => ` ${floor(v)} |`).join('')}`);
 }
 
 for (const b of browsers) await b.context.close().catch(() => {});

@@ -82,8 +82,8 @@ export async function tabIdOf(context, page) {
 
 export function records(context, tabId) {
   return inWorker(context, async (id) => {
-    const key = `tab:${id}`;
-    return (await chrome.storage.session.get(key))[key] || [];
+    const key = `tab:${id}`; // one JSON string (extension/messages.js, encodeTabList)
+    return JSON.parse((await chrome.storage.session.get(key))[key] || '[]');
   }, tabId);
 }
 

@@ -10,7 +10,7 @@ export async function fillSessionStorage() {
   for (let i = 0; i < 64 && size >= 64; i += 1) {
     const key = `tab:${990000 + i}`;
     try {
-      await session.set({ [key]: [{ time_ms: 1000 + i, pad: 'x'.repeat(size) }] });
+      await session.set({ [key]: JSON.stringify([{ time_ms: 1000 + i, pad: 'x'.repeat(size) }]) });
       keys.push(key);
     } catch {
       size = Math.floor(size / 2);

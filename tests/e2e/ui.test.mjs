@@ -94,7 +94,7 @@ describe('popup, panel and playground UI', { timeout: 600_000 }, () => {
       stored.set(s.name, list);
     }
     const all = [...stored.values()].flat().map((r) => ({ ...r, tab_id: ALL_TAB }));
-    await inWorker(ctx.context, (v) => chrome.storage.session.set({ [v.key]: v.all }),
+    await inWorker(ctx.context, (v) => chrome.storage.session.set({ [v.key]: JSON.stringify(v.all) }),
       { key: `tab:${ALL_TAB}`, all });
     tabs.set('all', ALL_TAB);
     stored.set('all', all);

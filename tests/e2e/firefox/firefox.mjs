@@ -267,8 +267,8 @@ export async function extensionHome(mn) {
       return tab ? tab.id : null;
     }, url)),
     records: (tabId) => inExtension(async (id) => {
-      const key = `tab:${id}`;
-      return (await browser.storage.session.get(key))[key] || [];
+      const key = `tab:${id}`; // one JSON string (extension/messages.js, encodeTabList)
+      return JSON.parse((await browser.storage.session.get(key))[key] || '[]');
     }, tabId),
     badge: (tabId) => inExtension((id) => browser.action.getBadgeText({ tabId: id }), tabId),
   };
