@@ -51,8 +51,6 @@ wasm_bindgen() {
 log "wasm library for the extension (release)"
 cargo build --release --lib --target wasm32-unknown-unknown
 wasm_bindgen extension/pkg
-# The payment-candidate statuses and body caps, from the crate into the scripts.
-node scripts/limits.mjs
 
 # No wasm-opt: measured on this crate, binaryen's -Oz/-Os shrink the raw wasm by 6-12% but grow
 # the gzipped size by 2-5% (rustc's opt-level "z" + LTO is already tight), and gzipped is what
@@ -61,6 +59,8 @@ node scripts/limits.mjs
 log "wasm library for the playground (release, feature playground)"
 cargo build --release --lib --target wasm32-unknown-unknown --features playground
 wasm_bindgen www/pkg
+# The payment-candidate statuses and body caps, from the crate into the scripts.
+node scripts/limits.mjs
 # One stylesheet for the extension and the playground: extension/ui.css is the source.
 cp extension/ui.css www/ui.css
 

@@ -1,7 +1,8 @@
 // One source for the constants the extension's scripts must agree on: the capture limits
 // (payment-candidate statuses, body caps) from the Rust crate, and the message names from
 // extension/messages.js. The page hook, the relay, the DevTools page and the worker must decide
-// before (or without) any wasm call. Runs after the wasm build (scripts/build.sh):
+// before (or without) any wasm call. Runs after the playground's wasm build (scripts/build.sh),
+// whose extra exports include the limits (the extension's wasm does not ship them):
 // - extension/limits.js: the limits as a module, imported by the worker, the DevTools page and
 //   the settings;
 // - the classic content scripts, which cannot import: between their "@generated" markers, the
@@ -9,11 +10,11 @@
 // `cargo test` checks the limits are current; tests/e2e/messages.test.mjs checks the names.
 import fs from 'node:fs';
 import path from 'node:path';
-import { initSync, capture_limits_js } from '../extension/pkg/why402.js';
+import { initSync, capture_limits_js } from '../www/pkg/why402.js';
 import * as messages from '../extension/messages.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-initSync({ module: fs.readFileSync(path.join(root, 'extension/pkg/why402_bg.wasm')) });
+initSync({ module: fs.readFileSync(path.join(root, 'www/pkg/why402_bg.wasm')) });
 const module = capture_limits_js();
 fs.writeFileSync(path.join(root, 'extension/limits.js'), module);
 

@@ -83,8 +83,8 @@ mod tests {
         std::fs::read_to_string(root.join(name)).unwrap_or_default()
     }
 
-    /// The module and the content scripts hold today's values (run `scripts/build.sh`, or
-    /// `node scripts/limits.mjs` after a wasm build, to refresh them).
+    /// The module and the content scripts hold today's values (`scripts/build.sh` refreshes
+    /// them: it runs `scripts/limits.mjs` after the wasm builds).
     #[test]
     fn scripts_carry_the_generated_values() {
         assert_eq!(

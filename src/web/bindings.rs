@@ -9,8 +9,8 @@
 //!   the (coalesced) write to `storage.session` and the badge.
 //! - popup and panel: `render_popup`, `render_panel` take stored records as
 //!   they are and never diagnose.
-//! - build: `capture_limits_js` is the module `scripts/limits.mjs` writes as
-//!   `extension/limits.js` and copies into the classic content scripts.
+//! - build (playground wasm only): `capture_limits_js` is the module `scripts/limits.mjs`
+//!   writes as `extension/limits.js` and copies into the classic content scripts.
 
 use std::cell::RefCell;
 
@@ -19,9 +19,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{
-    self, ms_from_js, Observed, Record, Source, Store, WebRequestDetails, SCHEMA,
-};
+use crate::capture::{ms_from_js, Observed, Record, Source, Store, WebRequestDetails, SCHEMA};
 use crate::core::exchange::Exchange;
 use crate::web::ui::{self, Kind};
 
@@ -163,10 +161,12 @@ pub fn tab_count(tab_id: i32) -> u32 {
     STORE.with(|s| s.try_borrow().map_or(0, |s| s.count(tab_id) as u32))
 }
 
-/// The generated module of capture limits (`scripts/limits.mjs`).
+/// The generated module of capture limits (`scripts/limits.mjs`). Build time only: the script
+/// reads it from the playground's wasm (www/pkg), and the extension does not ship it.
+#[cfg(feature = "playground")]
 #[wasm_bindgen]
 pub fn capture_limits_js() -> String {
-    capture::limits::js_module()
+    crate::capture::limits::js_module()
 }
 
 /// Stored records as they are, for display: elements that are not records of this version's

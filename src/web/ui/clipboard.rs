@@ -25,7 +25,7 @@ pub fn copy(root: &Element, button: &Element, text: &str) {
 }
 
 /// How long the button says "Copied" before its label comes back.
-const COPIED_MS: i32 = 2000;
+const COPIED_MS: u32 = 2000;
 
 /// Says "Copied" on the button for a moment and announces it to screen readers.
 fn copied(button: &Element) {
@@ -36,14 +36,8 @@ fn copied(button: &Element) {
     button.set_text_content(Some("Copied"));
     announce(button, "Copied to the clipboard");
     let b = button.clone();
-    let restore = Closure::once(move || b.set_text_content(Some(&label)));
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-            restore.as_ref().unchecked_ref(),
-            COPIED_MS,
-        );
-    }
-    restore.forget();
+    gloo::timers::callback::Timeout::new(COPIED_MS, move || b.set_text_content(Some(&label)))
+        .forget();
 }
 
 /// Speaks `text` through one polite live region per document, kept outside the re-rendered

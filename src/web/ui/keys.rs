@@ -1,8 +1,7 @@
 //! Keyboard movement in the list (roving tabindex: one row is in the Tab order, ↑/↓/Home/End
 //! move between rows) and the timer that keeps relative times and countdowns current.
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::list::ago;
@@ -40,7 +39,7 @@ pub fn move_in_list(root: &Element, e: &KeyboardEvent) -> Option<String> {
 /// (`data-until`, s) inside `root`.
 pub fn tick_times(root: &Element) {
     let r = root.clone();
-    let tick = Closure::<dyn FnMut()>::new(move || {
+    let tick = move || {
         let now = js_sys::Date::now();
         if let Ok(list) = r.query_selector_all("[data-since]") {
             for i in 0..list.length() {
@@ -67,18 +66,9 @@ pub fn tick_times(root: &Element) {
                 }
             }
         }
-    });
-    let set = web_sys::window().map(|w| {
-        w.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            1000,
-        )
-    });
-    if let Some(Err(e)) = set {
-        web_sys::console::warn_2(&JsValue::from_str("why402: no timer"), &e);
-    }
+    };
     // Lives as long as the page, like the root's listeners.
-    tick.forget();
+    gloo::timers::callback::Interval::new(1000, tick).forget();
 }
 
 fn set_if_changed(el: &Element, text: &str) {
