@@ -62,9 +62,9 @@ impl Source {
 
 /// One payment failure seen in a tab, as stored in `chrome.storage.session` (`tab:<id>`) and
 /// read back as it is: the diagnosis is made when the record is born and again only when a
-/// better body merges into it.
+/// better body merges into it. `E` is the HAR entry's type: see [`Listed`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+pub struct Record<E = Exchange> {
     /// [`SCHEMA`] when written by this version.
     #[serde(default)]
     pub schema: u32,
@@ -89,9 +89,15 @@ pub struct Record {
     #[serde(default)]
     pub page_error: Option<String>,
     /// The HAR entry, redacted, body capped at [`MAX_STORED_BODY_BYTES`].
-    pub entry: Exchange,
+    pub entry: E,
     pub diagnosis: Diagnosis,
 }
+
+/// A stored record as the popup and panel read it: everything but the HAR entry, which they
+/// never show (the diagnosis holds what they need). Its headers and body of up to 64 KiB are
+/// then not copied into the wasm at all, which is most of a popup's work on a tab of large
+/// responses (issue #8).
+pub type Listed = Record<serde::de::IgnoredAny>;
 
 /// A record as an older version stored it: everything but the diagnosis is read, and the
 /// diagnosis made again once (see [`upgrade`]).
@@ -211,7 +217,7 @@ fn entry_id(source: Source, now_ms: u64, serial: u32) -> String {
 }
 
 /// The Markdown report of stored records, numbered from 1 as the UI lists them.
-pub fn report(records: &[Record]) -> String {
+pub fn report<E>(records: &[Record<E>]) -> String {
     let items: Vec<_> = records
         .iter()
         .enumerate()
@@ -248,6 +254,23 @@ mod tests {
             entry,
             d,
         )
+    }
+
+    #[test]
+    fn the_ui_reads_stored_records_without_their_entry() {
+        let r = built(l402());
+        let stored = serde_json::to_value(&r).unwrap();
+        let listed: Listed = serde_json::from_value(stored).unwrap();
+        assert_eq!(
+            (&listed.id, listed.tab_id, listed.time_ms),
+            (&r.id, r.tab_id, r.time_ms)
+        );
+        assert_eq!(
+            (&listed.method, &listed.url, listed.status),
+            (&r.method, &r.url, r.status)
+        );
+        assert_eq!(listed.diagnosis, r.diagnosis);
+        assert_eq!(report(&[listed]), report(&[r]));
     }
 
     #[test]

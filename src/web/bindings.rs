@@ -19,7 +19,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::capture::{ms_from_js, Observed, Record, Source, Store, WebRequestDetails, SCHEMA};
+use crate::capture::{ms_from_js, Listed, Observed, Source, Store, WebRequestDetails, SCHEMA};
 use crate::core::exchange::Exchange;
 use crate::web::ui::{self, Kind};
 
@@ -171,13 +171,13 @@ pub fn capture_limits_js() -> String {
 
 /// Stored records as they are, for display: elements that are not records of this version's
 /// schema are skipped (the worker diagnoses those again when it loads the tab).
-fn stored_records(value: JsValue) -> Vec<Record> {
+fn stored_records(value: JsValue) -> Vec<Listed> {
     if !js_sys::Array::is_array(&value) {
         return Vec::new();
     }
     js_sys::Array::from(&value)
         .iter()
-        .filter_map(|v| from_js::<Record>("why402: skipping a bad record", v))
+        .filter_map(|v| from_js::<Listed>("why402: skipping a bad record", v))
         .filter(|r| r.schema == SCHEMA)
         .collect()
 }
@@ -185,7 +185,7 @@ fn stored_records(value: JsValue) -> Vec<Record> {
 /// Renders the popup into `root` (class `why402-popup`).
 #[wasm_bindgen]
 pub fn render_popup(root: &Element, records: JsValue, tab_id: i32) {
-    let list: Vec<Record> = stored_records(records)
+    let list: Vec<Listed> = stored_records(records)
         .into_iter()
         .filter(|r| r.tab_id == tab_id)
         .collect();

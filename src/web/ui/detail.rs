@@ -5,7 +5,7 @@ use web_sys::Element;
 use super::dom::{Builder, R};
 use super::links;
 use super::retry::retry_line;
-use crate::capture::{Record, Source};
+use crate::capture::{Listed, Source};
 use crate::core::diagnosis::{Cause, Diagnosis, Finding, PaymentTerms, Severity, Step};
 use crate::core::provenance::host;
 use crate::core::terms_text;
@@ -16,7 +16,7 @@ const LONG_STEP_CHARS: usize = 180;
 
 /// The detail of `r`, in reading order: what happened (headline, decisive fact), when to retry,
 /// the first action that works here, the payment terms, then everything else.
-pub fn draw(b: &Builder, parent: &Element, r: &Record) -> R<()> {
+pub fn draw(b: &Builder, parent: &Element, r: &Listed) -> R<()> {
     let d = &r.diagnosis;
     let box_ = b.el(parent, "article", "w-detail")?;
     box_.set_attribute("data-testid", "detail")?;
@@ -65,7 +65,7 @@ fn section(
 
 /// The headline, the decisive fact, the badges (cause, provider, protocol, CORS) and the
 /// request line.
-fn header(b: &Builder, box_: &Element, r: &Record) -> R<()> {
+fn header(b: &Builder, box_: &Element, r: &Listed) -> R<()> {
     let d = &r.diagnosis;
     let head = b.el(box_, "header", "w-detail-head")?;
     let summary = b.rich_el(&head, "h2", "w-summary", &d.summary)?;
@@ -103,7 +103,7 @@ fn header(b: &Builder, box_: &Element, r: &Record) -> R<()> {
 
 /// "What to do": the CORS fixes, then the steps — only the first one when payment terms
 /// follow (the rest come after them, see [`later_steps`]).
-fn first_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: &[&Finding]) -> R<()> {
+fn first_steps(b: &Builder, box_: &Element, r: &Listed, cors_fixes: &[&Finding]) -> R<()> {
     let d = &r.diagnosis;
     if d.steps.is_empty() && cors_fixes.is_empty() {
         return Ok(());
@@ -134,7 +134,7 @@ fn first_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: &[&Finding])
 }
 
 /// "Then": the steps after the first, below the payment terms, numbered on from above.
-fn later_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: usize) -> R<()> {
+fn later_steps(b: &Builder, box_: &Element, r: &Listed, cors_fixes: usize) -> R<()> {
     let steps = &r.diagnosis.steps;
     if steps.len() <= 1 {
         return Ok(());
@@ -148,7 +148,7 @@ fn later_steps(b: &Builder, box_: &Element, r: &Record, cors_fixes: usize) -> R<
 }
 
 /// The provider's pages, unless a step already links them.
-fn provider_pages(b: &Builder, box_: &Element, r: &Record) -> R<()> {
+fn provider_pages(b: &Builder, box_: &Element, r: &Listed) -> R<()> {
     let d = &r.diagnosis;
     let pages: Vec<&String> = [&d.billing_url, &d.docs_url]
         .into_iter()
@@ -224,7 +224,7 @@ pub fn show_cause(d: &Diagnosis) -> bool {
 }
 
 /// True when the page's JavaScript could not read the response.
-pub fn hidden_by_cors(r: &Record) -> bool {
+pub fn hidden_by_cors(r: &Listed) -> bool {
     r.page_error.is_some()
         || r.diagnosis
             .cors
@@ -234,7 +234,7 @@ pub fn hidden_by_cors(r: &Record) -> bool {
 
 /// Who acts (when the data says) and the first thing to do: the CORS fix when the page cannot
 /// read the answer, else the first step.
-pub fn first_action(r: &Record) -> Option<(Option<&'static str>, &str)> {
+pub fn first_action(r: &Listed) -> Option<(Option<&'static str>, &str)> {
     let d = &r.diagnosis;
     if let Some(f) = cors_fixes(d).first() {
         return Some((Some(SERVER_OWNER), f.fix.as_str()));
@@ -253,7 +253,7 @@ fn cors_fixes(d: &Diagnosis) -> Vec<&Finding> {
 }
 
 /// The provider's display name, else its id, else empty.
-pub fn provider_label(r: &Record) -> &str {
+pub fn provider_label(r: &Listed) -> &str {
     let d = &r.diagnosis;
     d.provider_name
         .as_deref()
@@ -263,7 +263,7 @@ pub fn provider_label(r: &Record) -> &str {
 
 /// The decisive fact under the headline: the price asked, else nothing (the headline carries
 /// the decline reason or what ran out).
-pub fn fact(r: &Record) -> Option<String> {
+pub fn fact(r: &Listed) -> Option<String> {
     let t = r.diagnosis.payment.as_ref()?;
     // Not twice: most protocol headlines already carry the price.
     if t.amount
@@ -276,7 +276,7 @@ pub fn fact(r: &Record) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn step_item(b: &Builder, ol: &Element, r: &Record, step: &Step, class: &str) -> R<()> {
+fn step_item(b: &Builder, ol: &Element, r: &Listed, step: &Step, class: &str) -> R<()> {
     let li = b.el(ol, "li", class)?;
     let text = step.text.as_str();
     match split_long(text) {
@@ -321,7 +321,7 @@ fn split_long(text: &str) -> Option<(&str, &str)> {
 }
 
 /// What the page itself saw, when that differs from what the extension saw.
-fn cors_warning(b: &Builder, parent: &Element, r: &Record) -> R<()> {
+fn cors_warning(b: &Builder, parent: &Element, r: &Listed) -> R<()> {
     let cors = r.diagnosis.cors.as_ref();
     let unreadable = cors.is_some_and(|c| !c.page_can_read_response);
     let hidden = cors.map_or(&[][..], |c| c.hidden_headers.as_slice());
@@ -359,7 +359,7 @@ fn cors_warning(b: &Builder, parent: &Element, r: &Record) -> R<()> {
     Ok(())
 }
 
-fn source_note(r: &Record) -> &'static str {
+fn source_note(r: &Listed) -> &'static str {
     match (r.source, r.has_body) {
         (Source::Devtools, _) => "Captured by DevTools, with the response body.",
         (Source::Page, _) => "Captured from the page, with the response body.",

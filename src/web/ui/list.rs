@@ -6,13 +6,13 @@ use web_sys::Element;
 use super::detail::{fact, first_action, hidden_by_cors, provider_label, show_cause};
 use super::dom::{Builder, R};
 use super::retry::countdown;
-use crate::capture::Record;
+use crate::capture::Listed;
 use crate::decode::time::parse_rfc3339;
 use crate::report::display::short_url;
 
 /// `records` newest first; `selected` is marked current and holds the Tab stop (else the
 /// newest does).
-pub fn draw(b: &Builder, parent: &Element, records: &[&Record], selected: Option<&str>) -> R<()> {
+pub fn draw(b: &Builder, parent: &Element, records: &[&Listed], selected: Option<&str>) -> R<()> {
     let ul = b.el(parent, "ul", "w-list")?;
     ul.set_attribute("aria-label", "Payment failures, newest first")?;
     let tab_stop = selected

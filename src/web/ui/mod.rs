@@ -18,7 +18,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
 
-use crate::capture::Record;
+use crate::capture::Listed;
 use dom::{Builder, R};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub enum Kind {
 struct View {
     kind: Kind,
     root: Element,
-    records: Vec<Record>,
+    records: Vec<Listed>,
     /// The record shown in detail (the popup's detail view, the panel's right pane).
     selected: Option<String>,
     /// The panel's filter text.
@@ -42,7 +42,7 @@ thread_local! {
 }
 
 /// Renders `records` (stored order: newest last) into `root`, keeping the selection and focus.
-pub fn render(kind: Kind, root: &Element, records: Vec<Record>) {
+pub fn render(kind: Kind, root: &Element, records: Vec<Listed>) {
     let known = VIEWS.with(|views| {
         let Ok(mut views) = views.try_borrow_mut() else {
             return true;

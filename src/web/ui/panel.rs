@@ -9,14 +9,14 @@ use web_sys::{Element, HtmlInputElement};
 
 use super::dom::{Builder, R};
 use super::{detail, list, popup};
-use crate::capture::Record;
+use crate::capture::Listed;
 
 pub fn draw(
     b: &Builder,
     root: &Element,
-    records: &[Record],
+    records: &[Listed],
     filter: &str,
-    selected: Option<&Record>,
+    selected: Option<&Listed>,
 ) -> R<()> {
     let toolbar = match root.query_selector(":scope > .w-toolbar")? {
         Some(t) => t,
@@ -29,7 +29,7 @@ pub fn draw(
         }
         None => b.el(root, "div", "w-body")?,
     };
-    let shown: Vec<&Record> = records.iter().filter(|r| matches(r, filter)).collect();
+    let shown: Vec<&Listed> = records.iter().filter(|r| matches(r, filter)).collect();
     if let Some(count) = toolbar.query_selector(".w-count")? {
         let text = if records.is_empty() {
             String::new()
@@ -98,7 +98,7 @@ fn build_toolbar(b: &Builder, root: &Element, filter: &str) -> R<Element> {
 }
 
 /// Case-insensitive match of `filter` against what a row shows and the cause and provider ids.
-fn matches(r: &Record, filter: &str) -> bool {
+fn matches(r: &Listed, filter: &str) -> bool {
     let f = filter.trim().to_ascii_lowercase();
     if f.is_empty() {
         return true;

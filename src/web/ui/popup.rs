@@ -5,9 +5,9 @@ use web_sys::Element;
 
 use super::dom::{Builder, R};
 use super::{detail, list};
-use crate::capture::Record;
+use crate::capture::Listed;
 
-pub fn draw(b: &Builder, root: &Element, records: &[Record], selected: Option<&Record>) -> R<()> {
+pub fn draw(b: &Builder, root: &Element, records: &[Listed], selected: Option<&Listed>) -> R<()> {
     let head = b.el(root, "header", "w-head")?;
     b.text(&head, "h1", "", "Why 402")?;
     if !records.is_empty() {
@@ -28,7 +28,7 @@ pub fn draw(b: &Builder, root: &Element, records: &[Record], selected: Option<&R
         }
         None if records.is_empty() => empty(b, root, false),
         None => {
-            let all: Vec<&Record> = records.iter().collect();
+            let all: Vec<&Listed> = records.iter().collect();
             list::draw(b, root, &all, None)
         }
     }
