@@ -11,7 +11,9 @@ import { consoleLinesOn } from './settings.js';
 import { CONSOLE_LINE } from './messages.js';
 
 const SETTLE_MS = 400;
-const SEND_TRIES = 4; // a 402 document: its content scripts may not be listening yet
+// A 402 document: its content scripts may not be listening yet; on a loaded machine that took
+// over a second (fresh-clone CI runs lost the line with 4 tries).
+const SEND_TRIES = 10;
 const RETRY_MS = 300;
 
 // Records from before this worker started were announced by the previous one (the worker is
