@@ -11,8 +11,8 @@ import { consoleLinesOn } from './settings.js';
 import { CONSOLE_LINE } from './messages.js';
 
 const SETTLE_MS = 400;
-// A 402 document: its content scripts may not be listening yet; on a loaded machine that took
-// over a second (fresh-clone CI runs lost the line with 4 tries).
+// A 402 document: its content scripts may not be listening yet, which on a loaded machine can
+// take over a second; 10 tries cover 3 s.
 const SEND_TRIES = 10;
 const RETRY_MS = 300;
 
